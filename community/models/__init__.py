@@ -1,0 +1,29 @@
+"""The catalogue, one module per family."""
+
+from .base import ModerationStatus
+from .channels import Channel
+from .funding import FundingOpportunity
+from .guides import Guide
+from .papers import Authorship, Paper
+from .people import Organization, Person
+from .projects import Project
+from .careers import JobPosting
+from .topics import Topic
+from .venues import Deadline, Edition, Venue
+
+__all__ = [
+    "Authorship",
+    "Channel",
+    "Deadline",
+    "Edition",
+    "FundingOpportunity",
+    "Guide",
+    "JobPosting",
+    "ModerationStatus",
+    "Organization",
+    "Paper",
+    "Person",
+    "Project",
+    "Topic",
+    "Venue",
+]

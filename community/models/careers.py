@@ -1,0 +1,47 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .base import CatalogueItem, CatalogueQuerySet
+
+
+class JobPostingQuerySet(CatalogueQuerySet):
+    def open(self):
+        today = timezone.now().date()
+        return self.filter(models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=today))
+
+
+class JobPosting(CatalogueItem):
+    class Kind(models.TextChoices):
+        FULL_TIME = "full_time", _("Full-time")
+        PART_TIME = "part_time", _("Part-time")
+        INTERNSHIP = "internship", _("Internship")
+        PHD = "phd", _("PhD position")
+        POSTDOC = "postdoc", _("Postdoc")
+        FACULTY = "faculty", _("Faculty")
+        CONTRACT = "contract", _("Contract")
+
+    organization = models.ForeignKey(
+        "community.Organization", on_delete=models.CASCADE, related_name="jobs"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    remote = models.BooleanField(_("remote possible"), default=False)
+    apply_url = models.URLField(_("where to apply"))
+    posted_on = models.DateField(_("posted on"))
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    topics = models.ManyToManyField("community.Topic", blank=True, related_name="jobs")
+
+    objects = JobPostingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-posted_on", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.organization}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:job-detail", kwargs={"slug": self.slug})

@@ -1,0 +1,43 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import CatalogueItem
+
+
+class FundingOpportunity(CatalogueItem):
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Grant")
+        FELLOWSHIP = "fellowship", _("Fellowship")
+        COMPUTE = "compute", _("Compute credits")
+        PRIZE = "prize", _("Prize")
+
+    funder = models.ForeignKey("community.Organization", on_delete=models.CASCADE, related_name="funding")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
+    amount_min = models.DecimalField(_("smallest amount"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_max = models.DecimalField(_("largest amount"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. USD"))
+    deadline = models.DateTimeField(_("deadline (UTC)"), null=True, blank=True, db_index=True)
+    deadline_timezone = models.CharField(_("announced timezone"), max_length=64, default="UTC")
+    eligibility = models.TextField(_("who can apply"), blank=True)
+    url = models.URLField(_("details"))
+    topics = models.ManyToManyField("community.Topic", blank=True, related_name="funding")
+
+    class Meta:
+        ordering = ["deadline", "title"]
+        verbose_name_plural = "funding opportunities"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.amount_min is not None and self.amount_max is not None and self.amount_min > self.amount_max:
+            raise ValidationError({"amount_max": _("The largest amount is below the smallest.")})
+        if (self.amount_min is not None or self.amount_max is not None) and not self.currency:
+            raise ValidationError({"currency": _("Give the currency of the amounts.")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:funding-detail", kwargs={"slug": self.slug})

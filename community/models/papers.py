@@ -1,0 +1,85 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from community.identifiers import normalize_arxiv_id, normalize_doi
+
+from .base import CatalogueItem
+
+
+class Paper(CatalogueItem):
+    title = models.CharField(_("title"), max_length=400)
+    abstract = models.TextField(_("abstract"), blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    authors = models.ManyToManyField(
+        "community.Person", through="community.Authorship", related_name="papers", blank=True
+    )
+    venue = models.ForeignKey(
+        "community.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="papers"
+    )
+    edition = models.ForeignKey(
+        "community.Edition", null=True, blank=True, on_delete=models.SET_NULL, related_name="papers"
+    )
+    volume = models.CharField(_("volume"), max_length=20, blank=True)
+    issue = models.CharField(_("issue"), max_length=20, blank=True)
+    pages = models.CharField(_("pages"), max_length=30, blank=True)
+    arxiv_id = models.CharField(_("arXiv id"), max_length=32, blank=True, help_text=_("e.g. 1706.03762"))
+    doi = models.CharField(_("DOI"), max_length=200, blank=True, help_text=_("e.g. 10.1038/nature14236"))
+    url = models.URLField(_("paper link"), blank=True)
+    pdf_url = models.URLField(_("PDF link"), blank=True)
+    code_url = models.URLField(_("code link"), blank=True)
+    topics = models.ManyToManyField("community.Topic", blank=True, related_name="papers")
+    projects = models.ManyToManyField("community.Project", blank=True, related_name="papers")
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["arxiv_id"], condition=~Q(arxiv_id=""), name="paper_unique_arxiv"),
+            models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="paper_unique_doi"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+    def clean(self) -> None:
+        errors = {}
+        for field, normalize in (("arxiv_id", normalize_arxiv_id), ("doi", normalize_doi)):
+            try:
+                setattr(self, field, normalize(getattr(self, field)))
+            except ValueError as exc:
+                errors[field] = str(exc)
+        if self.edition_id and self.venue_id and self.edition.venue_id != self.venue_id:
+            errors["edition"] = _("The edition belongs to another venue.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:paper-detail", kwargs={"slug": self.slug})
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+class Authorship(models.Model):
+    """A person's place in a paper's author list (0 is the first author)."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    person = models.ForeignKey("community.Person", on_delete=models.CASCADE, related_name="authorships")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["paper", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="authorship_unique_position"),
+            models.UniqueConstraint(fields=["paper", "person"], name="authorship_unique_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} #{self.position + 1} on {self.paper_id}"

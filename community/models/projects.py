@@ -1,0 +1,49 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from community.identifiers import normalize_repo_url
+
+from .base import CatalogueItem
+
+
+class Project(CatalogueItem):
+    """An open-source project; `repository_url` is stored normalised so a duplicate is one lookup."""
+
+    class Kind(models.TextChoices):
+        FRAMEWORK = "framework", _("Framework")
+        LIBRARY = "library", _("Library")
+        DATASET = "dataset", _("Dataset")
+        TOOL = "tool", _("Tool")
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
+    repository_url = models.URLField(_("repository"), unique=True)
+    homepage = models.URLField(_("homepage"), blank=True)
+    license = models.CharField(_("licence"), max_length=100, blank=True)
+    language = models.CharField(_("main language"), max_length=60, blank=True)
+    organization = models.ForeignKey(
+        "community.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
+    topics = models.ManyToManyField("community.Topic", blank=True, related_name="projects")
+    stars = models.PositiveIntegerField(null=True, blank=True)
+    forks = models.PositiveIntegerField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    stats_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            self.repository_url = normalize_repo_url(self.repository_url)
+        except ValueError as exc:
+            raise ValidationError({"repository_url": str(exc)}) from exc
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:project-detail", kwargs={"slug": self.slug})

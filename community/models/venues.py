@@ -1,0 +1,149 @@
+"""Conferences and journals, a conference's yearly editions, and their deadlines."""
+
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import CatalogueItem
+
+
+class Venue(CatalogueItem):
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", _("Conference")
+        JOURNAL = "journal", _("Journal")
+
+    name = models.CharField(_("short name"), max_length=100, unique=True, help_text=_("e.g. NeurIPS, JMLR"))
+    full_name = models.CharField(_("full name"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    topics = models.ManyToManyField("community.Topic", blank=True, related_name="venues")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:venue-detail", kwargs={"slug": self.slug})
+
+
+class Edition(CatalogueItem):
+    """One year of a conference: where and when it meets."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="editions")
+    year = models.PositiveSmallIntegerField(_("year"))
+    start_date = models.DateField(_("first day"), null=True, blank=True)
+    end_date = models.DateField(_("last day"), null=True, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    external_id = models.CharField(
+        _("external id"), max_length=100, blank=True, help_text=_("The id a deadline tracker uses, e.g. neurips27")
+    )
+
+    class Meta:
+        ordering = ["-year", "venue__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "year"], name="edition_unique_venue_year"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="edition_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue.name} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:venue-detail", kwargs={"slug": self.venue.slug}) + f"#edition-{self.year}"
+
+
+# Fixed offsets for the labels deadline announcements use; AoE ("anywhere on Earth") is UTC-12.
+# IANA's Etc/GMT+12 is UTC-12: the Etc zones carry the opposite sign on purpose.
+TIMEZONE_LABEL_ZONES = {"AoE": "Etc/GMT+12", "UTC": "UTC"}
+
+
+def zone_for_label(label: str) -> ZoneInfo:
+    """The zone a deadline was announced in: `AoE`, `UTC`, `UTC+8` / `UTC-5` or an IANA name."""
+    if label in TIMEZONE_LABEL_ZONES:
+        return ZoneInfo(TIMEZONE_LABEL_ZONES[label])
+    if label.startswith("UTC") and label[3:4] in ("+", "-") and label[4:].isdigit():
+        hours = int(label[4:])
+        # UTC+8 is eight hours ahead of UTC, which IANA spells Etc/GMT-8.
+        return ZoneInfo(f"Etc/GMT{'-' if label[3] == '+' else '+'}{hours}")
+    return ZoneInfo(label)
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def public(self):
+        """Deadlines whose venue (and edition, when there is one) are published."""
+        return self.filter(venue__status="published").filter(
+            Q(edition__isnull=True) | Q(edition__status="published")
+        )
+
+
+class Deadline(models.Model):
+    """A cut-off for an edition, or for a journal's special issue (then no edition).
+
+    `due_at` is the aware UTC instant; `timezone_label` is the zone it was announced in, kept so the
+    page can say "23:59 AoE" beside the reader's local time.
+    """
+
+    class Kind(models.TextChoices):
+        ABSTRACT = "abstract", _("Abstract")
+        PAPER = "paper", _("Paper")
+        SUPPLEMENTARY = "supplementary", _("Supplementary material")
+        REBUTTAL = "rebuttal", _("Rebuttal")
+        NOTIFICATION = "notification", _("Notification")
+        CAMERA_READY = "camera_ready", _("Camera-ready")
+        OTHER = "other", _("Other")
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="deadlines")
+    edition = models.ForeignKey(
+        Edition, null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    label = models.CharField(_("label"), max_length=200, blank=True, help_text=_("e.g. special issue title"))
+    due_at = models.DateTimeField(_("due (UTC)"), db_index=True)
+    timezone_label = models.CharField(_("announced timezone"), max_length=64, default="AoE")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "edition", "kind", "label"], name="deadline_unique_kind"),
+        ]
+
+    def __str__(self) -> str:
+        owner = str(self.edition) if self.edition_id else str(self.venue)
+        return f"{owner}: {self.get_kind_display()}{' (' + self.label + ')' if self.label else ''}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        try:
+            zone_for_label(self.timezone_label)
+        except Exception as exc:
+            raise ValidationError(
+                {"timezone_label": _("Unknown timezone; use AoE, UTC, UTC+8 or an IANA name.")}
+            ) from exc
+        if self.edition_id and self.venue_id and self.edition.venue_id != self.venue_id:
+            raise ValidationError({"edition": _("The edition belongs to another venue.")})
+
+    @property
+    def announced_at(self):
+        """`due_at` in the zone it was announced in (e.g. 23:59 AoE)."""
+        return self.due_at.astimezone(zone_for_label(self.timezone_label))
+
+    def get_absolute_url(self) -> str:
+        if self.edition_id:
+            return self.edition.get_absolute_url()
+        return self.venue.get_absolute_url()
