@@ -1,13 +1,13 @@
 """The catalogue, one module per family."""
 
 from .base import ModerationStatus
+from .careers import JobPosting
 from .channels import Channel
 from .funding import FundingOpportunity
 from .guides import Guide
 from .papers import Authorship, Paper
 from .people import Organization, Person
 from .projects import Project
-from .careers import JobPosting
 from .topics import Topic
 from .venues import Deadline, Edition, Venue
 

@@ -22,9 +22,7 @@ class JobPosting(CatalogueItem):
         FACULTY = "faculty", _("Faculty")
         CONTRACT = "contract", _("Contract")
 
-    organization = models.ForeignKey(
-        "community.Organization", on_delete=models.CASCADE, related_name="jobs"
-    )
+    organization = models.ForeignKey("community.Organization", on_delete=models.CASCADE, related_name="jobs")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)

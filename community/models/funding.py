@@ -17,8 +17,12 @@ class FundingOpportunity(CatalogueItem):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
-    amount_min = models.DecimalField(_("smallest amount"), max_digits=14, decimal_places=2, null=True, blank=True)
-    amount_max = models.DecimalField(_("largest amount"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_min = models.DecimalField(
+        _("smallest amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    amount_max = models.DecimalField(
+        _("largest amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. USD"))
     deadline = models.DateTimeField(_("deadline (UTC)"), null=True, blank=True, db_index=True)
     deadline_timezone = models.CharField(_("announced timezone"), max_length=64, default="UTC")

@@ -36,7 +36,9 @@ class Paper(CatalogueItem):
     class Meta:
         ordering = ["-year", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["arxiv_id"], condition=~Q(arxiv_id=""), name="paper_unique_arxiv"),
+            models.UniqueConstraint(
+                fields=["arxiv_id"], condition=~Q(arxiv_id=""), name="paper_unique_arxiv"
+            ),
             models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="paper_unique_doi"),
         ]
 

@@ -44,7 +44,10 @@ class Edition(CatalogueItem):
     country = models.CharField(_("country"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     external_id = models.CharField(
-        _("external id"), max_length=100, blank=True, help_text=_("The id a deadline tracker uses, e.g. neurips27")
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The id a deadline tracker uses, e.g. neurips27"),
     )
 
     class Meta:
@@ -52,7 +55,9 @@ class Edition(CatalogueItem):
         constraints = [
             models.UniqueConstraint(fields=["venue", "year"], name="edition_unique_venue_year"),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="edition_ends_after_start",
             ),
         ]
@@ -119,12 +124,19 @@ class Deadline(models.Model):
     class Meta:
         ordering = ["due_at"]
         constraints = [
-            models.UniqueConstraint(fields=["venue", "edition", "kind", "label"], name="deadline_unique_kind"),
+            models.UniqueConstraint(
+                fields=["venue", "edition", "kind", "label"], name="deadline_unique_kind"
+            ),
         ]
 
     def __str__(self) -> str:
         owner = str(self.edition) if self.edition_id else str(self.venue)
         return f"{owner}: {self.get_kind_display()}{' (' + self.label + ')' if self.label else ''}"
+
+    def get_absolute_url(self) -> str:
+        if self.edition_id:
+            return self.edition.get_absolute_url()
+        return self.venue.get_absolute_url()
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -142,8 +154,3 @@ class Deadline(models.Model):
     def announced_at(self):
         """`due_at` in the zone it was announced in (e.g. 23:59 AoE)."""
         return self.due_at.astimezone(zone_for_label(self.timezone_label))
-
-    def get_absolute_url(self) -> str:
-        if self.edition_id:
-            return self.edition.get_absolute_url()
-        return self.venue.get_absolute_url()

@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# An exact torch version, installed before the project: on these machines pip takes the CPU build
+# from local disk; elsewhere override it, e.g. a CPU-only host:
+#   make install TORCH_SPEC="torch --index-url <the PyTorch CPU wheel index>"
+# and a GPU host keeps the default (PyPI's Linux torch is the CUDA build).
+TORCH_SPEC ?= torch==2.13.0
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint check worker migrate seed clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet $(TORCH_SPEC)
+	$(PY) -m pip install --quiet -e '.[train,dev]'
+	mkdir -p var
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	./scripts/serve-local.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: lint check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+worker: install
+	$(VENV)/bin/celery -A config worker -Q default,cpu --concurrency 1 --loglevel INFO
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py load_seed_data
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,176 @@
+"""The admin: every catalogue model with search, filters, autocomplete and the inlines moderators need."""
+
+from django.contrib import admin
+
+from .models import (
+    Authorship,
+    Channel,
+    Deadline,
+    Edition,
+    FundingOpportunity,
+    Guide,
+    JobPosting,
+    Organization,
+    Paper,
+    Person,
+    Project,
+    Topic,
+    Venue,
+)
+
+
+class CatalogueAdmin(admin.ModelAdmin):
+    """Shared columns and filters for models built on CatalogueItem."""
+
+    list_filter = ("status",)
+    readonly_fields = ("created_by", "created_at", "updated_at")
+    list_per_page = 50
+    prepopulated_fields: dict = {}
+
+    def save_model(self, request, obj, form, change):
+        # The admin is a write path of its own: record who created the item, never overwrite it.
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    extra = 0
+    autocomplete_fields = ("person",)
+    ordering = ("position",)
+
+
+class DeadlineInline(admin.TabularInline):
+    model = Deadline
+    extra = 0
+    fields = ("kind", "label", "due_at", "timezone_label", "note", "edition")
+    autocomplete_fields = ("edition",)
+
+
+class EditionDeadlineInline(DeadlineInline):
+    fields = ("venue", "kind", "label", "due_at", "timezone_label", "note")
+    autocomplete_fields = ("venue",)
+
+
+class EditionInline(admin.TabularInline):
+    model = Edition
+    extra = 0
+    fields = ("year", "slug", "status", "start_date", "end_date", "city", "country", "website")
+    show_change_link = True
+
+
+@admin.register(Topic)
+class TopicAdmin(CatalogueAdmin):
+    list_display = ("name", "parent", "status")
+    search_fields = ("name", "description")
+    autocomplete_fields = ("parent",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Organization)
+class OrganizationAdmin(CatalogueAdmin):
+    list_display = ("name", "kind", "country", "status")
+    list_filter = ("status", "kind")
+    search_fields = ("name", "description", "country")
+    autocomplete_fields = ("topics",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Person)
+class PersonAdmin(CatalogueAdmin):
+    list_display = ("name", "affiliation", "status")
+    list_select_related = ("affiliation",)
+    list_filter = ("status", "affiliation__kind")
+    search_fields = ("name", "orcid")
+    autocomplete_fields = ("affiliation",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Paper)
+class PaperAdmin(CatalogueAdmin):
+    list_display = ("title", "year", "venue", "arxiv_id", "doi", "status")
+    list_select_related = ("venue",)
+    list_filter = ("status", "year", "venue__kind", "topics")
+    search_fields = ("title", "abstract", "arxiv_id", "doi", "authors__name")
+    autocomplete_fields = ("venue", "edition", "topics", "projects")
+    inlines = [AuthorshipInline]
+    prepopulated_fields = {"slug": ("title",)}
+    date_hierarchy = "created_at"
+
+
+@admin.register(Project)
+class ProjectAdmin(CatalogueAdmin):
+    list_display = ("name", "kind", "language", "stars", "status")
+    list_filter = ("status", "kind", "language")
+    search_fields = ("name", "description", "repository_url")
+    autocomplete_fields = ("organization", "topics")
+    readonly_fields = (*CatalogueAdmin.readonly_fields, "stats_fetched_at")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Venue)
+class VenueAdmin(CatalogueAdmin):
+    list_display = ("name", "full_name", "kind", "status")
+    list_filter = ("status", "kind")
+    search_fields = ("name", "full_name", "publisher")
+    autocomplete_fields = ("topics",)
+    inlines = [EditionInline, DeadlineInline]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Edition)
+class EditionAdmin(CatalogueAdmin):
+    list_display = ("__str__", "start_date", "end_date", "city", "country", "status")
+    list_select_related = ("venue",)
+    list_filter = ("status", "venue__kind", "year")
+    search_fields = ("venue__name", "city", "country", "external_id")
+    autocomplete_fields = ("venue",)
+    inlines = [EditionDeadlineInline]
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "due_at", "timezone_label")
+    list_select_related = ("venue", "edition__venue")
+    list_filter = ("kind", "venue__kind")
+    search_fields = ("venue__name", "label", "note")
+    autocomplete_fields = ("venue", "edition")
+    date_hierarchy = "due_at"
+
+
+@admin.register(JobPosting)
+class JobPostingAdmin(CatalogueAdmin):
+    list_display = ("title", "organization", "kind", "remote", "posted_on", "closes_on", "status")
+    list_select_related = ("organization",)
+    list_filter = ("status", "kind", "remote", "organization__kind")
+    search_fields = ("title", "description", "location", "organization__name")
+    autocomplete_fields = ("organization", "topics")
+    prepopulated_fields = {"slug": ("title",)}
+
+
+@admin.register(FundingOpportunity)
+class FundingOpportunityAdmin(CatalogueAdmin):
+    list_display = ("title", "funder", "kind", "deadline", "status")
+    list_select_related = ("funder",)
+    list_filter = ("status", "kind", "funder__kind")
+    search_fields = ("title", "description", "funder__name")
+    autocomplete_fields = ("funder", "topics")
+    prepopulated_fields = {"slug": ("title",)}
+
+
+@admin.register(Channel)
+class ChannelAdmin(CatalogueAdmin):
+    list_display = ("name", "kind", "url", "status")
+    list_filter = ("status", "kind")
+    search_fields = ("name", "description", "url")
+    autocomplete_fields = ("topics",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Guide)
+class GuideAdmin(CatalogueAdmin):
+    list_display = ("title", "status", "updated_at")
+    search_fields = ("title", "summary", "body")
+    autocomplete_fields = ("topics", "papers", "projects", "venues", "organizations")
+    prepopulated_fields = {"slug": ("title",)}
