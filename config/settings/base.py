@@ -155,7 +155,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Celery ---------------------------------------------------------------------------------
 # Embedded default: kombu's file-system transport, two folders under var/ that the web process and
 # the worker share. Production sets CELERY_BROKER_URL=redis://...
-BROKER_DIR = VAR_DIR / "broker"
+BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("in", "processed"):
@@ -203,3 +203,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- training -------------------------------------------------------------------------------
+# Whether this deployment runs Celery workers on the gpu queue; "auto" runs go there only if so.
+TRAINING_GPU_WORKERS = env.bool("TRAINING_GPU_WORKERS", default=False)
+TRAINING_HEARTBEAT_INTERVAL_S = env.float("TRAINING_HEARTBEAT_INTERVAL_S", default=1.0)
+TRAINING_HEARTBEAT_STALE_S = env.int("TRAINING_HEARTBEAT_STALE_S", default=120)
+TRAINING_DATA_DIR = Path(env("TRAINING_DATA_DIR", default=str(VAR_DIR / "datasets")))
+CELERY_TASK_ROUTES = {"training.execute_run": {"queue": "cpu"}}

@@ -1,0 +1,137 @@
+"""A run's life under a lease: claim, heartbeat, metrics, finish / fail / cancel, takeover.
+
+`attempt` is the lease token. Every write a worker makes is guarded by `state = 'running' AND
+attempt = <its attempt>`, so a worker whose lease was taken over (its heartbeat went stale) can no
+longer change the run: its update matches no row and it stops with `LeaseLost`.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from training.models import RunMetric, RunState, TrainingRun
+
+MAX_ATTEMPTS = 2
+
+
+class LeaseLost(Exception):
+    """Another worker took this run over, or it was finished meanwhile; stop without writing."""
+
+
+def _stale_before():
+    return timezone.now() - timedelta(seconds=settings.TRAINING_HEARTBEAT_STALE_S)
+
+
+def run_claim(*, run_id: int, worker: str) -> TrainingRun | None:
+    """Take the lease of a queued run, or of a running one whose heartbeat is stale (at most
+    MAX_ATTEMPTS attempts in all). Returns None when the run is not this worker's to execute: it is
+    finished, cancelled, or alive under another worker. A live run is never started twice."""
+    now = timezone.now()
+    lease = {"state": RunState.RUNNING, "attempt": F("attempt") + 1, "worker": worker, "heartbeat_at": now}
+    with transaction.atomic():
+        taken = TrainingRun.objects.filter(pk=run_id, state=RunState.QUEUED, cancel_requested=False).update(
+            **lease, started_at=now, step=0
+        )
+        if not taken:
+            stale = Q(pk=run_id, state=RunState.RUNNING, heartbeat_at__lt=_stale_before())
+            taken = TrainingRun.objects.filter(
+                stale, attempt__lt=MAX_ATTEMPTS, cancel_requested=False
+            ).update(**lease, step=0)
+            if not taken:
+                # A stale run out of attempts (or cancelled while its worker died) ends here.
+                TrainingRun.objects.filter(stale).update(
+                    state=RunState.FAILED,
+                    error=f"The worker stopped answering and the run had used its {MAX_ATTEMPTS} attempts.",
+                    finished_at=now,
+                )
+                return None
+    return TrainingRun.objects.select_related("sweep__benchmark").get(pk=run_id)
+
+
+def _guarded(run: TrainingRun):
+    return TrainingRun.objects.filter(pk=run.pk, state=RunState.RUNNING, attempt=run.attempt)
+
+
+def run_heartbeat(*, run: TrainingRun, step: int) -> bool:
+    """Record progress and liveness; returns False when someone asked the run to stop."""
+    if not _guarded(run).update(step=step, heartbeat_at=timezone.now()):
+        raise LeaseLost(f"run {run.pk} attempt {run.attempt} no longer holds its lease")
+    return not TrainingRun.objects.filter(pk=run.pk).values_list("cancel_requested", flat=True)[0]
+
+
+def run_record_metric(*, run: TrainingRun, step: int, values: dict) -> None:
+    """Store one evaluation; recording the same (run, attempt, step) twice keeps the first."""
+    RunMetric.objects.bulk_create(
+        [RunMetric(run_id=run.pk, attempt=run.attempt, step=step, values=values)], ignore_conflicts=True
+    )
+
+
+def _end(run: TrainingRun, **fields) -> bool:
+    from .sweeps import sweep_refresh
+
+    with transaction.atomic():
+        ended = _guarded(run).update(finished_at=timezone.now(), **fields)
+    if ended:
+        sweep_refresh(sweep=run.sweep)
+    return bool(ended)
+
+
+def run_finish(
+    *, run: TrainingRun, final: dict, environment: dict, timings: dict, weights: bytes, n_params: int
+) -> bool:
+    return _end(
+        run,
+        state=RunState.SUCCEEDED,
+        step=F("total_steps"),
+        final_metrics=final,
+        environment=environment,
+        timings=timings,
+        weights=weights,
+        n_params=n_params,
+        error="",
+    )
+
+
+def run_fail(*, run: TrainingRun, error: str) -> bool:
+    """Mark a running run failed with a short reason a person can act on."""
+    return _end(run, state=RunState.FAILED, error=error[:2000])
+
+
+def run_mark_cancelled(*, run: TrainingRun) -> bool:
+    return _end(run, state=RunState.CANCELLED, error="Cancelled on request.")
+
+
+def run_cancel(*, run: TrainingRun) -> bool:
+    """Cancel a queued run at once, or ask a running one to stop at its next step."""
+    from .sweeps import sweep_refresh
+
+    now = timezone.now()
+    cancelled = TrainingRun.objects.filter(pk=run.pk, state=RunState.QUEUED).update(
+        state=RunState.CANCELLED, cancel_requested=True, finished_at=now, error="Cancelled before it started."
+    )
+    if not cancelled:
+        cancelled = TrainingRun.objects.filter(pk=run.pk, state=RunState.RUNNING).update(
+            cancel_requested=True
+        )
+    sweep_refresh(sweep=run.sweep)
+    return bool(cancelled)
+
+
+def runs_requeue_stale(*, queued_for_s: int = 900) -> int:
+    """Wake up runs the broker may have lost: queued too long, or running with a stale heartbeat.
+
+    Enqueuing again is safe: `run_claim` lets exactly one worker take a run, and a live one none.
+    """
+    from .sweeps import _enqueue
+
+    queued = Q(state=RunState.QUEUED, queued_at__lt=timezone.now() - timedelta(seconds=queued_for_s))
+    stale = Q(state=RunState.RUNNING, heartbeat_at__lt=_stale_before())
+    runs = list(
+        TrainingRun.objects.filter(queued | stale, cancel_requested=False).select_related("sweep__benchmark")
+    )
+    for run in runs:
+        _enqueue([run.pk], queue=run.sweep.queue, time_limit_s=run.sweep.benchmark.time_limit_s)
+    return len(runs)

@@ -1,0 +1,133 @@
+"""Starting, cancelling, re-running and publishing sweeps."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from training.models import FINAL_STATES, Benchmark, Device, RunState, Sweep, TrainingRun
+from training.reference.errors import ConfigError
+from training.reference.registry import spec
+from training.verdicts import summarize
+
+MAX_SEEDS = 64
+
+
+def queue_for(device: str) -> str:
+    """cuda runs on the gpu queue, cpu on cpu; auto on gpu only where the deployment has GPU workers."""
+    if device == Device.CUDA or (device == Device.AUTO and settings.TRAINING_GPU_WORKERS):
+        return "gpu"
+    return "cpu"
+
+
+def _enqueue(run_ids: list[int], *, queue: str, time_limit_s: int) -> None:
+    from training.tasks import execute_run
+
+    for run_id in run_ids:
+        execute_run.apply_async(
+            args=[run_id], queue=queue, soft_time_limit=time_limit_s, time_limit=time_limit_s + 60
+        )
+
+
+def _validated_config(benchmark: Benchmark) -> dict:
+    try:
+        return spec(benchmark.config).to_dict()
+    except ConfigError as exc:
+        raise ValidationError(f"Benchmark {benchmark.slug} has an invalid config: {exc}") from exc
+
+
+@transaction.atomic
+def sweep_start(
+    *, benchmark: Benchmark, seeds: int | list[int], device: str = Device.AUTO, user=None, enqueue: bool = True
+) -> Sweep:
+    """Create a sweep of `seeds` runs (a count means seeds 0..N-1) and enqueue them once committed.
+
+    `enqueue=False` leaves the runs queued for a caller that executes them itself (`run_reference --sync`).
+    """
+    seed_list = list(range(seeds)) if isinstance(seeds, int) else list(seeds)
+    if not 1 <= len(seed_list) <= MAX_SEEDS:
+        raise ValidationError(f"A sweep takes between 1 and {MAX_SEEDS} seeds; got {len(seed_list)}.")
+    if len(set(seed_list)) != len(seed_list) or any(not isinstance(s, int) or s < 0 for s in seed_list):
+        raise ValidationError("Seeds must be distinct non-negative integers.")
+    if device not in Device.values:
+        raise ValidationError(f"Unknown device {device!r}; choose auto, cpu or cuda.")
+    config = _validated_config(benchmark)
+    queue = queue_for(device)
+    sweep = Sweep.objects.create(
+        benchmark=benchmark, seeds=seed_list, device=device, queue=queue, created_by=user
+    )
+    runs = TrainingRun.objects.bulk_create(
+        TrainingRun(
+            sweep=sweep,
+            seed=seed,
+            config=config,
+            device=device,
+            created_by=user,
+            total_steps=config["train"]["steps"],
+        )
+        for seed in seed_list
+    )
+    run_ids = [run.pk for run in runs]  # bulk_create returns primary keys on SQLite and PostgreSQL
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(run_ids, queue=queue, time_limit_s=benchmark.time_limit_s))
+    return sweep
+
+
+@transaction.atomic
+def sweep_cancel(*, sweep: Sweep) -> int:
+    """Cancel every run not finished yet; returns how many were cancelled or asked to stop."""
+    from .runs import run_cancel
+
+    count = sum(run_cancel(run=run) for run in sweep.runs.exclude(state__in=FINAL_STATES))
+    sweep_refresh(sweep=sweep)
+    return count
+
+
+def sweep_rerun(*, sweep: Sweep, user=None) -> Sweep:
+    """A new sweep with the same benchmark, seeds and device (the old one stays as it was)."""
+    return sweep_start(benchmark=sweep.benchmark, seeds=sweep.seeds, device=sweep.device, user=user)
+
+
+@transaction.atomic
+def sweep_publish(*, sweep: Sweep, published: bool = True) -> Sweep:
+    """Publish (a leaderboard row) or unpublish a sweep; only a finished sweep with results is published."""
+    sweep = Sweep.objects.select_for_update().get(pk=sweep.pk)
+    if published and not sweep.runs.filter(state=RunState.SUCCEEDED).exists():
+        raise ValidationError("Only a sweep with at least one succeeded run can be published.")
+    if published and sweep.runs.exclude(state__in=FINAL_STATES).exists():
+        raise ValidationError("Wait until every run of the sweep has finished before publishing it.")
+    sweep.published = published
+    sweep.published_at = timezone.now() if published else None
+    sweep.save(update_fields=["published", "published_at"])
+    sweep.runs.filter(state=RunState.SUCCEEDED).update(published=published)
+    return sweep
+
+
+def sweep_refresh(*, sweep: Sweep) -> Sweep:
+    """Recompute the sweep's state and summary from its runs."""
+    runs = list(sweep.runs.order_by("seed").values("seed", "state", "final_metrics", "environment"))
+    states = {r["state"] for r in runs}
+    if states == {RunState.QUEUED}:
+        state = RunState.QUEUED
+    elif states - set(FINAL_STATES):
+        state = RunState.RUNNING
+    elif states == {RunState.SUCCEEDED}:
+        state = RunState.SUCCEEDED
+    elif RunState.FAILED in states:
+        state = RunState.FAILED
+    else:  # every run finished, some or all cancelled
+        state = RunState.CANCELLED
+    done = [r for r in runs if r["state"] == RunState.SUCCEEDED]
+    summary = summarize(
+        [r["final_metrics"] for r in done], [r["seed"] for r in done], sweep.benchmark.targets
+    )
+    if done:
+        env = done[0]["environment"]
+        summary["hardware"] = env.get("gpu") or f"CPU ({env.get('cpu_threads', '?')} threads)"
+        summary["device"] = env.get("device")
+    summary["states"] = {s: sum(r["state"] == s for r in runs) for s in states}
+    sweep.state = state
+    sweep.summary = summary
+    sweep.finished_at = timezone.now() if state in FINAL_STATES else None
+    Sweep.objects.filter(pk=sweep.pk).update(state=state, summary=summary, finished_at=sweep.finished_at)
+    return sweep

@@ -1,0 +1,21 @@
+"""Celery tasks of the training app. They take ids and call one service; the database holds the truth."""
+
+from celery import shared_task
+
+from training import services
+
+
+@shared_task(
+    name="training.execute_run",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def execute_run(self, run_id: int) -> None:
+    services.run_execute(run_id=run_id, worker=self.request.hostname or "unknown")
+
+
+@shared_task(name="training.requeue_stale_runs", ignore_result=True)
+def requeue_stale_runs() -> int:
+    return services.runs_requeue_stale()
