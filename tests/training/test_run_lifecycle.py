@@ -1,0 +1,183 @@
+"""The run lifecycle services: claim, lease takeover, heartbeat, cancel, finish, sweep summary."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from training.models import Benchmark, RunMetric, RunState, Sweep, TrainingRun
+from training.services import (
+    queue_for,
+    run_cancel,
+    run_claim,
+    run_fail,
+    run_finish,
+    run_heartbeat,
+    run_record_metric,
+    runs_requeue_stale,
+    sweep_cancel,
+    sweep_publish,
+    sweep_start,
+)
+from training.services.runs import LeaseLost
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def benchmark():
+    return Benchmark.objects.create(
+        slug="lin",
+        name="Linear",
+        description="test",
+        config={"network": "linear", "dataset": "regression"},
+        targets=[{"metric": "w", "value": 3.0, "tolerance": 0.3}],
+    )
+
+
+@pytest.fixture
+def sweep(benchmark):
+    return sweep_start(benchmark=benchmark, seeds=3, device="cpu", enqueue=False)
+
+
+def _finish(run, w):
+    run_finish(
+        run=run,
+        final={"w": w},
+        environment={"device": "cpu"},
+        timings={"wall_s": 1.0},
+        weights=b"x",
+        n_params=2,
+    )
+
+
+def test_sweep_start_validates_the_config_and_creates_one_queued_run_per_seed(sweep):
+    runs = list(sweep.runs.order_by("seed"))
+    assert [r.seed for r in runs] == [0, 1, 2]
+    assert {r.state for r in runs} == {RunState.QUEUED}
+    assert runs[0].config["train"]["steps"] == runs[0].total_steps == 500
+    assert sweep.queue == "cpu"
+
+
+def test_sweep_start_refuses_bad_input_with_a_clear_message(benchmark):
+    with pytest.raises(ValidationError, match="between 1 and 64 seeds"):
+        sweep_start(benchmark=benchmark, seeds=0, enqueue=False)
+    with pytest.raises(ValidationError, match="Unknown device"):
+        sweep_start(benchmark=benchmark, seeds=1, device="tpu", enqueue=False)
+    benchmark.config = {"network": "linear", "dataset": "regression", "train": {"lr": -1}}
+    with pytest.raises(ValidationError, match="train.*lr"):
+        sweep_start(benchmark=benchmark, seeds=1, enqueue=False)
+    assert not Sweep.objects.exists()
+
+
+def test_sweep_start_enqueues_on_commit_to_the_queue_of_its_device(
+    benchmark, django_capture_on_commit_callbacks, mocker
+):
+    apply_async = mocker.patch("training.tasks.execute_run.apply_async")
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep = sweep_start(benchmark=benchmark, seeds=2, device="cuda")
+    assert sweep.queue == "gpu"
+    assert [c.kwargs["queue"] for c in apply_async.call_args_list] == ["gpu", "gpu"]
+    assert apply_async.call_args_list[0].kwargs["time_limit"] == benchmark.time_limit_s + 60
+
+
+def test_auto_goes_to_gpu_only_where_the_deployment_has_gpu_workers(settings):
+    settings.TRAINING_GPU_WORKERS = False
+    assert (queue_for("auto"), queue_for("cpu"), queue_for("cuda")) == ("cpu", "cpu", "gpu")
+    settings.TRAINING_GPU_WORKERS = True
+    assert queue_for("auto") == "gpu"
+
+
+def test_a_live_run_is_never_claimed_twice(sweep):
+    run = sweep.runs.first()
+    first = run_claim(run_id=run.pk, worker="a")
+    assert first.state == RunState.RUNNING and first.attempt == 1 and first.worker == "a"
+    assert run_claim(run_id=run.pk, worker="b") is None
+    assert TrainingRun.objects.get(pk=run.pk).worker == "a"
+
+
+def test_a_stale_lease_is_taken_over_once_and_the_old_worker_can_no_longer_write(sweep):
+    run = sweep.runs.first()
+    old = run_claim(run_id=run.pk, worker="a")
+    TrainingRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+    new = run_claim(run_id=run.pk, worker="b")
+    assert new.attempt == 2 and new.worker == "b"
+    with pytest.raises(LeaseLost):
+        run_heartbeat(run=old, step=10)
+    assert run_fail(run=old, error="late") is False
+    assert TrainingRun.objects.get(pk=run.pk).state == RunState.RUNNING
+
+    # The second attempt dies too: a third claim ends the run instead of starting it again.
+    TrainingRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+    assert run_claim(run_id=run.pk, worker="c") is None
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED and "2 attempts" in run.error
+
+
+def test_finished_runs_are_not_claimed_again(sweep):
+    run = run_claim(run_id=sweep.runs.first().pk, worker="a")
+    _finish(run, 3.0)
+    assert run_claim(run_id=run.pk, worker="b") is None
+
+
+def test_heartbeat_reports_a_cancellation_request(sweep):
+    run = run_claim(run_id=sweep.runs.first().pk, worker="a")
+    assert run_heartbeat(run=run, step=5) is True
+    assert run_cancel(run=run) is True
+    assert run_heartbeat(run=run, step=6) is False
+    assert TrainingRun.objects.get(pk=run.pk).step == 6
+
+
+def test_cancelling_a_queued_run_ends_it_and_a_worker_then_skips_it(sweep):
+    run = sweep.runs.first()
+    assert run_cancel(run=run)
+    run.refresh_from_db()
+    assert run.state == RunState.CANCELLED
+    assert run_claim(run_id=run.pk, worker="a") is None
+
+
+def test_metrics_are_unique_per_run_attempt_and_step(sweep):
+    run = run_claim(run_id=sweep.runs.first().pk, worker="a")
+    run_record_metric(run=run, step=250, values={"test_acc": 0.5})
+    run_record_metric(run=run, step=250, values={"test_acc": 0.9})
+    assert list(RunMetric.objects.values_list("step", "values")) == [(250, {"test_acc": 0.5})]
+
+
+def test_sweep_summary_and_verdict_follow_the_runs(sweep):
+    runs = [run_claim(run_id=r.pk, worker="a") for r in sweep.runs.order_by("seed")]
+    _finish(runs[0], 3.1)
+    sweep.refresh_from_db()
+    assert sweep.state == RunState.RUNNING
+    _finish(runs[1], 2.9)
+    _finish(runs[2], 3.6)
+    sweep.refresh_from_db()
+    assert sweep.state == RunState.SUCCEEDED and sweep.finished_at
+    assert sweep.summary["n"] == 3
+    assert sweep.summary["metrics"]["w"]["mean"] == pytest.approx(3.2)
+    assert sweep.summary["verdict"] == "reproduced" and sweep.summary["best_seed"] == 2
+    assert sweep.summary["gap"] == pytest.approx(0.2)
+
+
+def test_publishing_waits_for_the_sweep_to_finish(sweep):
+    with pytest.raises(ValidationError, match="at least one succeeded run"):
+        sweep_publish(sweep=sweep)
+    runs = [run_claim(run_id=r.pk, worker="a") for r in sweep.runs.all()]
+    _finish(runs[0], 3.0)
+    with pytest.raises(ValidationError, match="Wait until every run"):
+        sweep_publish(sweep=sweep)
+    run_fail(run=runs[1], error="boom")
+    sweep_cancel(sweep=sweep)  # asks the last running run to stop
+    runs[2].refresh_from_db()
+    assert runs[2].cancel_requested
+    run_fail(run=runs[2], error="stopped")
+    sweep = sweep_publish(sweep=sweep)
+    assert sweep.published and sweep.runs.filter(published=True).count() == 1
+
+
+def test_requeue_wakes_up_runs_the_broker_lost(sweep, mocker):
+    apply_async = mocker.patch("training.tasks.execute_run.apply_async")
+    assert runs_requeue_stale(queued_for_s=900) == 0
+    TrainingRun.objects.filter(sweep=sweep).update(queued_at=timezone.now() - timedelta(hours=1))
+    assert runs_requeue_stale(queued_for_s=900) == 3
+    assert apply_async.call_count == 3
