@@ -7,6 +7,7 @@ PY=.venv/bin/python
 
 $PY manage.py migrate --noinput
 $PY manage.py load_seed_data
+$PY manage.py load_benchmarks
 $PY manage.py ensure_admin
 
 .venv/bin/celery -A config worker -Q default,cpu --concurrency 1 --loglevel INFO \

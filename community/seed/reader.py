@@ -1,0 +1,321 @@
+"""Reading and checking the seed files before anything touches the database.
+
+Each family has one file, `<family>.yaml`, holding a list of items. Items name each other by seed
+slug (a paper's `authors: [yann-lecun, ...]`), and a family only names families read before it, so
+the loader can create everything in one pass in file order, which also keeps primary keys the same
+from one empty database to the next.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from community.identifiers import normalize_arxiv_id, normalize_doi, normalize_repo_url
+
+
+class SeedDataError(ValueError):
+    """The seed files are malformed; the message names the file and the item and says what to fix."""
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # str, int, date, bool, amount, list (of seed slugs), editions
+    required: bool = False
+    ref: str | None = None  # the family whose seed slugs this field names
+
+
+def _text(required: bool = False) -> Field:
+    return Field("str", required)
+
+
+EDITION_FIELDS: dict[str, Field] = {
+    "year": Field("int", True),
+    "city": _text(),
+    "country": _text(),
+    "start_date": Field("date"),
+    "end_date": Field("date"),
+    "website": _text(),
+    "external_id": _text(),
+}
+
+# Load order: topics first, because everything else links to them; a family only refers to the
+# families above it.
+SCHEMAS: dict[str, dict[str, Field]] = {
+    "topics": {
+        "slug": _text(True),
+        "name": _text(True),
+        "description": _text(),
+        "parent": Field("str", ref="topics"),
+    },
+    "organizations": {
+        "slug": _text(True),
+        "name": _text(True),
+        "kind": _text(True),
+        "description": _text(),
+        "country": _text(),
+        "website": _text(),
+        "topics": Field("list", ref="topics"),
+    },
+    "venues": {
+        "slug": _text(True),
+        "name": _text(True),
+        "kind": _text(True),
+        "full_name": _text(),
+        "publisher": _text(),
+        "website": _text(),
+        "description": _text(),
+        "topics": Field("list", ref="topics"),
+        "editions": Field("editions"),
+    },
+    "people": {
+        "slug": _text(True),
+        "name": _text(True),
+        "affiliation": Field("str", ref="organizations"),
+        "homepage": _text(),
+        "orcid": _text(),
+        "bio": _text(),
+    },
+    "projects": {
+        "slug": _text(True),
+        "name": _text(True),
+        "kind": _text(True),
+        "repository_url": _text(True),
+        "description": _text(),
+        "homepage": _text(),
+        "license": _text(),
+        "language": _text(),
+        "organization": Field("str", ref="organizations"),
+        "topics": Field("list", ref="topics"),
+    },
+    "channels": {
+        "slug": _text(True),
+        "name": _text(True),
+        "kind": _text(True),
+        "url": _text(True),
+        "description": _text(),
+        "topics": Field("list", ref="topics"),
+    },
+    "papers": {
+        "slug": _text(True),
+        "title": _text(True),
+        "year": Field("int", True),
+        "authors": Field("list", True, ref="people"),
+        "venue": Field("str", ref="venues"),
+        "edition": Field("int"),  # the year of one of the venue's editions
+        "volume": _text(),
+        "issue": _text(),
+        "pages": _text(),
+        "arxiv_id": _text(),
+        "doi": _text(),
+        "url": _text(),
+        "pdf_url": _text(),
+        "code_url": _text(),
+        "abstract": _text(),
+        "topics": Field("list", ref="topics"),
+        "projects": Field("list", ref="projects"),
+    },
+    "funding": {
+        "slug": _text(True),
+        "title": _text(True),
+        "funder": Field("str", True, ref="organizations"),
+        "kind": _text(True),
+        "url": _text(True),
+        "description": _text(),
+        "eligibility": _text(),
+        "currency": _text(),
+        "amount_min": Field("amount"),
+        "amount_max": Field("amount"),
+        "topics": Field("list", ref="topics"),
+    },
+    "jobs": {
+        "slug": _text(True),
+        "title": _text(True),
+        "organization": Field("str", True, ref="organizations"),
+        "kind": _text(True),
+        "apply_url": _text(True),
+        "posted_on": Field("date", True),
+        "closes_on": Field("date"),
+        "description": _text(),
+        "location": _text(),
+        "remote": Field("bool"),
+        "topics": Field("list", ref="topics"),
+    },
+}
+FAMILIES: tuple[str, ...] = tuple(SCHEMAS)
+
+# Fields that identify an item in the database (the loader looks rows up by them), so two seed items
+# may not share a value: the second would overwrite the first on every run.
+_IDENTIFYING: dict[str, tuple[tuple[str, Any], ...]] = {
+    "topics": (("name", str),),
+    "organizations": (("name", str),),
+    "venues": (("name", str),),
+    "channels": (("name", str),),
+    "projects": (("repository_url", normalize_repo_url),),
+    "papers": (("arxiv_id", normalize_arxiv_id), ("doi", normalize_doi)),
+}
+
+
+@dataclass
+class SeedData:
+    """The items of each family, in file order, as checked dicts (strings stripped)."""
+
+    source: Path
+    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def __getitem__(self, family: str) -> list[dict[str, Any]]:
+        return self.items.get(family, [])
+
+
+def read_seed(data_dir: Path) -> SeedData:
+    """Parse and check every `<family>.yaml` in `data_dir`; a family without a file has no items."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise SeedDataError(f"{data_dir} is not a directory of seed files.")
+    for path in sorted([*data_dir.glob("*.yaml"), *data_dir.glob("*.yml")]):
+        if path.stem not in SCHEMAS:
+            raise SeedDataError(
+                f"{path.name}: no family of that name; name the file after one of {', '.join(FAMILIES)}."
+            )
+    data = SeedData(source=data_dir)
+    for family in FAMILIES:
+        path = data_dir / f"{family}.yaml"
+        data.items[family] = _read_family(path, family) if path.exists() else []
+    _check_identities(data)
+    _check_references(data)
+    return data
+
+
+def _read_family(path: Path, family: str) -> list[dict[str, Any]]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SeedDataError(f"{path.name}: not valid YAML: {exc}") from exc
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise SeedDataError(f"{path.name}: expected a list of items at the top level.")
+    items = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        where = f"{path.name}: item {index + 1}"
+        item = _check_mapping(entry, SCHEMAS[family], where)
+        if item["slug"] in seen:
+            raise SeedDataError(f"{where}: slug {item['slug']!r} is used twice in this file.")
+        seen.add(item["slug"])
+        items.append(item)
+    return items
+
+
+def _check_mapping(entry: Any, schema: dict[str, Field], where: str) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise SeedDataError(f"{where}: expected a mapping of field: value.")
+    if isinstance(entry.get("slug"), str):
+        where = f"{where} ({entry['slug']})"
+    unknown = sorted(set(entry) - set(schema))
+    if unknown:
+        raise SeedDataError(
+            f"{where}: unknown field(s) {', '.join(map(str, unknown))}; known: {', '.join(schema)}."
+        )
+    item = {}
+    for name, spec in schema.items():
+        if name not in entry or entry[name] is None:
+            if spec.required:
+                raise SeedDataError(f"{where}: {name} is required.")
+            continue
+        item[name] = _check_value(entry[name], spec, f"{where}: {name}")
+    return item
+
+
+def _check_value(value: Any, spec: Field, where: str) -> Any:
+    # bool is an int in Python, and YAML reads yes/no as booleans: rule it out everywhere but bool.
+    if spec.kind == "str":
+        if not isinstance(value, str):
+            # YAML reads 1706.03762 as a float and 2278-2324 stays a string only by luck: quote it.
+            raise SeedDataError(f"{where}: expected text, got {value!r}; quote it in the YAML.")
+        value = value.strip()
+        if not value:
+            raise SeedDataError(f"{where}: is empty; leave the field out instead.")
+        return value
+    if spec.kind == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise SeedDataError(f"{where}: expected a whole number, got {value!r}.")
+        return value
+    if spec.kind == "date":
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            raise SeedDataError(f"{where}: expected a date written YYYY-MM-DD, got {value!r}.")
+        return value
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise SeedDataError(f"{where}: expected true or false, got {value!r}.")
+        return value
+    if spec.kind == "amount":
+        # A float would carry binary rounding into a DecimalField; whole numbers or quoted decimals.
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise SeedDataError(f"{where}: expected a whole number or a quoted decimal, got {value!r}.")
+        return value
+    if spec.kind == "list":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise SeedDataError(f"{where}: expected a list of slugs.")
+        value = [v.strip() for v in value]
+        if len(set(value)) != len(value):
+            raise SeedDataError(f"{where}: names the same slug twice.")
+        if spec.required and not value:
+            raise SeedDataError(f"{where}: must name at least one item.")
+        return value
+    if spec.kind == "editions":
+        if not isinstance(value, list):
+            raise SeedDataError(f"{where}: expected a list of editions.")
+        editions = [_check_mapping(e, EDITION_FIELDS, f"{where} {i + 1}") for i, e in enumerate(value)]
+        years = [e["year"] for e in editions]
+        if len(set(years)) != len(years):
+            raise SeedDataError(f"{where}: lists the same year twice.")
+        return editions
+    raise AssertionError(f"unknown field kind {spec.kind}")
+
+
+def _check_identities(data: SeedData) -> None:
+    for family, fields in _IDENTIFYING.items():
+        for name, normalize in fields:
+            owners: dict[str, str] = {}
+            for item in data[family]:
+                if name not in item:
+                    continue
+                where = f"{family}.yaml ({item['slug']}): {name}"
+                try:
+                    value = normalize(item[name])
+                except ValueError as exc:
+                    raise SeedDataError(f"{where}: {exc}") from exc
+                if value in owners:
+                    raise SeedDataError(f"{where}: {value!r} is also given to {owners[value]}.")
+                owners[value] = item["slug"]
+
+
+def _check_references(data: SeedData) -> None:
+    slugs = {family: {item["slug"] for item in data[family]} for family in FAMILIES}
+    editions = {item["slug"]: {e["year"] for e in item.get("editions", [])} for item in data["venues"]}
+    for family in FAMILIES:
+        earlier_topics: set[str] = set()
+        for item in data[family]:
+            where = f"{family}.yaml ({item['slug']})"
+            for name, spec in SCHEMAS[family].items():
+                if spec.ref is None or name not in item:
+                    continue
+                targets = item[name] if isinstance(item[name], list) else [item[name]]
+                # A topic's parent must come first so the parent row exists when the child is saved.
+                known = earlier_topics if (family, name) == ("topics", "parent") else slugs[spec.ref]
+                for target in targets:
+                    if target not in known:
+                        hint = " earlier in the file" if known is earlier_topics else f" in {spec.ref}.yaml"
+                        raise SeedDataError(f"{where}: {name} names {target!r}, which is not defined{hint}.")
+            if family == "topics":
+                earlier_topics.add(item["slug"])
+            if family == "papers" and "edition" in item:
+                if "venue" not in item:
+                    raise SeedDataError(f"{where}: an edition needs a venue.")
+                if item["edition"] not in editions[item["venue"]]:
+                    raise SeedDataError(
+                        f"{where}: venues.yaml lists no {item['edition']} edition of {item['venue']!r}."
+                    )

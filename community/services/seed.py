@@ -1,0 +1,352 @@
+"""Loading the curated seed catalogue (`community/seed/*.yaml`) into the database.
+
+The load is idempotent: each item is looked up by what identifies it (a venue's name, a paper's DOI
+or arXiv id, a project's repository; failing that, the slug of a row nobody entered by hand), and a
+row is only saved when a stated field, topic set or author list differs. Saving an unchanged row
+would still move `updated_at` (auto_now), so a rerun that rewrote everything would look like an
+edit of every item.
+
+What the seed owns: the fields an item states, the YAML winning over an edit of those fields. A
+field the YAML leaves out is left to editors, and so are `status` and `created_by`, which are only
+set when the seed creates the row (published, no creator): a moderator who unpublishes a seeded
+item is not overruled by the next run. The seed never deletes rows; an item removed from the YAML
+stays in the database until someone removes it.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from community.identifiers import normalize_arxiv_id, normalize_doi, normalize_repo_url
+from community.models import (
+    Authorship,
+    Channel,
+    Edition,
+    FundingOpportunity,
+    JobPosting,
+    ModerationStatus,
+    Organization,
+    Paper,
+    Person,
+    Project,
+    Topic,
+    Venue,
+)
+from community.seed import SEED_DIR, SeedData, SeedDataError, read_seed
+from community.services.slugs import unique_slug
+
+# In load order; the report lists every one of them, so "0 created" for jobs reads as a decision.
+SEEDED_MODELS: tuple[type[models.Model], ...] = (
+    Topic,
+    Organization,
+    Venue,
+    Edition,
+    Person,
+    Project,
+    Channel,
+    Paper,
+    FundingOpportunity,
+    JobPosting,
+)
+
+
+@dataclass
+class SeedCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class SeedReport:
+    """What one load did, per model (keyed by `model._meta.model_name`, in load order)."""
+
+    source: Path
+    counts: dict[str, SeedCounts] = field(
+        default_factory=lambda: {model._meta.model_name: SeedCounts() for model in SEEDED_MODELS}
+    )
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        names = {model._meta.model_name: str(model._meta.verbose_name_plural) for model in SEEDED_MODELS}
+        width = max(len(name) for name in names.values())
+        return [
+            f"{names[key].capitalize():<{width}}  created {c.created:>3}  updated {c.updated:>3}"
+            f"  unchanged {c.unchanged:>3}"
+            for key, c in self.counts.items()
+        ]
+
+
+def seed_load(*, data_dir: Path = SEED_DIR) -> SeedReport:
+    """Create or update every item of the seed files in `data_dir`, all or nothing.
+
+    Raises SeedDataError (naming the file and item) when a file is malformed or an item fails the
+    model's validation; then nothing is written.
+    """
+    data = read_seed(Path(data_dir))
+    with transaction.atomic():
+        return _Loader(data).run()
+
+
+class _Loader:
+    def __init__(self, data: SeedData) -> None:
+        self.data = data
+        self.report = SeedReport(source=data.source)
+        # seed slug -> row, per family, to resolve the references between items.
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.editions: dict[tuple[str, int], Edition] = {}
+        # Rows this run already matched, so two seed items can never land on the same row.
+        self.claimed: dict[type[models.Model], set[int]] = {}
+
+    def run(self) -> SeedReport:
+        steps = (
+            ("topics", self._topic),
+            ("organizations", self._organization),
+            ("venues", self._venue),
+            ("people", self._person),
+            ("projects", self._project),
+            ("channels", self._channel),
+            ("papers", self._paper),
+            ("funding", self._funding),
+            ("jobs", self._job),
+        )
+        for family, load in steps:
+            rows = self.rows.setdefault(family, {})
+            for item in self.data[family]:
+                rows[item["slug"]] = load(item, where=f"{family}.yaml ({item['slug']})")
+        return self.report
+
+    # --- one method per family: how an item is identified and which fields it states -----------
+
+    def _topic(self, item: dict, *, where: str) -> Topic:
+        fields = _plain(item, "name", "description")
+        if "parent" in item:
+            fields["parent"] = self.rows["topics"][item["parent"]]
+        return self._upsert(
+            Topic, where=where, slug=item["slug"], lookups=[{"name": item["name"]}], fields=fields
+        )
+
+    def _organization(self, item: dict, *, where: str) -> Organization:
+        return self._upsert(
+            Organization,
+            where=where,
+            slug=item["slug"],
+            lookups=[{"name": item["name"]}],
+            fields=_plain(item, "name", "kind", "description", "country", "website"),
+            m2m=self._topics(item),
+        )
+
+    def _venue(self, item: dict, *, where: str) -> Venue:
+        venue = self._upsert(
+            Venue,
+            where=where,
+            slug=item["slug"],
+            lookups=[{"name": item["name"]}],
+            fields=_plain(item, "name", "kind", "full_name", "publisher", "website", "description"),
+            m2m=self._topics(item),
+        )
+        for edition in item.get("editions", []):
+            year = edition["year"]
+            self.editions[(item["slug"], year)] = self._upsert(
+                Edition,
+                where=f"{where} edition {year}",
+                # Derived, so it is as stable as the venue's seed slug: neurips-2017.
+                slug=f"{item['slug']}-{year}",
+                lookups=[{"venue": venue, "year": year}],
+                with_slug_lookup=False,
+                fields={"venue": venue}
+                | _plain(
+                    edition, "year", "start_date", "end_date", "city", "country", "website", "external_id"
+                ),
+            )
+        return venue
+
+    def _person(self, item: dict, *, where: str) -> Person:
+        fields = _plain(item, "name", "homepage", "orcid", "bio")
+        if "affiliation" in item:
+            fields["affiliation"] = self.rows["organizations"][item["affiliation"]]
+        # Names are not unique, so people are matched by slug only: a namesake entered by hand
+        # stays a separate person rather than being merged into a paper's author list.
+        return self._upsert(Person, where=where, slug=item["slug"], lookups=[], fields=fields)
+
+    def _project(self, item: dict, *, where: str) -> Project:
+        fields = _plain(
+            item, "name", "kind", "repository_url", "description", "homepage", "license", "language"
+        )
+        if "organization" in item:
+            fields["organization"] = self.rows["organizations"][item["organization"]]
+        return self._upsert(
+            Project,
+            where=where,
+            slug=item["slug"],
+            lookups=[{"repository_url": normalize_repo_url(item["repository_url"])}],
+            fields=fields,
+            m2m=self._topics(item),
+        )
+
+    def _channel(self, item: dict, *, where: str) -> Channel:
+        return self._upsert(
+            Channel,
+            where=where,
+            slug=item["slug"],
+            lookups=[{"name": item["name"]}],
+            fields=_plain(item, "name", "kind", "url", "description"),
+            m2m=self._topics(item),
+        )
+
+    def _paper(self, item: dict, *, where: str) -> Paper:
+        fields = _plain(item, "title", "abstract", "year", "volume", "issue", "pages", "arxiv_id", "doi")
+        fields |= _plain(item, "url", "pdf_url", "code_url")
+        if "venue" in item:
+            fields["venue"] = self.rows["venues"][item["venue"]]
+        if "edition" in item:
+            fields["edition"] = self.editions[(item["venue"], item["edition"])]
+        lookups = []
+        if "doi" in item:
+            lookups.append({"doi": normalize_doi(item["doi"])})
+        if "arxiv_id" in item:
+            lookups.append({"arxiv_id": normalize_arxiv_id(item["arxiv_id"])})
+        m2m = self._topics(item)
+        if "projects" in item:
+            m2m["projects"] = [self.rows["projects"][slug] for slug in item["projects"]]
+        return self._upsert(
+            Paper,
+            where=where,
+            slug=item["slug"],
+            lookups=lookups,
+            fields=fields,
+            m2m=m2m,
+            authors=[self.rows["people"][slug] for slug in item["authors"]],
+        )
+
+    def _funding(self, item: dict, *, where: str) -> FundingOpportunity:
+        funder = self.rows["organizations"][item["funder"]]
+        fields = {"funder": funder} | _plain(
+            item, "title", "kind", "url", "description", "eligibility", "currency", "amount_min", "amount_max"
+        )
+        return self._upsert(
+            FundingOpportunity,
+            where=where,
+            slug=item["slug"],
+            lookups=[{"funder": funder, "title": item["title"]}],
+            fields=fields,
+            m2m=self._topics(item),
+        )
+
+    def _job(self, item: dict, *, where: str) -> JobPosting:
+        fields = {"organization": self.rows["organizations"][item["organization"]]} | _plain(
+            item, "title", "kind", "apply_url", "posted_on", "closes_on", "description", "location", "remote"
+        )
+        return self._upsert(
+            JobPosting, where=where, slug=item["slug"], lookups=[], fields=fields, m2m=self._topics(item)
+        )
+
+    def _topics(self, item: dict) -> dict[str, list[models.Model]]:
+        if "topics" not in item:
+            return {}
+        return {"topics": [self.rows["topics"][slug] for slug in item["topics"]]}
+
+    # --- the one write path ----------------------------------------------------------------------
+
+    def _upsert(
+        self,
+        model: type[models.Model],
+        *,
+        where: str,
+        slug: str,
+        lookups: list[dict[str, Any]],
+        fields: dict[str, Any],
+        m2m: dict[str, list[models.Model]] | None = None,
+        authors: list[Person] | None = None,
+        with_slug_lookup: bool = True,
+    ) -> Any:
+        m2m = m2m or {}
+        if with_slug_lookup:
+            # The slug comes last, and only finds rows nobody entered by hand: it keeps a seed item
+            # on its row when the YAML corrects its name or DOI, while a hand-entered item that
+            # merely shares the slug (another Kai Chen, another "adam") is never overwritten.
+            lookups = [*lookups, {"slug": slug, "created_by__isnull": True}]
+        obj = self._find(model, lookups)
+        created = obj is None
+        if created:
+            obj = model(slug=unique_slug(model, slug), status=ModerationStatus.PUBLISHED, created_by=None)
+            before = {}
+        else:
+            before = {name: getattr(obj, model._meta.get_field(name).attname) for name in fields}
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        try:
+            # Also normalises what the model normalises (DOI case, repository URL), so the
+            # comparison below sees the stored form.
+            obj.full_clean()
+        except ValidationError as exc:
+            raise SeedDataError(f"{where}: {_describe(exc)}") from exc
+
+        changed_fields = [
+            name
+            for name in fields
+            if created or getattr(obj, model._meta.get_field(name).attname) != before[name]
+        ]
+        changed_m2m = {
+            name: targets
+            for name, targets in m2m.items()
+            if created or set(getattr(obj, name).values_list("pk", flat=True)) != {t.pk for t in targets}
+        }
+        authors_changed = authors is not None and (
+            created
+            or list(obj.authorships.order_by("position").values_list("person_id", flat=True))
+            != [person.pk for person in authors]
+        )
+
+        counts = self.report.counts[model._meta.model_name]
+        if not (created or changed_fields or changed_m2m or authors_changed):
+            counts.unchanged += 1
+        else:
+            # A changed topic set or author list is an edit of the item too, so it moves updated_at.
+            obj.save()
+            for name, targets in changed_m2m.items():
+                getattr(obj, name).set(targets)
+            if authors_changed:
+                self._set_authors(obj, authors, where=where)
+            if created:
+                counts.created += 1
+            else:
+                counts.updated += 1
+        self.claimed.setdefault(model, set()).add(obj.pk)
+        return obj
+
+    def _find(self, model: type[models.Model], lookups: list[dict[str, Any]]) -> Any:
+        claimed = self.claimed.get(model, set())
+        for lookup in lookups:
+            rows = list(model._default_manager.filter(**lookup).exclude(pk__in=claimed)[:2])
+            if len(rows) == 1:
+                return rows[0]
+        return None
+
+    def _set_authors(self, paper: Paper, authors: list[Person], *, where: str) -> None:
+        # Positions are unique per paper, so reordering in place would collide midway: replace the list.
+        paper.authorships.all().delete()
+        for position, person in enumerate(authors):
+            authorship = Authorship(paper=paper, person=person, position=position)
+            try:
+                authorship.full_clean()
+            except ValidationError as exc:
+                raise SeedDataError(f"{where}: author {person.slug}: {_describe(exc)}") from exc
+            authorship.save()
+
+
+def _plain(item: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The stated values of fields that go into the row as they are."""
+    return {name: item[name] for name in names if name in item}
+
+
+def _describe(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
+    return " ".join(exc.messages)
