@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
+    path("results/", include("training.urls")),
     path("", include("community.urls")),
     prefix_default_language=False,
 )

@@ -54,8 +54,15 @@ def run_execute(*, run_id: int, worker: str) -> TrainingRun | None:
     if run is None:
         logger.info("run %s: nothing to do (finished, cancelled or alive elsewhere)", run_id)
         return None
+    import torch
+
     from training.reference.errors import RunCancelled
     from training.reference.run import run as reference_run
+
+    # These networks are tiny: a step is launch-bound, so more intra-op threads do not help, and on a
+    # shared 2-core machine two OpenMP threads were measured up to 15x slower than one when the other
+    # core was busy. One thread per CPU worker process is the robust default.
+    torch.set_num_threads(settings.TRAINING_TORCH_THREADS)
 
     try:
         result = reference_run(
