@@ -5,6 +5,7 @@ from .careers import JobPosting
 from .channels import Channel
 from .funding import FundingOpportunity
 from .guides import Guide
+from .moderation import ChangeRecord, EditSuggestion, Report, ReviewStatus
 from .papers import Authorship, Paper
 from .people import Organization, Person
 from .projects import Project
@@ -13,6 +14,10 @@ from .venues import Deadline, Edition, Venue
 
 __all__ = [
     "Authorship",
+    "ChangeRecord",
+    "EditSuggestion",
+    "Report",
+    "ReviewStatus",
     "Channel",
     "Deadline",
     "Edition",

@@ -161,12 +161,13 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 
 def filesystem_broker_options(folder: Path) -> dict:
     """kombu's file-system transport: producers and consumers share one folder of message files."""
-    for sub in ("in", "processed"):
+    for sub in ("in", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(folder / "in"),
         "data_folder_out": str(folder / "in"),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),  # exchange bindings; kombu's default is ./control
         "store_processed": False,
     }
 

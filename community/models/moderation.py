@@ -1,0 +1,117 @@
+"""What moderation keeps: the history of every change, suggested edits and problem reports.
+
+All three point at any catalogue item through a generic relation, so one queue and one history
+page serve every type.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ItemReference(models.Model):
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+
+
+class ChangeRecord(ItemReference):
+    """One change to a catalogue item: who made it, when, and the fields it changed (old, new)."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        CREATED = "created", _("Created")
+        IMPORTED = "imported", _("Imported")
+        UPDATED = "updated", _("Updated")
+        EDIT_APPLIED = "edit_applied", _("Suggested edit applied")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    changes = models.JSONField(default=dict, blank=True, help_text=_("{field: [old, new]}"))
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="change_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.content_type.model} #{self.object_id}"
+
+
+class EditSuggestion(ItemReference):
+    """A change someone proposes to a published item; nothing changes before a moderator approves."""
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="edit_suggestions",
+    )
+    changes = models.JSONField(help_text=_("{field: proposed value}"))
+    comment = models.TextField(_("why"), blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
+    )
+    reason = models.TextField(_("moderator's reason"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"edit of {self.content_type.model} #{self.object_id}"
+
+
+class Report(ItemReference):
+    """A problem someone reports on a published item (wrong facts, duplicate, spam, dead link)."""
+
+    class Reason(models.TextChoices):
+        WRONG = "wrong", _("Wrong or outdated information")
+        DUPLICATE = "duplicate", _("Duplicate of another item")
+        BROKEN_LINK = "broken_link", _("Broken link")
+        SPAM = "spam", _("Spam or advertising")
+        OFFENSIVE = "offensive", _("Offensive content")
+        OTHER = "other", _("Something else")
+
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    message = models.TextField(_("details"), blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
+    )
+    resolution = models.TextField(_("moderator's note"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"report on {self.content_type.model} #{self.object_id}: {self.reason}"
