@@ -1,2 +1,33 @@
+"""Portal URLs; config/urls.py mounts them inside i18n_patterns (English bare, Chinese under /zh-hans/)."""
+
+from django.urls import path
+
+from .views import careers, channels, funding, guides, home, papers, people, projects, search, topics, venues
+
 app_name = "community"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("search/", search.search, name="search"),
+    path("papers/", papers.PaperListView.as_view(), name="paper-list"),
+    path("papers/<slug:slug>/", papers.PaperDetailView.as_view(), name="paper-detail"),
+    path("projects/", projects.ProjectListView.as_view(), name="project-list"),
+    path("projects/<slug:slug>/", projects.ProjectDetailView.as_view(), name="project-detail"),
+    path("venues/", venues.VenueListView.as_view(), name="venue-list"),
+    path("venues/<slug:slug>/", venues.VenueDetailView.as_view(), name="venue-detail"),
+    path("deadlines/", venues.DeadlineListView.as_view(), name="deadline-list"),
+    path("jobs/", careers.JobListView.as_view(), name="job-list"),
+    path("jobs/<slug:slug>/", careers.JobDetailView.as_view(), name="job-detail"),
+    path("funding/", funding.FundingListView.as_view(), name="funding-list"),
+    path("funding/<slug:slug>/", funding.FundingDetailView.as_view(), name="funding-detail"),
+    path("organizations/", people.OrganizationListView.as_view(), name="organization-list"),
+    path("organizations/<slug:slug>/", people.OrganizationDetailView.as_view(), name="organization-detail"),
+    path("people/", people.PersonListView.as_view(), name="person-list"),
+    path("people/<slug:slug>/", people.PersonDetailView.as_view(), name="person-detail"),
+    path("channels/", channels.ChannelListView.as_view(), name="channel-list"),
+    path("channels/<slug:slug>/", channels.ChannelDetailView.as_view(), name="channel-detail"),
+    path("guides/", guides.GuideListView.as_view(), name="guide-list"),
+    path("guides/<slug:slug>/", guides.GuideDetailView.as_view(), name="guide-detail"),
+    path("topics/", topics.TopicListView.as_view(), name="topic-list"),
+    path("topics/<slug:slug>/", topics.TopicDetailView.as_view(), name="topic-detail"),
+]

@@ -1,0 +1,23 @@
+"""Prefetch building blocks shared by the selector modules."""
+
+from django.db.models import Prefetch
+
+from community.models import Authorship, ModerationStatus, Topic
+
+# How many related items a detail page lists before it links to the filtered list page instead.
+RELATED_LIMIT = 50
+
+PUBLISHED = ModerationStatus.PUBLISHED
+
+
+def published_topics(lookup: str = "topics") -> Prefetch:
+    return Prefetch(lookup, queryset=Topic.objects.published().order_by("name"))
+
+
+def ordered_authorships(lookup: str = "authorships", *, with_affiliation: bool = False) -> Prefetch:
+    """Authorships in author-list order with their person, skipping people not (yet) published."""
+    related = ("person", "person__affiliation") if with_affiliation else ("person",)
+    queryset = (
+        Authorship.objects.filter(person__status=PUBLISHED).select_related(*related).order_by("position")
+    )
+    return Prefetch(lookup, queryset=queryset)

@@ -1,0 +1,34 @@
+"""Reads of funding opportunities."""
+
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+
+from community.models import FundingOpportunity
+
+from ._common import published_topics
+
+
+def funding_list() -> QuerySet[FundingOpportunity]:
+    # Soonest deadline first; rolling calls (no deadline) after the dated ones on every database.
+    return (
+        FundingOpportunity.objects.published()
+        .select_related("funder")
+        .prefetch_related(published_topics())
+        .order_by(F("deadline").asc(nulls_last=True), "title", "pk")
+    )
+
+
+def funding_detail() -> QuerySet[FundingOpportunity]:
+    return (
+        FundingOpportunity.objects.published().select_related("funder").prefetch_related(published_topics())
+    )
+
+
+def funding_open(*, now: datetime, limit: int) -> QuerySet[FundingOpportunity]:
+    return (
+        FundingOpportunity.objects.published()
+        .filter(Q(deadline__isnull=True) | Q(deadline__gte=now))
+        .select_related("funder")
+        .order_by(F("deadline").asc(nulls_last=True), "pk")[:limit]
+    )

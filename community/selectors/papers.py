@@ -1,0 +1,42 @@
+"""Reads of papers."""
+
+from django.db.models import Prefetch, QuerySet
+
+from community.models import Guide, Paper, Project
+
+from ._common import ordered_authorships, published_topics
+
+
+def paper_list() -> QuerySet[Paper]:
+    """Published papers, newest year first, with venue, edition, authors in order and topics."""
+    return (
+        Paper.objects.published()
+        .select_related("venue", "edition")
+        .prefetch_related(ordered_authorships(), published_topics())
+        .order_by("-year", "title", "pk")
+    )
+
+
+def paper_detail() -> QuerySet[Paper]:
+    """Published papers with everything a paper page links to: authors (and affiliations), venue,
+    edition, topics, projects and guides."""
+    return (
+        Paper.objects.published()
+        .select_related("venue", "edition")
+        .prefetch_related(
+            ordered_authorships(with_affiliation=True),
+            published_topics(),
+            Prefetch("projects", queryset=Project.objects.published().order_by("name")),
+            Prefetch("guides", queryset=Guide.objects.published().order_by("title")),
+        )
+    )
+
+
+def paper_latest(*, limit: int) -> QuerySet[Paper]:
+    """The most recently added published papers (for the home page)."""
+    return (
+        Paper.objects.published()
+        .select_related("venue")
+        .prefetch_related(ordered_authorships())
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -1,0 +1,114 @@
+"""Search across every kind of catalogue item: icontains on names, titles and descriptions.
+
+One query per kind, each capped, so the page costs the same whatever matches. The fields searched
+are the ones the list pages' `q` filter uses (community.filters), so "more results" on a list page
+finds the same items. PostgreSQL full-text search can replace this later behind the same function.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from community import filters
+from community.models import (
+    Channel,
+    FundingOpportunity,
+    Guide,
+    JobPosting,
+    Organization,
+    Paper,
+    Person,
+    Project,
+    Topic,
+    Venue,
+)
+
+SEARCH_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class SearchSection:
+    key: str
+    label: str | Promise
+    list_url_name: str
+    items: list
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class _Kind:
+    key: str
+    label: str | Promise
+    list_url_name: str
+    queryset: Callable[[], QuerySet]  # the base queryset, with the joins its result line needs
+    filterset: type[filters.SearchFilterSet]  # whose search_fields are searched
+
+
+_KINDS = (
+    _Kind(
+        "papers",
+        _("Papers"),
+        "community:paper-list",
+        lambda: Paper.objects.select_related("venue"),
+        filters.PaperFilter,
+    ),
+    _Kind("projects", _("Projects"), "community:project-list", Project.objects.all, filters.ProjectFilter),
+    _Kind("venues", _("Venues"), "community:venue-list", Venue.objects.all, filters.VenueFilter),
+    _Kind(
+        "people",
+        _("People"),
+        "community:person-list",
+        lambda: Person.objects.select_related("affiliation"),
+        filters.PersonFilter,
+    ),
+    _Kind(
+        "organizations",
+        _("Organisations"),
+        "community:organization-list",
+        Organization.objects.all,
+        filters.OrganizationFilter,
+    ),
+    _Kind(
+        "jobs",
+        _("Jobs"),
+        "community:job-list",
+        lambda: JobPosting.objects.select_related("organization"),
+        filters.JobFilter,
+    ),
+    _Kind(
+        "funding",
+        _("Funding"),
+        "community:funding-list",
+        lambda: FundingOpportunity.objects.select_related("funder"),
+        filters.FundingFilter,
+    ),
+    _Kind("channels", _("Channels"), "community:channel-list", Channel.objects.all, filters.ChannelFilter),
+    _Kind(
+        "guides",
+        _("Guides"),
+        "community:guide-list",
+        lambda: Guide.objects.defer("body"),
+        filters.GuideFilter,
+    ),
+    _Kind("topics", _("Topics"), "community:topic-list", Topic.objects.all, filters.TopicFilter),
+)
+
+
+def search_catalogue(*, text: str, limit: int = SEARCH_LIMIT) -> list[SearchSection]:
+    """Published items of every kind whose searched fields contain `text`; up to `limit` per kind.
+
+    Sections with no match are left out. `has_more` says a kind had more than `limit` matches.
+    """
+    sections = []
+    for kind in _KINDS:
+        queryset = filters.icontains_any(kind.queryset().published(), kind.filterset.search_fields, text)
+        # One row more than shown tells whether there are more, without a COUNT query.
+        rows = list(queryset.order_by(*queryset.model._meta.ordering, "pk")[: limit + 1])
+        if rows:
+            sections.append(
+                SearchSection(kind.key, kind.label, kind.list_url_name, rows[:limit], len(rows) > limit)
+            )
+    return sections

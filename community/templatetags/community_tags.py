@@ -1,0 +1,132 @@
+"""Template helpers for the portal: Markdown, published-only links, time zones and navigation."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.templatetags.tz import do_timezone
+from django.urls import NoReverseMatch, reverse
+from django.urls.base import translate_url
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from community.models.venues import zone_for_label
+from community.rendering import render_markdown
+
+register = template.Library()
+
+NAV = (
+    ("papers", _("Papers"), "community:paper-list"),
+    ("projects", _("Projects"), "community:project-list"),
+    ("venues", _("Venues"), "community:venue-list"),
+    ("deadlines", _("Deadlines"), "community:deadline-list"),
+    ("jobs", _("Jobs"), "community:job-list"),
+    ("funding", _("Funding"), "community:funding-list"),
+    ("organizations", _("Organisations"), "community:organization-list"),
+    ("people", _("People"), "community:person-list"),
+    ("channels", _("Channels"), "community:channel-list"),
+    ("guides", _("Guides"), "community:guide-list"),
+    ("topics", _("Topics"), "community:topic-list"),
+    # The training app's published results (section "results"); left out where it is not mounted.
+    ("results", _("Results"), "training:results"),
+)
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str, heading_offset=0) -> str:
+    """Contributor Markdown -> HTML; safe because render_markdown runs it through the nh3 allowlist.
+
+    `{{ guide.body|markdown:1 }}` demotes the body's headings one level below the page's h1.
+    """
+    try:
+        offset = max(0, min(int(heading_offset), 5))
+    except (TypeError, ValueError):
+        offset = 0
+    return mark_safe(render_markdown(text or "", heading_offset=offset))  # noqa: S308 - nh3-sanitised
+
+
+@register.filter
+def public(item):
+    """`item` when it is published, else None: for foreign keys fetched with select_related, which
+    may point at an item still under review."""
+    if item is not None and getattr(item, "is_published", False):
+        return item
+    return None
+
+
+@register.filter
+def in_zone(value: datetime, zone) -> datetime | str:
+    """`value` converted to `zone` (a ZoneInfo or a name), kept from being converted back to UTC."""
+    return do_timezone(value, zone)
+
+
+@register.filter
+def announced(deadline) -> datetime | str:
+    """The deadline in the zone it was announced in (23:59 AoE stays 23:59 AoE)."""
+    try:
+        zone = zone_for_label(deadline.timezone_label)
+    except Exception:  # a label the importer should have refused: fall back to UTC, never a 500
+        zone = ZoneInfo("UTC")
+    return do_timezone(deadline.due_at, zone)
+
+
+@register.filter
+def iso_utc(value: datetime) -> str:
+    """`2027-05-16T11:59:59Z`: the instant as the `datetime` and `data-due` attributes carry it."""
+    if not isinstance(value, datetime):
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@register.simple_tag
+def nav_items() -> list[tuple[str, str, str]]:
+    """(section key, label, url) for the header; a view's `section` marks its entry aria-current."""
+    entries = []
+    for key, label, url_name in NAV:
+        try:
+            entries.append((key, label, reverse(url_name)))
+        except NoReverseMatch:
+            continue
+    return entries
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """The current page in every language the site offers (English bare, Chinese under /zh-hans/)."""
+    from django.conf import settings
+
+    request = context.get("request")
+    path = request.get_full_path() if request is not None else "/"
+    current = context.get("LANGUAGE_CODE")
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": translate_url(path, code),
+                "current": code == current,
+            }
+        )
+    return links
+
+
+@register.filter
+def external_url(url: str) -> str:
+    """`url` when it is an http(s) address, else ''. URLField validates this on every write path, but a
+    row written around them must still not put a `javascript:` link in a page."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+@register.filter
+def blurb(item) -> str:
+    """The first descriptive text an item has (description, summary, abstract or bio), for result lists."""
+    for field in ("description", "summary", "abstract", "bio"):
+        # __dict__, not getattr: a deferred field must not cost a query per row.
+        text = item.__dict__.get(field)
+        if text:
+            return text
+    return ""

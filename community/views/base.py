@@ -1,0 +1,142 @@
+"""What every portal page shares: filtered and paginated lists, detail pages, the 400 page and the
+reader's time zone.
+
+Views stay thin: they parse the query string, call one selector and render. A bad query string
+(a filter value, an ordering or a page number that makes no sense) is answered with a 400 page that
+says what was wrong; a page number past the end is a 404. Neither is ever a 500.
+"""
+
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView
+
+from community.selectors._common import RELATED_LIMIT
+
+TIMEZONE_COOKIE = "tz"
+
+
+class InvalidParameter(Exception):
+    """A query-string value the page cannot use; its message is shown on the 400 page."""
+
+
+def bad_request(request: HttpRequest, problems: list[str]) -> HttpResponse:
+    return render(request, "400.html", {"problems": problems}, status=400)
+
+
+def form_problems(form) -> list[str]:
+    """ "Year: Enter a whole number." for every field error of a bound form."""
+    problems = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else name
+        problems.extend(f"{label}: {error}" for error in errors)
+    return problems
+
+
+def paginate(request: HttpRequest, queryset, per_page: int | None = None) -> Page:
+    """The page `?page=` asks for. Not a number: InvalidParameter (400); past the end or below 1: 404."""
+    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    raw = request.GET.get("page", "1").strip() or "1"
+    if raw == "last":
+        raw = str(paginator.num_pages)
+    # isdigit() rather than int(): int() also takes "+1", " 1_0 " and non-ASCII digits.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise InvalidParameter(_("Page: “%(page)s” is not a page number.") % {"page": raw[:50]})
+    try:
+        return paginator.page(int(raw))
+    except EmptyPage as exc:
+        raise Http404(_("There is no page %(page)s.") % {"page": raw}) from exc
+
+
+class CatalogueListView(View):
+    """A filtered, sorted, paginated list of one kind of item.
+
+    Subclasses set `filterset_class`, `template_name`, `section` (the nav entry) and `selector`
+    (a function returning the base queryset of published items with its joins).
+    """
+
+    filterset_class = None
+    template_name = ""
+    section = ""
+    title = ""
+
+    def get_queryset(self):
+        return self.selector()
+
+    def get_extra_context(self) -> dict:
+        return {}
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            return bad_request(request, form_problems(filterset.form))
+        try:
+            page = paginate(request, filterset.qs)
+        except InvalidParameter as exc:
+            return bad_request(request, [str(exc)])
+        context = {
+            "filter": filterset,
+            "page": page,
+            "items": page.object_list,
+            "section": self.section,
+            "title": self.title,
+            "is_filtered": any(
+                value not in (None, "", [], False) for value in filterset.form.cleaned_data.values()
+            ),
+            **self.get_extra_context(),
+        }
+        return render(request, self.template_name, context)
+
+
+class CatalogueDetailView(DetailView):
+    """One published item by slug; an unknown or unpublished slug is a 404 (the selector only
+    returns published items)."""
+
+    section = ""
+    selector = None
+
+    def get_queryset(self):
+        return self.selector()
+
+    def get_context_data(self, **kwargs):
+        # related_limit: lists capped by the selector say "see all" once they reach it.
+        return super().get_context_data(section=self.section, related_limit=RELATED_LIMIT, **kwargs)
+
+
+# --- the reader's time zone -------------------------------------------------------------------
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def valid_timezone(name: str | None) -> str | None:
+    """`name` when it is an IANA zone this server knows, else None (never raises)."""
+    if name and len(name) <= 64 and name in _known_zones():
+        return name
+    return None
+
+
+def reader_timezone(request: HttpRequest) -> tuple[ZoneInfo, str | None]:
+    """The zone to show times in: `?tz=`, else the `tz` cookie (set by timezone.js), else UTC.
+
+    Returns the zone and, when `?tz=` named no zone, a message saying it was ignored.
+    """
+    requested = request.GET.get("tz", "").strip()
+    name = valid_timezone(requested)
+    message = None
+    if requested and not name:
+        name = valid_timezone(request.COOKIES.get(TIMEZONE_COOKIE)) or "UTC"
+        message = _("“%(requested)s” is not a time zone this site knows, so times are shown in %(zone)s.") % {
+            "requested": requested[:64],
+            "zone": name,
+        }
+    name = name or valid_timezone(request.COOKIES.get(TIMEZONE_COOKIE)) or "UTC"
+    return ZoneInfo(name), message

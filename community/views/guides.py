@@ -1,0 +1,23 @@
+"""Knowledge-base guide pages."""
+
+from django.utils.translation import gettext_lazy as _
+
+from community.filters import GuideFilter
+from community.selectors.guides import guide_detail, guide_list
+
+from .base import CatalogueDetailView, CatalogueListView
+
+
+class GuideListView(CatalogueListView):
+    filterset_class = GuideFilter
+    selector = staticmethod(guide_list)
+    template_name = "community/guide_list.html"
+    section = "guides"
+    title = _("Guides")
+
+
+class GuideDetailView(CatalogueDetailView):
+    selector = staticmethod(guide_detail)
+    template_name = "community/guide_detail.html"
+    context_object_name = "guide"
+    section = "guides"

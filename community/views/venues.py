@@ -1,0 +1,48 @@
+"""Venue pages and the upcoming-deadlines page."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community.filters import DeadlineFilter, VenueFilter
+from community.selectors.venues import deadline_upcoming, venue_detail, venue_list
+
+from .base import CatalogueDetailView, CatalogueListView, reader_timezone
+
+
+class VenueListView(CatalogueListView):
+    filterset_class = VenueFilter
+    selector = staticmethod(venue_list)
+    template_name = "community/venue_list.html"
+    section = "venues"
+    title = _("Venues")
+
+
+class VenueDetailView(CatalogueDetailView):
+    selector = staticmethod(venue_detail)
+    template_name = "community/venue_detail.html"
+    context_object_name = "venue"
+    section = "venues"
+
+    def get_context_data(self, **kwargs):
+        zone, tz_message = reader_timezone(self.request)
+        return super().get_context_data(reader_tz=zone, tz_message=tz_message, now=timezone.now(), **kwargs)
+
+
+class DeadlineListView(CatalogueListView):
+    """Upcoming deadlines, shown in the reader's time zone beside the zone they were announced in."""
+
+    filterset_class = DeadlineFilter
+    template_name = "community/deadline_list.html"
+    section = "deadlines"
+    title = _("Upcoming deadlines")
+
+    def get_queryset(self):
+        return deadline_upcoming(now=timezone.now())
+
+    def get_extra_context(self) -> dict:
+        zone, tz_message = reader_timezone(self.request)
+        return {
+            "reader_tz": zone,
+            "tz_message": tz_message,
+            "extra_fields_template": "partials/tz_field.html",
+        }

@@ -1,0 +1,316 @@
+"""factory_boy factories for the catalogue: every item is published unless a test says otherwise.
+
+`fully_linked_paper()` builds a paper with everything a paper page links to; the other
+`linked_<kind>(width=...)` helpers do the same for the other kinds, with `width` items on every
+relation, so a query-budget test can compare one link with a full page of them.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from community.models import (
+    Authorship,
+    Channel,
+    Deadline,
+    Edition,
+    FundingOpportunity,
+    Guide,
+    JobPosting,
+    ModerationStatus,
+    Organization,
+    Paper,
+    Person,
+    Project,
+    Topic,
+    Venue,
+)
+
+PUBLISHED = ModerationStatus.PUBLISHED
+
+
+class CatalogueFactory(factory.django.DjangoModelFactory):
+    status = PUBLISHED
+
+    class Meta:
+        abstract = True
+
+
+class TopicFactory(CatalogueFactory):
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    description = "A branch of deep learning."
+
+    class Meta:
+        model = Topic
+
+
+class OrganizationFactory(CatalogueFactory):
+    name = factory.Sequence(lambda n: f"Lab {n}")
+    slug = factory.Sequence(lambda n: f"lab-{n}")
+    kind = Organization.Kind.RESEARCH_LAB
+    description = "A research organisation."
+    country = "Canada"
+    website = factory.Sequence(lambda n: f"https://lab{n}.example.org")
+
+    class Meta:
+        model = Organization
+
+
+class PersonFactory(CatalogueFactory):
+    name = factory.Sequence(lambda n: f"Person {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    affiliation = factory.SubFactory(OrganizationFactory)
+    bio = "Works on neural networks."
+
+    class Meta:
+        model = Person
+
+
+class VenueFactory(CatalogueFactory):
+    name = factory.Sequence(lambda n: f"Conf{n}")
+    slug = factory.Sequence(lambda n: f"conf-{n}")
+    full_name = factory.Sequence(lambda n: f"Conference on Learning {n}")
+    kind = Venue.Kind.CONFERENCE
+    website = "https://conf.example.org"
+    description = "A machine-learning conference."
+
+    class Meta:
+        model = Venue
+
+
+class EditionFactory(CatalogueFactory):
+    venue = factory.SubFactory(VenueFactory)
+    year = 2027
+    slug = factory.Sequence(lambda n: f"edition-{n}")
+    start_date = dt.date(2027, 12, 6)
+    end_date = dt.date(2027, 12, 12)
+    city = "Vancouver"
+    country = "Canada"
+
+    class Meta:
+        model = Edition
+
+
+class DeadlineFactory(factory.django.DjangoModelFactory):
+    venue = factory.SubFactory(VenueFactory)
+    edition = factory.SubFactory(EditionFactory, venue=factory.SelfAttribute("..venue"))
+    kind = Deadline.Kind.PAPER
+    label = factory.Sequence(lambda n: f"round {n}")
+    due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+    timezone_label = "AoE"
+
+    class Meta:
+        model = Deadline
+
+
+class ProjectFactory(CatalogueFactory):
+    name = factory.Sequence(lambda n: f"project{n}")
+    slug = factory.Sequence(lambda n: f"project-{n}")
+    description = "A deep-learning library."
+    kind = Project.Kind.LIBRARY
+    repository_url = factory.Sequence(lambda n: f"https://github.com/example/project{n}")
+    language = "Python"
+    license = "MIT"
+    organization = factory.SubFactory(OrganizationFactory)
+    stars = 1000
+
+    class Meta:
+        model = Project
+
+
+class PaperFactory(CatalogueFactory):
+    title = factory.Sequence(lambda n: f"Paper number {n}")
+    slug = factory.Sequence(lambda n: f"paper-{n}")
+    abstract = "We propose a network."
+    year = 2017
+    arxiv_id = factory.Sequence(lambda n: f"1706.{n:05d}")
+    doi = factory.Sequence(lambda n: f"10.5555/paper.{n}")
+
+    class Meta:
+        model = Paper
+
+
+class AuthorshipFactory(factory.django.DjangoModelFactory):
+    paper = factory.SubFactory(PaperFactory)
+    person = factory.SubFactory(PersonFactory)
+    position = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = Authorship
+
+
+class JobPostingFactory(CatalogueFactory):
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Research scientist {n}")
+    slug = factory.Sequence(lambda n: f"job-{n}")
+    description = "Train large models."
+    kind = JobPosting.Kind.FULL_TIME
+    location = "Montreal"
+    apply_url = "https://jobs.example.org/apply"
+    posted_on = factory.LazyFunction(lambda: timezone.now().date() - dt.timedelta(days=3))
+    closes_on = factory.LazyFunction(lambda: timezone.now().date() + dt.timedelta(days=30))
+
+    class Meta:
+        model = JobPosting
+
+
+class FundingOpportunityFactory(CatalogueFactory):
+    funder = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.GOVERNMENT)
+    title = factory.Sequence(lambda n: f"Grant {n}")
+    slug = factory.Sequence(lambda n: f"grant-{n}")
+    description = "Money for research."
+    kind = FundingOpportunity.Kind.GRANT
+    amount_min = Decimal("10000")
+    amount_max = Decimal("50000")
+    currency = "USD"
+    deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=60))
+    eligibility = "Early-career researchers."
+    url = "https://funder.example.org/call"
+
+    class Meta:
+        model = FundingOpportunity
+
+
+class ChannelFactory(CatalogueFactory):
+    name = factory.Sequence(lambda n: f"Channel {n}")
+    slug = factory.Sequence(lambda n: f"channel-{n}")
+    kind = Channel.Kind.FORUM
+    url = factory.Sequence(lambda n: f"https://forum{n}.example.org")
+    description = "Where people talk."
+
+    class Meta:
+        model = Channel
+
+
+class GuideFactory(CatalogueFactory):
+    title = factory.Sequence(lambda n: f"Guide {n}")
+    slug = factory.Sequence(lambda n: f"guide-{n}")
+    summary = "How it works."
+    body = "# Heading\n\nSome *text* with $x^2$.\n"
+
+    class Meta:
+        model = Guide
+
+
+# --- linked graphs ------------------------------------------------------------------------------
+
+
+def fully_linked_paper(*, width: int = 2, **kwargs) -> Paper:
+    """A paper with `width` (at least 2) authors with affiliations, topics, projects and guides, a
+    venue with an edition, and its arXiv/DOI/code links."""
+    width = max(width, 2)
+    venue = kwargs.pop("venue", None) or VenueFactory()
+    edition = kwargs.pop("edition", None) or EditionFactory(venue=venue)
+    paper = PaperFactory(
+        venue=venue,
+        edition=edition,
+        url="https://papers.example.org/p",
+        pdf_url="https://papers.example.org/p.pdf",
+        code_url="https://github.com/example/code",
+        **kwargs,
+    )
+    for position in range(width):
+        AuthorshipFactory(paper=paper, person=PersonFactory(), position=position)
+    paper.topics.add(*TopicFactory.create_batch(width))
+    paper.projects.add(*ProjectFactory.create_batch(width))
+    for guide in GuideFactory.create_batch(width):
+        guide.papers.add(paper)
+    return paper
+
+
+def linked_project(*, width: int = 2, **kwargs) -> Project:
+    project = ProjectFactory(**kwargs)
+    project.topics.add(*TopicFactory.create_batch(width))
+    for _ in range(width):
+        fully_linked_paper(width=2).projects.add(project)
+    for guide in GuideFactory.create_batch(width):
+        guide.projects.add(project)
+    return project
+
+
+def linked_venue(*, width: int = 2, **kwargs) -> Venue:
+    venue = VenueFactory(**kwargs)
+    venue.topics.add(*TopicFactory.create_batch(width))
+    for i in range(width):
+        edition = EditionFactory(venue=venue, year=2000 + i)
+        DeadlineFactory(venue=venue, edition=edition)
+        DeadlineFactory(venue=venue, edition=None, kind=Deadline.Kind.OTHER)
+        PaperFactory(venue=venue, edition=edition)
+    for guide in GuideFactory.create_batch(width):
+        guide.venues.add(venue)
+    return venue
+
+
+def linked_job(*, width: int = 2, **kwargs) -> JobPosting:
+    job = JobPostingFactory(**kwargs)
+    job.topics.add(*TopicFactory.create_batch(width))
+    return job
+
+
+def linked_funding(*, width: int = 2, **kwargs) -> FundingOpportunity:
+    funding = FundingOpportunityFactory(**kwargs)
+    funding.topics.add(*TopicFactory.create_batch(width))
+    return funding
+
+
+def linked_organization(*, width: int = 2, **kwargs) -> Organization:
+    organization = OrganizationFactory(**kwargs)
+    organization.topics.add(*TopicFactory.create_batch(width))
+    PersonFactory.create_batch(width, affiliation=organization)
+    ProjectFactory.create_batch(width, organization=organization)
+    JobPostingFactory.create_batch(width, organization=organization)
+    FundingOpportunityFactory.create_batch(width, funder=organization)
+    for guide in GuideFactory.create_batch(width):
+        guide.organizations.add(organization)
+    return organization
+
+
+def linked_person(*, width: int = 2, **kwargs) -> Person:
+    person = PersonFactory(**kwargs)
+    for _ in range(width):
+        paper = fully_linked_paper(width=2)
+        AuthorshipFactory(paper=paper, person=person, position=10)
+    return person
+
+
+def linked_channel(*, width: int = 2, **kwargs) -> Channel:
+    channel = ChannelFactory(**kwargs)
+    channel.topics.add(*TopicFactory.create_batch(width))
+    return channel
+
+
+def linked_guide(*, width: int = 2, **kwargs) -> Guide:
+    guide = GuideFactory(**kwargs)
+    guide.topics.add(*TopicFactory.create_batch(width))
+    guide.papers.add(*PaperFactory.create_batch(width))
+    guide.projects.add(*ProjectFactory.create_batch(width))
+    guide.venues.add(*VenueFactory.create_batch(width))
+    guide.organizations.add(*OrganizationFactory.create_batch(width))
+    return guide
+
+
+def linked_topic(*, width: int = 2, **kwargs) -> Topic:
+    topic = TopicFactory(parent=TopicFactory(), **kwargs)
+    TopicFactory.create_batch(width, parent=topic)
+    for _ in range(width):
+        fully_linked_paper(width=2).topics.add(topic)
+    for factory_class in (
+        ProjectFactory,
+        VenueFactory,
+        JobPostingFactory,
+        FundingOpportunityFactory,
+        ChannelFactory,
+        GuideFactory,
+    ):
+        for item in factory_class.create_batch(width):
+            item.topics.add(topic)
+    return topic
+
+
+def linked_deadline(**kwargs) -> Deadline:
+    venue = VenueFactory()
+    venue.topics.add(TopicFactory())
+    return DeadlineFactory(venue=venue, edition=EditionFactory(venue=venue), **kwargs)
