@@ -40,4 +40,5 @@ class Command(BaseCommand):
         credentials_file.parent.mkdir(parents=True, exist_ok=True)
         credentials_file.write_text(f"{username}:{password}\n")
         credentials_file.chmod(0o600)
-        self.stdout.write(f"Admin: http://127.0.0.1:8000/admin/  user: {username}  password: {password}")
+        address = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}/admin/"
+        self.stdout.write(f"Admin: {address}  user: {username}  password: {password}")
