@@ -26,6 +26,7 @@ from . import services
 from .charts import format_gap, format_target, format_value, metric_label
 from .forms import BenchmarkAdminForm, StartRunsForm
 from .models import FINAL_STATES, Benchmark, RunMetric, RunState, Sweep, TrainingRun
+from .selectors import run_percent, sweep_percent
 
 
 class LiveMedia:
@@ -35,7 +36,9 @@ class LiveMedia:
 
 
 def _pre_json(value) -> str:
-    return format_html('<pre class="code-block">{}</pre>', json.dumps(value, indent=2, sort_keys=True, default=str))
+    return format_html(
+        '<pre class="code-block">{}</pre>', json.dumps(value, indent=2, sort_keys=True, default=str)
+    )
 
 
 def _verdict(summary: dict) -> str:
@@ -44,12 +47,6 @@ def _verdict(summary: dict) -> str:
         return "—"
     gap = format_gap(summary.get("gap"), summary.get("metric", ""))
     return f"{verdict} ({gap})" if gap else str(verdict)
-
-
-def _percent(step: int, total: int, state: str) -> float:
-    if state == RunState.SUCCEEDED:
-        return 100.0
-    return round(100.0 * min(step, total) / total, 1) if total else 0.0
 
 
 # --- benchmarks ---------------------------------------------------------------------------------------
@@ -67,7 +64,9 @@ class BenchmarkAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("targets"))
     def targets_display(self, obj: Benchmark) -> str:
-        return "; ".join(f"{metric_label(t.get('metric', ''))} {format_target(t)}" for t in obj.targets) or "—"
+        return (
+            "; ".join(f"{metric_label(t.get('metric', ''))} {format_target(t)}" for t in obj.targets) or "—"
+        )
 
 
 # --- sweeps -------------------------------------------------------------------------------------------
@@ -77,7 +76,16 @@ class TrainingRunInline(admin.TabularInline):
     """The runs of a sweep, read-only, with a link to each run's own page."""
 
     model = TrainingRun
-    fields = ("seed", "state", "attempt", "progress_display", "worker", "heartbeat_at", "primary_metric", "published")
+    fields = (
+        "seed",
+        "state",
+        "attempt",
+        "progress_display",
+        "worker",
+        "heartbeat_at",
+        "primary_metric",
+        "published",
+    )
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -92,7 +100,7 @@ class TrainingRunInline(admin.TabularInline):
 
     @admin.display(description=_("progress"))
     def progress_display(self, obj: TrainingRun) -> str:
-        return f"{_percent(obj.step, obj.total_steps, obj.state):.0f}%"
+        return f"{run_percent(obj.state, obj.step, obj.total_steps):.0f}%"
 
     @admin.display(description=_("final value"))
     def primary_metric(self, obj: TrainingRun) -> str:
@@ -176,7 +184,9 @@ class SweepAdmin(admin.ModelAdmin):
             try:
                 with transaction.atomic():
                     sweeps = [
-                        services.sweep_start(benchmark=b, seeds=data["seeds"], device=data["device"], user=request.user)
+                        services.sweep_start(
+                            benchmark=b, seeds=data["seeds"], device=data["device"], user=request.user
+                        )
                         for b in data["benchmarks"]
                     ]
             except ValidationError as exc:
@@ -222,12 +232,11 @@ class SweepAdmin(admin.ModelAdmin):
         if sweep is None:
             return None
         runs = list(TrainingRun.objects.filter(sweep_id=pk).values("state", "step", "total_steps"))
-        done = [100.0 if r["state"] in FINAL_STATES else _percent(r["step"], r["total_steps"], r["state"]) for r in runs]
         return {
             "status_url": reverse("training:sweep-status", kwargs={"pk": pk}),
             "final": sweep["state"] in FINAL_STATES,
             "state_label": RunState(sweep["state"]).label,
-            "progress": round(sum(done) / len(done), 1) if done else 0.0,
+            "progress": sweep_percent((r["state"], r["step"], r["total_steps"]) for r in runs),
         }
 
     # --- actions ---
@@ -238,13 +247,17 @@ class SweepAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             ngettext(
-                "%(count)d run cancelled or asked to stop.", "%(count)d runs cancelled or asked to stop.", count
+                "%(count)d run cancelled or asked to stop.",
+                "%(count)d runs cancelled or asked to stop.",
+                count,
             )
             % {"count": count},
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Re-run the selected sweeps (same benchmark, seeds and device)"), permissions=["start"])
+    @admin.action(
+        description=_("Re-run the selected sweeps (same benchmark, seeds and device)"), permissions=["start"]
+    )
     def rerun_sweeps(self, request, queryset):
         started = []
         for sweep in queryset:
@@ -255,7 +268,11 @@ class SweepAdmin(admin.ModelAdmin):
         if started:
             self.message_user(
                 request,
-                ngettext("Started %(count)d new sweep: %(ids)s.", "Started %(count)d new sweeps: %(ids)s.", len(started))
+                ngettext(
+                    "Started %(count)d new sweep: %(ids)s.",
+                    "Started %(count)d new sweeps: %(ids)s.",
+                    len(started),
+                )
                 % {"count": len(started), "ids": ", ".join(f"#{s.pk}" for s in started)},
                 messages.SUCCESS,
             )
@@ -308,7 +325,9 @@ class RunMetricInline(admin.TabularInline):
     @admin.display(description=_("values"))
     def values_display(self, obj: RunMetric) -> str:
         values = obj.values if isinstance(obj.values, dict) else {}
-        return ", ".join(f"{k}={format_value(v, '') if isinstance(v, float) else v}" for k, v in values.items())
+        return ", ".join(
+            f"{k}={format_value(v, '') if isinstance(v, float) else v}" for k, v in values.items()
+        )
 
 
 @admin.register(TrainingRun)
@@ -376,7 +395,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("progress"))
     def progress_display(self, obj: TrainingRun) -> str:
-        return f"{_percent(obj.step, obj.total_steps, obj.state):.0f}%"
+        return f"{run_percent(obj.state, obj.step, obj.total_steps):.0f}%"
 
     @admin.display(description=_("final metrics"))
     def final_metrics_display(self, obj: TrainingRun) -> str:
@@ -400,7 +419,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         if not size:
             return "—"
         url = reverse("training:run-weights", kwargs={"pk": obj.pk})
-        return format_html('<a href="{}">{}</a> ({:.1f} KiB)', url, _("download"), size / 1024)
+        return format_html('<a href="{}">{}</a> ({} KiB)', url, _("download"), f"{size / 1024:.1f}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "live": self._live(object_id)}
@@ -418,7 +437,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
             "status_url": reverse("training:run-status", kwargs={"pk": pk}),
             "final": run["state"] in FINAL_STATES,
             "state_label": RunState(run["state"]).label,
-            "progress": _percent(run["step"], run["total_steps"], run["state"]),
+            "progress": run_percent(run["state"], run["step"], run["total_steps"]),
             "step": run["step"],
             "total": run["total_steps"],
         }
@@ -429,7 +448,9 @@ class TrainingRunAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             ngettext(
-                "%(count)d run cancelled or asked to stop.", "%(count)d runs cancelled or asked to stop.", count
+                "%(count)d run cancelled or asked to stop.",
+                "%(count)d runs cancelled or asked to stop.",
+                count,
             )
             % {"count": count},
             messages.SUCCESS,

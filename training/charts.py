@@ -39,7 +39,7 @@ METRIC_LABELS = {
 
 
 def metric_label(metric: str) -> str:
-    """"test accuracy" for test_acc; an unknown metric keeps its own name."""
+    """The words for a metric (test accuracy for test_acc); an unknown metric keeps its own name."""
     return str(METRIC_LABELS.get(metric, metric))
 
 
@@ -180,10 +180,8 @@ def _tick_label(value: float, step: float, percent: bool) -> str:
     if percent:
         value, step = value * 100, step * 100
     decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step > 0 else 0
-    if step >= 1 and abs(value) >= 10_000:
-        text = f"{value / 1000:g}k"
-    else:
-        text = f"{value:.{decimals}f}"
+    # 12k rather than 12000 keeps a long run's step axis readable.
+    text = f"{value / 1000:g}k" if step >= 1 and abs(value) >= 10_000 else f"{value:.{decimals}f}"
     if text in ("-0", "-0.0") or set(text) <= {"-", "0", "."}:
         text = text.lstrip("-")
     return _signed(text) + ("%" if percent else "")
@@ -262,7 +260,9 @@ def line_chart(
     y_lo, y_hi = min(ys), max(ys)
     if percent:
         # A little headroom, but an accuracy axis never runs below 0% or above 100%.
-        y_ticks = [t for t in nice_ticks(max(0.0, y_lo), min(1.0, y_hi), max_ticks=5) if -1e-9 <= t <= 1 + 1e-9]
+        y_ticks = [
+            t for t in nice_ticks(max(0.0, y_lo), min(1.0, y_hi), max_ticks=5) if -1e-9 <= t <= 1 + 1e-9
+        ]
         if len(y_ticks) < 2:
             y_ticks = nice_ticks(y_lo, y_hi, max_ticks=5)
     else:
@@ -282,7 +282,9 @@ def line_chart(
 
     out.append('<g class="chart-grid" stroke="currentColor" stroke-opacity="0.12" aria-hidden="true">')
     for t in y_ticks:
-        out.append(f'<line x1="{frame.left}" x2="{_num(frame.left + frame.plot_w)}" y1="{_num(py(t))}" y2="{_num(py(t))}"/>')
+        out.append(
+            f'<line x1="{frame.left}" x2="{_num(frame.left + frame.plot_w)}" y1="{_num(py(t))}" y2="{_num(py(t))}"/>'
+        )
     out.append("</g>")
 
     out.append('<g class="chart-axes" fill="currentColor" aria-hidden="true">')

@@ -57,7 +57,16 @@ class BenchmarkAdminForm(forms.ModelForm):
 
     class Meta:
         model = Benchmark
-        fields = "__all__"
+        fields = (
+            "slug",
+            "name",
+            "description",
+            "config",
+            "targets",
+            "higher_is_better",
+            "paper",
+            "time_limit_s",
+        )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -72,7 +81,9 @@ class BenchmarkAdminForm(forms.ModelForm):
         try:
             spec(config)
         except ConfigError as exc:
-            raise ValidationError(_("This run config cannot be trained: %(error)s"), params={"error": exc}) from exc
+            raise ValidationError(
+                _("This run config cannot be trained: %(error)s"), params={"error": exc}
+            ) from exc
         return config
 
     def clean_targets(self):
@@ -82,7 +93,9 @@ class BenchmarkAdminForm(forms.ModelForm):
         for index, target in enumerate(targets, start=1):
             problem = _target_problem(target)
             if problem:
-                raise ValidationError(_("Target %(index)s: %(problem)s"), params={"index": index, "problem": problem})
+                raise ValidationError(
+                    _("Target %(index)s: %(problem)s"), params={"index": index, "problem": problem}
+                )
         return targets
 
 
@@ -110,7 +123,10 @@ class CompareForm(forms.Form):
     runs = forms.CharField(
         label=_("Run ids"),
         max_length=200,
-        help_text=format_lazy(_("Comma-separated run numbers, e.g. 12,13,14 (at most {max})."), max=MAX_COMPARE_RUNS),
+        required=False,  # an empty list gets the message of clean_runs, which says what to give
+        help_text=format_lazy(
+            _("Comma-separated run numbers, e.g. 12,13,14 (at most {max})."), max=MAX_COMPARE_RUNS
+        ),
     )
 
     def clean_runs(self) -> list[int]:

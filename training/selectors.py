@@ -24,7 +24,7 @@ from django.db.models.functions import Length
 
 from community.models import Paper
 
-from .models import FINAL_STATES, Benchmark, RunMetric, Sweep, TrainingRun
+from .models import FINAL_STATES, Benchmark, RunMetric, RunState, Sweep, TrainingRun
 
 MAX_COMPARE_RUNS = 12
 
@@ -45,6 +45,22 @@ def visible_runs(user) -> QuerySet[TrainingRun]:
     if is_staff(user):
         return runs
     return runs.filter(Q(published=True) | Q(sweep__published=True))
+
+
+def run_percent(state: str, step: int, total_steps: int) -> float:
+    """Percent of a run's steps done; a failed or cancelled run shows where it stopped."""
+    if state == RunState.SUCCEEDED:
+        return 100.0
+    return round(100.0 * min(step, total_steps) / total_steps, 1) if total_steps else 0.0
+
+
+def sweep_percent(runs: Iterable[tuple[str, int, int]]) -> float:
+    """Percent of a sweep's work done from its runs' (state, step, total_steps): a run that has
+    ended counts as done, however it ended."""
+    done = [
+        100.0 if state in FINAL_STATES else run_percent(state, step, total) for state, step, total in runs
+    ]
+    return round(sum(done) / len(done), 1) if done else 0.0
 
 
 # --- leaderboards -------------------------------------------------------------------------------------
@@ -243,7 +259,9 @@ _STATUS_FIELDS = ("pk", "state", "step", "total_steps", "attempt", "cancel_reque
 def run_status(*, pk: int, user) -> dict | None:
     """The few fields a live page polls, with `evaluations` (metric rows of the current attempt).
     One query."""
-    return visible_runs(user).filter(pk=pk).values(*_STATUS_FIELDS).annotate(evaluations=_evaluations()).first()
+    return (
+        visible_runs(user).filter(pk=pk).values(*_STATUS_FIELDS).annotate(evaluations=_evaluations()).first()
+    )
 
 
 def sweep_status(*, pk: int, user) -> tuple[dict, list[dict]] | None:
@@ -265,7 +283,9 @@ def compare_runs(*, ids: Sequence[int], user) -> tuple[list[TrainingRun], list[i
     (unknown or not visible: the two are not told apart). One query."""
     found = {
         run.pk: run
-        for run in visible_runs(user).select_related("sweep__benchmark").filter(pk__in=list(ids)[:MAX_COMPARE_RUNS])
+        for run in visible_runs(user)
+        .select_related("sweep__benchmark")
+        .filter(pk__in=list(ids)[:MAX_COMPARE_RUNS])
     }
     return [found[i] for i in ids if i in found], [i for i in ids if i not in found]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-from types import SimpleNamespace
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -126,7 +125,9 @@ def leaderboard_json(request: HttpRequest, slug: str) -> JsonResponse:
             "targets": benchmark.targets,
             "config": benchmark.config,
             "paper": (
-                {"title": paper.title, "url": request.build_absolute_uri(paper.get_absolute_url())} if paper else None
+                {"title": paper.title, "url": request.build_absolute_uri(paper.get_absolute_url())}
+                if paper
+                else None
             ),
         },
         "leaderboard": _leaderboard_rows(request, board),
@@ -137,21 +138,6 @@ def leaderboard_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 # --- sweeps and runs ----------------------------------------------------------------------------------
-
-
-def _run_progress(state: str, step: int, total_steps: int) -> float:
-    """Percent of a run's steps done (a failed or cancelled run shows where it stopped)."""
-    if state == RunState.SUCCEEDED:
-        return 100.0
-    return round(100.0 * min(step, total_steps) / total_steps, 1) if total_steps else 0.0
-
-
-def _sweep_progress(rows) -> float:
-    """Percent of a sweep's work done: a run that has ended counts as done, however it ended."""
-    if not rows:
-        return 0.0
-    done = [100.0 if r.state in FINAL_STATES else _run_progress(r.state, r.step, r.total_steps) for r in rows]
-    return round(sum(done) / len(done), 1)
 
 
 @require_GET
@@ -176,7 +162,7 @@ def sweep_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "runs": page.runs,
         "charts": charts.overlay_charts(curves, metrics, prefix="sweep"),
         "compare_ids": ",".join(str(r.pk) for r in page.runs if r.state == RunState.SUCCEEDED),
-        "progress": _sweep_progress(page.runs),
+        "progress": selectors.sweep_percent((r.state, r.step, r.total_steps) for r in page.runs),
         "evaluations": sum(len(rows) for rows in page.metrics.values()),
         "section": SECTION,
     }
@@ -204,7 +190,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "environment": environment,
         "config_json": json.dumps(run.config, indent=2, sort_keys=True, ensure_ascii=False),
         "can_download": bool(run.weights_size) and (run.published or staff),
-        "progress": _run_progress(run.state, run.step, run.total_steps),
+        "progress": selectors.run_percent(run.state, run.step, run.total_steps),
         "evaluations": len(rows),
         "section": SECTION,
     }
@@ -236,7 +222,7 @@ def _status_json(row: dict) -> dict:
         "final": state in FINAL_STATES,
         "step": row["step"],
         "total_steps": row["total_steps"],
-        "progress": _run_progress(state, row["step"], row["total_steps"]),
+        "progress": selectors.run_percent(state, row["step"], row["total_steps"]),
         "attempt": row["attempt"],
         "evaluations": row["evaluations"],
         "cancel_requested": row["cancel_requested"],
@@ -266,7 +252,7 @@ def sweep_status(request: HttpRequest, pk: int) -> JsonResponse:
     sweep, rows = found
     runs = [{**_status_json(row), "seed": row["seed"]} for row in rows]
     state = sweep["state"]
-    progress = _sweep_progress([SimpleNamespace(**row) for row in rows])
+    progress = selectors.sweep_percent((r["state"], r["step"], r["total_steps"]) for r in rows)
     return JsonResponse(
         {
             "id": sweep["pk"],
@@ -305,7 +291,10 @@ def compare(request: HttpRequest) -> HttpResponse:
             len(missing),
         ) % {"ids": ", ".join(str(i) for i in missing)}
         return render(
-            request, "training/compare.html", {"form": form, "problems": [problem], "section": SECTION}, status=400
+            request,
+            "training/compare.html",
+            {"form": form, "problems": [problem], "section": SECTION},
+            status=400,
         )
     metrics = selectors.metrics_by_run(runs)
     curves = [
@@ -316,7 +305,10 @@ def compare(request: HttpRequest) -> HttpResponse:
         )
         for run in runs
     ]
-    wanted = [t.get("metric", "") for run in runs for t in run.sweep.benchmark.targets] + ["test_loss", "train_loss"]
+    wanted = [t.get("metric", "") for run in runs for t in run.sweep.benchmark.targets] + [
+        "test_loss",
+        "train_loss",
+    ]
     context = {
         "form": form,
         "runs": runs,

@@ -18,7 +18,9 @@ from training.reference.registry import spec
 from training.services import sweep_publish, sweep_refresh
 
 # A short protocol, so total_steps and the curves stay small.
-MLP_CONFIG = spec({"network": "mlp", "dataset": "mnist1d", "train": {"steps": 1000, "eval_every": 250}}).to_dict()
+MLP_CONFIG = spec(
+    {"network": "mlp", "dataset": "mnist1d", "train": {"steps": 1000, "eval_every": 250}}
+).to_dict()
 
 
 class PaperFactory(factory.django.DjangoModelFactory):
@@ -93,8 +95,20 @@ def finished_run(sweep: Sweep, seed: int, test_acc: float, *, n_metrics: int = 4
         heartbeat_at=now,
         step=1000,
         total_steps=1000,
-        final_metrics={"step": 1000, "train_loss": 0.5, "test_loss": 0.9, "train_acc": 0.8, "test_acc": test_acc},
-        environment={"device": "cuda:0", "gpu": "NVIDIA H200", "torch": "2.13.0", "host": "gpu-box-7", "worker": "celery@gpu-box-7"},
+        final_metrics={
+            "step": 1000,
+            "train_loss": 0.5,
+            "test_loss": 0.9,
+            "train_acc": 0.8,
+            "test_acc": test_acc,
+        },
+        environment={
+            "device": "cuda:0",
+            "gpu": "NVIDIA H200",
+            "torch": "2.13.0",
+            "host": "gpu-box-7",
+            "worker": "celery@gpu-box-7",
+        },
         timings={"wall_s": 12.5, "data_s": 0.5, "train_s": 11.0, "eval_s": 1.0, "samples_per_s": 9000.0},
         n_params=15_210,
         weights=b"PK\x03\x04fake-state-dict",
@@ -109,7 +123,13 @@ def finished_run(sweep: Sweep, seed: int, test_acc: float, *, n_metrics: int = 4
             run=run,
             attempt=1,
             step=step,
-            values={"step": step, "train_loss": 2.0 / i, "test_loss": 2.1 / i, "train_acc": acc + 0.05, "test_acc": acc},
+            values={
+                "step": step,
+                "train_loss": 2.0 / i,
+                "test_loss": 2.1 / i,
+                "train_acc": acc + 0.05,
+                "test_acc": acc,
+            },
         )
     return run
 

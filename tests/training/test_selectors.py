@@ -4,9 +4,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 
-from training import selectors
-from training.models import RunState
-
 from tests.training.factories import (
     BenchmarkFactory,
     PaperFactory,
@@ -15,6 +12,8 @@ from tests.training.factories import (
     TrainingRunFactory,
     finished_sweep,
 )
+from training import selectors
+from training.models import RunState
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,9 @@ def test_lower_is_better_ranks_the_smallest_mean_first():
 def test_a_sweep_without_the_primary_metric_goes_last():
     bench = BenchmarkFactory()
     good = finished_sweep(bench, accs=(0.5,))
-    odd = SweepFactory(benchmark=bench, published=True, state=RunState.SUCCEEDED, summary={"n": 0, "metrics": {}})
+    odd = SweepFactory(
+        benchmark=bench, published=True, state=RunState.SUCCEEDED, summary={"n": 0, "metrics": {}}
+    )
     board = selectors.benchmark_board(bench.slug)
     assert [row.sweep.pk for row in board.rows] == [good.pk, odd.pk]
     assert board.rows[1].mean is None

@@ -41,7 +41,7 @@ def metric_gap(gap: Any, metric: str) -> str:
 
 @register.filter
 def target_text(target: dict) -> str:
-    """"68.0 ± 3.0%" or "≥ 97.0%"."""
+    """A target as text: 68.0 ± 3.0% or ≥ 97.0%."""
     return charts.format_target(target or {})
 
 
@@ -53,14 +53,15 @@ def mean_std(mean: Any, std: Any, metric: str) -> str:
 
 @register.simple_tag
 def verdict_text(verdict: str | None, gap: Any, metric: str) -> str:
-    """"Reproduced (+0.3 points)", "Not reproduced (−0.7 points)", or "Pending"."""
+    """Reproduced (+0.3 points), Not reproduced (−0.7 points), or an em dash while there is no
+    verdict (no seed succeeded yet, or the benchmark has no target)."""
     gap_text = charts.format_gap(gap, str(metric or ""))
     if verdict == "reproduced" or verdict is True:
         label = _("Reproduced")
     elif verdict == "not reproduced" or verdict is False:
         label = _("Not reproduced")
     else:
-        return _("Pending")
+        return "—"
     return f"{label} ({gap_text})" if gap_text else label
 
 
