@@ -93,6 +93,7 @@ def environment(device: torch.device) -> dict[str, Any]:
         "gpu": torch.cuda.get_device_name(device) if cuda else None,
         "tf32_conv": bool(torch.backends.cudnn.allow_tf32) if cuda else None,
         "tf32_matmul": bool(torch.backends.cuda.matmul.allow_tf32) if cuda else None,
+        "cpu": _cpu_model(),
         "cpu_threads": torch.get_num_threads(),
         "numpy": np.__version__,
         "python": platform.python_version(),
@@ -153,6 +154,18 @@ def run(
         n_params=count_params(model),
         weights=_state_dict_bytes(model),
     )
+
+
+def _cpu_model() -> str:
+    """The processor's marketing name (Linux), else what platform knows; for the hardware column."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def _coefficients(model: nn.Module) -> dict[str, Any]:

@@ -38,7 +38,12 @@ def _validated_config(benchmark: Benchmark) -> dict:
 
 @transaction.atomic
 def sweep_start(
-    *, benchmark: Benchmark, seeds: int | list[int], device: str = Device.AUTO, user=None, enqueue: bool = True
+    *,
+    benchmark: Benchmark,
+    seeds: int | list[int],
+    device: str = Device.AUTO,
+    user=None,
+    enqueue: bool = True,
 ) -> Sweep:
     """Create a sweep of `seeds` runs (a count means seeds 0..N-1) and enqueue them once committed.
 
@@ -123,7 +128,11 @@ def sweep_refresh(*, sweep: Sweep) -> Sweep:
     )
     if done:
         env = done[0]["environment"]
-        summary["hardware"] = env.get("gpu") or f"CPU ({env.get('cpu_threads', '?')} threads)"
+        threads = env.get("cpu_threads")
+        cpu = env.get("cpu") or "CPU"
+        summary["hardware"] = env.get("gpu") or (
+            f"{cpu}, {threads} thread{'s' if threads != 1 else ''}" if threads else cpu
+        )
         summary["device"] = env.get("device")
     summary["states"] = {s: sum(r["state"] == s for r in runs) for s in states}
     sweep.state = state
