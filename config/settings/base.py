@@ -222,3 +222,9 @@ TRAINING_HEARTBEAT_STALE_S = env.int("TRAINING_HEARTBEAT_STALE_S", default=120)
 TRAINING_TORCH_THREADS = env.int("TRAINING_TORCH_THREADS", default=1)
 TRAINING_DATA_DIR = Path(env("TRAINING_DATA_DIR", default=str(VAR_DIR / "datasets")))
 CELERY_TASK_ROUTES = {"training.execute_run": {"queue": "cpu"}}
+
+# --- periodic jobs (celery beat) ------------------------------------------------------------------
+# The one place periodic jobs are defined; django_celery_beat's scheduler copies them into its tables.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-runs": {"task": "training.requeue_stale_runs", "schedule": 300.0},
+}
