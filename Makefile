@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check worker migrate seed clean
+.PHONY: install run test lint check worker migrate seed backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ migrate: install
 
 seed: migrate
 	$(PY) manage.py load_seed_data
+
+backup: install
+	./scripts/backup.sh
+
+restore: install
+	./scripts/restore.sh $(FILE)
 
 clean:
 	rm -rf $(VENV) var staticfiles
