@@ -1,6 +1,12 @@
 """The admin: every catalogue model with search, filters, autocomplete and the inlines moderators need."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import (
     Authorship,
@@ -10,6 +16,7 @@ from .models import (
     FundingOpportunity,
     Guide,
     JobPosting,
+    ModerationStatus,
     Organization,
     Paper,
     Person,
@@ -17,6 +24,15 @@ from .models import (
     Topic,
     Venue,
 )
+from .services.moderation import submission_approve, submission_reject
+
+
+class RejectReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (mailed to each submitter)"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        max_length=5000,
+    )
 
 
 class CatalogueAdmin(admin.ModelAdmin):
@@ -32,6 +48,57 @@ class CatalogueAdmin(admin.ModelAdmin):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    # Moderation from the change list: the same services as the moderation queue, so history is
+    # recorded and submitters are mailed the decision either way.
+    actions = ("approve_selected", "reject_selected")
+
+    def _decide(self, request, queryset, decide) -> None:
+        done, problems = 0, []
+        for item in queryset.filter(status=ModerationStatus.PENDING):
+            try:
+                decide(item)
+            except ValidationError as exc:
+                problems.append(f"{item}: {' '.join(exc.messages)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d item decided.", "%(count)d items decided.", done) % {"count": done},
+            )
+        if problems:
+            self.message_user(request, "; ".join(problems), level=messages.WARNING)
+        if not done and not problems:
+            self.message_user(request, _("None of the selected items is pending."), level=messages.WARNING)
+
+    @admin.action(description=gettext_lazy("Approve the selected pending items"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self._decide(request, queryset, lambda item: submission_approve(item=item, moderator=request.user))
+
+    @admin.action(description=gettext_lazy("Reject the selected pending items…"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        """Asks for the reason on a page of its own, then rejects each pending item with it."""
+        form = RejectReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._decide(
+                request,
+                queryset,
+                lambda item: submission_reject(item=item, moderator=request.user, reason=reason),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject the selected items"),
+            "items": queryset.filter(status=ModerationStatus.PENDING),
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/community/reject_selected.html", context)
 
 
 class AuthorshipInline(admin.TabularInline):

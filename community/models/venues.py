@@ -73,16 +73,62 @@ class Edition(CatalogueItem):
 # IANA's Etc/GMT+12 is UTC-12: the Etc zones carry the opposite sign on purpose.
 TIMEZONE_LABEL_ZONES = {"AoE": "Etc/GMT+12", "UTC": "UTC"}
 
+# Abbreviations deadline announcements use, as the fixed offsets (hours from UTC) they name: a
+# deadline "23:59 PDT" means UTC-7 whatever the date. Only consulted for labels that are not IANA
+# names, so an IANA name keeps its IANA meaning (IANA's CET, EET, WET and MET follow summer time;
+# the deadline importer stores those as UTC+1 and the like instead). Ambiguous ones (CST, IST, BST)
+# are left out on purpose.
+TIMEZONE_ABBREVIATIONS = {
+    "GMT": 0,
+    "WET": 0,
+    "WEST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "MSK": 3,
+    "SGT": 8,
+    "HKT": 8,
+    "AWST": 8,
+    "KST": 9,
+    "JST": 9,
+    "AEST": 10,
+    "AEDT": 11,
+    "NZST": 12,
+    "NZDT": 13,
+    "HST": -10,
+    "AKST": -9,
+    "AKDT": -8,
+    "PST": -8,
+    "PDT": -7,
+    "MST": -7,
+    "MDT": -6,
+    "CDT": -5,
+    "EST": -5,
+    "EDT": -4,
+}
+
+
+def _offset_zone(hours: int) -> ZoneInfo:
+    # UTC+8 is eight hours ahead of UTC, which IANA spells Etc/GMT-8.
+    return ZoneInfo(f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}") if hours else ZoneInfo("UTC")
+
 
 def zone_for_label(label: str) -> ZoneInfo:
-    """The zone a deadline was announced in: `AoE`, `UTC`, `UTC+8` / `UTC-5` or an IANA name."""
+    """The zone a deadline was announced in: `AoE`, `UTC`, `UTC+8` / `UTC-5`, an IANA name, or an
+    abbreviation of TIMEZONE_ABBREVIATIONS (`PST`) that is not an IANA name."""
     if label in TIMEZONE_LABEL_ZONES:
         return ZoneInfo(TIMEZONE_LABEL_ZONES[label])
     if label.startswith("UTC") and label[3:4] in ("+", "-") and label[4:].isdigit():
         hours = int(label[4:])
         # UTC+8 is eight hours ahead of UTC, which IANA spells Etc/GMT-8.
         return ZoneInfo(f"Etc/GMT{'-' if label[3] == '+' else '+'}{hours}")
-    return ZoneInfo(label)
+    try:
+        return ZoneInfo(label)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        if label in TIMEZONE_ABBREVIATIONS:
+            return _offset_zone(TIMEZONE_ABBREVIATIONS[label])
+        raise
 
 
 class DeadlineQuerySet(models.QuerySet):

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",  # API tokens for scripts (community/views/tokens.py)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -112,7 +113,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# The portal's own login page (the admin keeps its own); see "accounts, submissions and moderation".
+LOGIN_URL = "accounts:login"
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -188,18 +190,59 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# --- REST framework -------------------------------------------------------------------------
+# --- REST framework: the API under /api/v1/ (community/api, training/api) ---------------------------
+# Token first, so a request without credentials is answered 401 with `WWW-Authenticate: Token`;
+# session authentication (with CSRF) serves the browser and the docs page.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "community.api.schema.ApiAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "community.api.pagination.ApiPagination",
     "PAGE_SIZE": 25,
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "community.api.throttling.AnonThrottle",
+        "community.api.throttling.UserThrottle",
+        "community.api.throttling.SubmissionThrottle",
+    ],
+    # Counted in the default cache (CACHE_URL), so with Redis every web process shares them.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="120/minute"),
+        "user": env("API_THROTTLE_USER", default="600/minute"),
+        "submissions": env("API_THROTTLE_SUBMISSIONS", default="30/hour"),
+    },
+    "EXCEPTION_HANDLER": "community.api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": "format",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DeepCommons API",
+    "DESCRIPTION": (
+        "The deep-learning community's catalogue (papers, people, organisations, projects, venues with "
+        "their editions and deadlines, jobs, funding, channels, guides, topics) and the training "
+        "results (benchmarks, sweeps, runs). Reading is open; writing needs an account (a token from "
+        "/account/tokens/, sent as `Authorization: Token <key>`, or the browser session with its "
+        "CSRF token) and goes to the moderators' queue. Every error has the shape "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+    # Every catalogue type has a `kind` of its own; name each enum after its type.
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}KindEnum": f"community.models.{name}.Kind"
+        for name in ("Organization", "Venue", "Project", "JobPosting", "FundingOpportunity", "Channel")
+    }
+    | {"DeadlineKindEnum": "community.models.Deadline.Kind"},
 }
 
 # --- project settings -----------------------------------------------------------------------
@@ -221,10 +264,38 @@ TRAINING_HEARTBEAT_INTERVAL_S = env.float("TRAINING_HEARTBEAT_INTERVAL_S", defau
 TRAINING_HEARTBEAT_STALE_S = env.int("TRAINING_HEARTBEAT_STALE_S", default=120)
 TRAINING_TORCH_THREADS = env.int("TRAINING_TORCH_THREADS", default=1)
 TRAINING_DATA_DIR = Path(env("TRAINING_DATA_DIR", default=str(VAR_DIR / "datasets")))
-CELERY_TASK_ROUTES = {"training.execute_run": {"queue": "cpu"}}
+CELERY_TASK_ROUTES = {"training.execute_runs": {"queue": "cpu"}}
+# Memory of the GPUs the gpu workers have (bytes), to size how many seeds one task trains; unset means
+# "large": up to training.reference.batched.sizing.MAX_SEEDS_PER_TASK.
+TRAINING_GPU_MEMORY_BYTES = env.int("TRAINING_GPU_MEMORY_BYTES", default=None)
+# The longest a task may run; stays below the broker's visibility_timeout (4 h) so a long task is
+# never redelivered while it still runs.
+TRAINING_MAX_TASK_S = env.int("TRAINING_MAX_TASK_S", default=3 * 3600)
 
 # --- periodic jobs (celery beat) ------------------------------------------------------------------
 # The one place periodic jobs are defined; django_celery_beat's scheduler copies them into its tables.
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-runs": {"task": "training.requeue_stale_runs", "schedule": 300.0},
 }
+
+# --- accounts, submissions and moderation ---------------------------------------------------
+# Sign-up, log-in and password pages live in community/urls_accounts.py (mounted at /accounts/).
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "community:home"
+# The address links in e-mails point at. Mails are sent from services, which have no request, and
+# taking the host from a request would let a forged Host header put someone else's site in a mail.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Submissions, suggested edits and reports per person and per IP address in a sliding window.
+SUBMISSION_RATE_LIMIT = env.int("SUBMISSION_RATE_LIMIT", default=20)
+SUBMISSION_RATE_WINDOW_S = 3600
+# Sign-ups and "send the confirmation link again" per IP address: each one sends an e-mail.
+SIGNUP_RATE_LIMIT = env.int("SIGNUP_RATE_LIMIT", default=10)
+# How many proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR). Only with
+# the right number is the client's address the one the proxies saw, not one the client made up.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# A POST larger than DATA_UPLOAD_MAX_MEMORY_SIZE gets a 413 page that says so, before CSRF (which
+# reads the body) turns it into a bare 400.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "community.middleware.RequestSizeLimitMiddleware",
+)

@@ -1,0 +1,273 @@
+"""Feeds: Atom for what was published lately (all kinds, one kind, one topic) and iCalendar for
+upcoming deadlines.
+
+Feed addresses are unprefixed (config/urls.py): a feed reader or calendar subscribed to one keeps it
+whatever language the site is read in. Every feed runs a fixed number of queries, however many
+entries it has: one per kind, none per entry.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db import models
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from icalendar import Calendar, Event
+
+from community.models import (
+    Channel,
+    Deadline,
+    FundingOpportunity,
+    Guide,
+    JobPosting,
+    Organization,
+    Paper,
+    Person,
+    Project,
+    Topic,
+    Venue,
+)
+from community.models.venues import zone_for_label
+
+FEED_SIZE = 30
+SUMMARY_WORDS = 80
+
+
+@dataclass(frozen=True)
+class FeedKind:
+    model: type[models.Model]
+    title: str | Promise
+    list_url_name: str
+    summary_field: str  # plain text that makes the entry's summary
+
+
+# The URL segment of /feeds/<kind>.atom -> what that feed lists.
+FEED_KINDS: dict[str, FeedKind] = {
+    "papers": FeedKind(Paper, _("Papers"), "community:paper-list", "abstract"),
+    "projects": FeedKind(Project, _("Projects"), "community:project-list", "description"),
+    "venues": FeedKind(Venue, _("Venues"), "community:venue-list", "description"),
+    "jobs": FeedKind(JobPosting, _("Jobs"), "community:job-list", "description"),
+    "funding": FeedKind(FundingOpportunity, _("Funding"), "community:funding-list", "description"),
+    "guides": FeedKind(Guide, _("Guides"), "community:guide-list", "summary"),
+    "organizations": FeedKind(Organization, _("Organisations"), "community:organization-list", "description"),
+    "people": FeedKind(Person, _("People"), "community:person-list", "bio"),
+    "channels": FeedKind(Channel, _("Channels"), "community:channel-list", "description"),
+    "topics": FeedKind(Topic, _("Topics"), "community:topic-list", "description"),
+}
+_KIND_OF_MODEL = {kind.model: key for key, kind in FEED_KINDS.items()}
+# Tag URIs (RFC 4151) need a date on which the site's name was ours; any fixed date will do, as
+# long as it never changes, since it is part of every entry's id.
+TAG_DATE = "2025"
+
+
+def _newest(model: type[models.Model], **filters) -> list[models.Model]:
+    return list(model.objects.published().filter(**filters).order_by("-created_at", "-pk")[:FEED_SIZE])
+
+
+def _merge_newest(lists: Iterable[list[models.Model]]) -> list[models.Model]:
+    items = [item for items in lists for item in items]
+    items.sort(key=lambda item: (item.created_at, item.pk), reverse=True)
+    return items[:FEED_SIZE]
+
+
+def _site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "deepcommons"
+
+
+class CatalogueFeed(Feed):
+    """What every Atom feed here shares: entry titles, summaries, ids and dates."""
+
+    feed_type = Atom1Feed
+    author_name = "DeepCommons"
+
+    def item_title(self, item) -> str:
+        # The item's own name only: the site's titles of jobs (say) add an organisation that may
+        # still be under review. Plain text, which the Atom writer escapes.
+        return getattr(item, "title", None) or item.name
+
+    def item_description(self, item) -> str:
+        # Atom summaries here are type="html": the plain text is escaped once to make it HTML, and
+        # the writer escapes that once more for XML, so "<script>" reaches a reader as text.
+        field = FEED_KINDS[_KIND_OF_MODEL[type(item)]].summary_field
+        return escape(Truncator(getattr(item, field) or "").words(SUMMARY_WORDS))
+
+    def item_link(self, item) -> str:
+        return item.get_absolute_url()
+
+    def item_guid(self, item) -> str:
+        # The id must not change when a slug or title does: kind and primary key.
+        return f"tag:{_site_host()},{TAG_DATE}:{_KIND_OF_MODEL[type(item)]}/{item.pk}"
+
+    def item_pubdate(self, item) -> dt.datetime:
+        return item.created_at
+
+    def item_updateddate(self, item) -> dt.datetime:
+        return item.updated_at
+
+
+class LatestFeed(CatalogueFeed):
+    title = _("DeepCommons: newly published")
+    subtitle = _("The newest papers, projects, venues, jobs, funding, guides and more on DeepCommons.")
+
+    def link(self) -> str:
+        return reverse("community:home")
+
+    def feed_url(self) -> str:
+        return reverse("feed-latest")
+
+    def items(self) -> list[models.Model]:
+        return _merge_newest(_newest(kind.model) for kind in FEED_KINDS.values())
+
+
+class KindFeed(CatalogueFeed):
+    """/feeds/papers.atom, /feeds/jobs.atom, ...: the newest published items of one kind."""
+
+    def get_object(self, request: HttpRequest, kind: str) -> tuple[str, FeedKind]:
+        if kind not in FEED_KINDS:
+            raise Http404(f"There is no feed of {kind}.")
+        return kind, FEED_KINDS[kind]
+
+    def title(self, obj) -> str:
+        return _("DeepCommons: %(kind)s") % {"kind": obj[1].title}
+
+    def subtitle(self, obj) -> str:
+        return _("The newest %(kind)s published on DeepCommons.") % {"kind": str(obj[1].title).lower()}
+
+    def link(self, obj) -> str:
+        return reverse(obj[1].list_url_name)
+
+    def feed_url(self, obj) -> str:
+        return reverse("feed-kind", kwargs={"kind": obj[0]})
+
+    def items(self, obj) -> list[models.Model]:
+        return _newest(obj[1].model)
+
+
+class TopicFeed(CatalogueFeed):
+    """/feeds/topics/<slug>.atom: the newest published items of every kind linked to one topic."""
+
+    def get_object(self, request: HttpRequest, slug: str) -> Topic:
+        return get_object_or_404(Topic.objects.published(), slug=slug)
+
+    def title(self, obj: Topic) -> str:
+        return _("DeepCommons: %(topic)s") % {"topic": obj.name}
+
+    def subtitle(self, obj: Topic) -> str:
+        return _("The newest items about %(topic)s on DeepCommons.") % {"topic": obj.name}
+
+    def link(self, obj: Topic) -> str:
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj: Topic) -> str:
+        return reverse("feed-topic", kwargs={"slug": obj.slug})
+
+    def items(self, obj: Topic) -> list[models.Model]:
+        with_topics = [k.model for k in FEED_KINDS.values() if k.model is not Topic and k.model is not Person]
+        return _merge_newest(_newest(model, topics=obj) for model in with_topics)
+
+
+# --- iCalendar ---------------------------------------------------------------------------------
+
+
+def _announced(due_at: dt.datetime, label: str) -> str:
+    try:
+        zone = zone_for_label(label)
+    except Exception:  # a label written around the model's validation: say it in UTC
+        zone, label = ZoneInfo("UTC"), "UTC"
+    return f"{due_at.astimezone(zone):%d %B %Y %H:%M} {label}"
+
+
+def deadline_summary(deadline: Deadline) -> str:
+    """`NeurIPS 2027: Paper deadline (main track)`: venue, edition, kind and label."""
+    owner = f"{deadline.venue.name} {deadline.edition.year}" if deadline.edition_id else deadline.venue.name
+    text = _("%(owner)s: %(kind)s deadline") % {"owner": owner, "kind": deadline.get_kind_display()}
+    return f"{text} ({deadline.label})" if deadline.label else text
+
+
+def deadline_calendar(
+    *,
+    deadlines: Iterable[Deadline],
+    funding: Iterable[FundingOpportunity] = (),
+    name: str,
+    absolute: Callable[[str], str],
+) -> bytes:
+    """An iCalendar file with one event per deadline, at the instant it falls due (in UTC).
+
+    `deadlines` need venue and edition joined, `funding` its funder; `absolute` turns a path into
+    an absolute URL. UIDs are `deadline-<pk>@deepcommons` / `funding-<pk>@deepcommons`, so a
+    calendar that subscribed updates an event when its date moves rather than adding another.
+    """
+    calendar = Calendar()
+    calendar.add("prodid", "-//DeepCommons//Deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    stamp = timezone.now().astimezone(dt.UTC)
+    for deadline in deadlines:
+        # As Deadline.get_absolute_url, from the joined venue (the edition's own venue is not joined).
+        page = absolute(
+            reverse("community:venue-detail", kwargs={"slug": deadline.venue.slug})
+            + (f"#edition-{deadline.edition.year}" if deadline.edition_id else "")
+        )
+        link = (deadline.edition.website if deadline.edition_id else "") or deadline.venue.website or page
+        lines = [
+            _("Due %(when)s (%(utc)s).")
+            % {
+                "when": _announced(deadline.due_at, deadline.timezone_label),
+                "utc": f"{deadline.due_at.astimezone(dt.UTC):%d %B %Y %H:%M} UTC",
+            },
+            deadline.note,
+            page,
+        ]
+        calendar.add_component(
+            _event(
+                uid=f"deadline-{deadline.pk}@deepcommons",
+                summary=deadline_summary(deadline),
+                due_at=deadline.due_at,
+                stamp=stamp,
+                url=link,
+                description="\n".join(line for line in lines if line),
+            )
+        )
+    for item in funding:
+        page = absolute(item.get_absolute_url())
+        calendar.add_component(
+            _event(
+                uid=f"funding-{item.pk}@deepcommons",
+                summary=_("%(title)s (%(funder)s): application deadline")
+                % {"title": item.title, "funder": item.funder.name},
+                due_at=item.deadline,
+                stamp=stamp,
+                url=item.url or page,
+                description="\n".join(
+                    [_("Due %(when)s.") % {"when": _announced(item.deadline, item.deadline_timezone)}, page]
+                ),
+            )
+        )
+    return calendar.to_ical()
+
+
+def _event(*, uid: str, summary: str, due_at: dt.datetime, stamp, url: str, description: str) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", due_at.astimezone(dt.UTC))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("url", url)
+    # A deadline is a moment, not a meeting: it should not mark the day as busy.
+    event.add("transp", "TRANSPARENT")
+    return event

@@ -1,0 +1,1 @@
+"""Forms of the portal's write pages: accounts, submissions and suggested edits, moderation."""

@@ -1,0 +1,401 @@
+"""Forms for submitting items and suggesting edits.
+
+They only turn what the browser sent into Python values (text, dates, published items); every rule
+(required fields of the model, duplicates, dates in order, ORCID format) is the service's
+(community.services.submissions), so a web form and an API call are checked the same way. That is
+why `_post_clean` is switched off: a ModelForm would otherwise build the instance and validate it
+(uniqueness included) itself, and answer "already exists" where the service links the existing item.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from community.models import (
+    Channel,
+    Deadline,
+    Edition,
+    FundingOpportunity,
+    Guide,
+    JobPosting,
+    ModerationStatus,
+    Organization,
+    Paper,
+    Person,
+    Project,
+    Report,
+    Topic,
+    Venue,
+)
+from community.models.venues import zone_for_label
+
+TIMEZONE_HELP = _("AoE (anywhere on Earth), UTC, UTC+8, UTC-5 or an IANA name such as Europe/Berlin.")
+
+
+def _formfield(field: models.Field, **kwargs):
+    # https, not http, for an address typed without a scheme (Django 6's default; set now, quietly).
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time as announced, without a zone: the zone is another field, and the service
+    turns the pair into the UTC instant. (DateTimeField would read the value in the server's zone.)"""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None)
+        try:
+            result = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("Enter a date and time such as 2027-05-16 23:59."), code="invalid"
+            ) from exc
+        if result.tzinfo is not None:
+            raise forms.ValidationError(
+                _("Give the time without an offset and choose the time zone in its own field."), code="offset"
+            )
+        return result
+
+
+def _check_zone(label: str) -> str:
+    label = (label or "").strip()
+    try:
+        zone_for_label(label)
+    except Exception as exc:
+        raise forms.ValidationError(
+            _("Unknown time zone: use %(help)s"), params={"help": TIMEZONE_HELP}
+        ) from exc
+    return label
+
+
+class SubmissionForm(forms.ModelForm):
+    """Base of the submit and edit forms: published related items only, roomy text boxes, and a
+    `confirm` box the page shows once the service has found items with a very similar title."""
+
+    confirm = forms.BooleanField(
+        required=False,
+        label=_("I checked the similar items above: mine is a different one. Submit it anyway."),
+    )
+    # Fields that are not model fields, and so not for the service under those names.
+    form_only: tuple[str, ...] = ("confirm",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                # Published items, plus (when editing) what the item already links to, so an
+                # unchanged field is not read as "removed" (the service allows those too).
+                model = field.queryset.model
+                current = self._current_pks(name)
+                queryset = model.objects.filter(Q(status=ModerationStatus.PUBLISHED) | Q(pk__in=current))
+                field.queryset = queryset.order_by(*(model._meta.ordering or ["pk"]))
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 6)
+            if isinstance(field.widget, forms.SelectMultiple):
+                field.widget.attrs.setdefault("size", 8)
+        if "year" in self.fields:
+            # The service's bounds, checked here too so the error shows with the others.
+            year = self.fields["year"]
+            year.validators += [MinValueValidator(1800), MaxValueValidator(dt.date.today().year + 5)]
+            year.widget.attrs.update(min=1800, max=dt.date.today().year + 5)
+
+    def _current_pks(self, name: str) -> list:
+        if not self.instance.pk or name not in {f.name for f in self.instance._meta.get_fields()}:
+            return []
+        field = self.instance._meta.get_field(name)
+        if field.many_to_many:
+            return list(getattr(self.instance, name).values_list("pk", flat=True))
+        if field.many_to_one:
+            value = getattr(self.instance, field.attname)
+            return [value] if value is not None else []
+        return []
+
+    def _post_clean(self):
+        # The service validates the instance (see the module docstring); the form builds none.
+        pass
+
+    def submission_data(self) -> dict:
+        """cleaned_data as the service takes it."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.form_only}
+
+
+def _meta(model, fields, **extra):
+    attrs = {"model": model, "fields": fields, "formfield_callback": _formfield, **extra}
+    return type("Meta", (), attrs)
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PaperForm(SubmissionForm):
+    authors = forms.CharField(
+        label=_("Authors"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        help_text=_("One name per line, in the paper's order. Names are matched to people already listed."),
+    )
+
+    Meta = _meta(
+        Paper,
+        [
+            "title",
+            "authors",
+            "year",
+            "abstract",
+            "venue",
+            "edition",
+            "volume",
+            "issue",
+            "pages",
+            "arxiv_id",
+            "doi",
+            "url",
+            "pdf_url",
+            "code_url",
+            "topics",
+        ],
+    )
+
+    # Longer than the stored identifiers: a pasted arxiv.org or doi.org address is normalised by the service.
+    arxiv_id = forms.CharField(
+        label=_("arXiv id"), max_length=200, required=False, help_text=_("e.g. 1706.03762")
+    )
+    doi = forms.CharField(
+        label=_("DOI"), max_length=300, required=False, help_text=_("e.g. 10.1038/nature14236")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].queryset = self.fields["edition"].queryset.select_related("venue")
+        self.fields["edition"].help_text = _("Leave empty for a journal, or when you are not sure.")
+        if self.instance.pk and not self.is_bound:
+            self.initial["authors"] = "\n".join(
+                self.instance.authorships.order_by("position").values_list("person__name", flat=True)
+            )
+
+    def clean_authors(self) -> list[str]:
+        return [" ".join(line.split()) for line in self.cleaned_data["authors"].splitlines() if line.strip()]
+
+
+class ProjectForm(SubmissionForm):
+    Meta = _meta(
+        Project,
+        [
+            "name",
+            "kind",
+            "repository_url",
+            "description",
+            "homepage",
+            "license",
+            "language",
+            "organization",
+            "topics",
+        ],
+    )
+
+
+class VenueForm(SubmissionForm):
+    """A journal (the conferences come with their editions, below)."""
+
+    Meta = _meta(Venue, ["name", "full_name", "publisher", "website", "description", "topics"])
+
+
+class EditionForm(SubmissionForm):
+    new_venue_name = forms.CharField(
+        label=_("…or a conference not listed yet: its short name"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. CoLLAs. It is reviewed with this edition."),
+    )
+    new_venue_full_name = forms.CharField(label=_("Its full name"), max_length=300, required=False)
+    form_only = ("confirm",)
+
+    Meta = _meta(
+        Edition,
+        ["venue", "year", "start_date", "end_date", "city", "country", "website", "external_id"],
+        widgets={"start_date": DATE, "end_date": DATE},
+        labels={"venue": _("Conference")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        venue = self.fields["venue"]
+        venue.queryset = venue.queryset.filter(kind=Venue.Kind.CONFERENCE)
+        venue.required = False
+        # The new-conference fields follow the list they are an alternative to.
+        order = ["venue", "new_venue_name", "new_venue_full_name"]
+        self.order_fields(order + [name for name in self.fields if name not in order])
+
+
+class DeadlineForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Deadline"), choices=[("", "—"), *Deadline.Kind.choices])
+    label = forms.CharField(
+        label=_("Label"), max_length=200, required=False, help_text=_("Only to tell two of a kind apart.")
+    )
+    due_local = LocalDateTimeField(label=_("Due (as announced)"))
+    timezone_label = forms.CharField(
+        label=_("Time zone"), max_length=64, initial="AoE", help_text=TIMEZONE_HELP
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean_timezone_label(self) -> str:
+        return _check_zone(self.cleaned_data["timezone_label"])
+
+
+class BaseDeadlineFormSet(forms.BaseFormSet):
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or not hasattr(form, "cleaned_data"):
+                continue
+            key = (form.cleaned_data.get("kind"), form.cleaned_data.get("label", ""))
+            if key in seen:
+                form.add_error("label", _("Two deadlines of this kind: give them different labels."))
+            seen.add(key)
+
+    def rows(self) -> list[dict]:
+        """The filled-in deadlines as the service takes them."""
+        return [form.cleaned_data for form in self.forms if form.has_changed() and form.cleaned_data]
+
+
+DeadlineFormSet = forms.formset_factory(
+    DeadlineForm, formset=BaseDeadlineFormSet, extra=4, max_num=12, absolute_max=12, validate_max=True
+)
+
+
+class JobForm(SubmissionForm):
+    Meta = _meta(
+        JobPosting,
+        [
+            "title",
+            "organization",
+            "kind",
+            "description",
+            "location",
+            "remote",
+            "apply_url",
+            "posted_on",
+            "closes_on",
+            "topics",
+        ],
+        widgets={"posted_on": DATE, "closes_on": DATE},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].help_text = _("Not listed? Submit the organisation first.")
+        if not self.instance.pk:
+            self.initial.setdefault("posted_on", dt.date.today())
+
+
+class FundingForm(SubmissionForm):
+    deadline_local = LocalDateTimeField(label=_("Deadline (as announced)"), required=False)
+    form_only = ("confirm",)
+
+    Meta = _meta(
+        FundingOpportunity,
+        [
+            "title",
+            "funder",
+            "kind",
+            "description",
+            "amount_min",
+            "amount_max",
+            "currency",
+            "deadline_timezone",
+            "eligibility",
+            "url",
+            "topics",
+        ],
+        help_texts={"deadline_timezone": TIMEZONE_HELP},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["title", "funder", "kind", "description", "deadline_local", "deadline_timezone"])
+        instance = self.instance
+        if instance.pk and instance.deadline and not self.is_bound:
+            try:
+                zone = zone_for_label(instance.deadline_timezone)
+            except Exception:
+                zone = dt.UTC
+            self.initial["deadline_local"] = instance.deadline.astimezone(zone).replace(tzinfo=None)
+
+    def clean_deadline_timezone(self) -> str:
+        return _check_zone(self.cleaned_data.get("deadline_timezone") or "UTC")
+
+
+class ChannelForm(SubmissionForm):
+    Meta = _meta(Channel, ["name", "kind", "url", "description", "topics"])
+
+
+class OrganizationForm(SubmissionForm):
+    Meta = _meta(Organization, ["name", "kind", "description", "country", "website", "topics"])
+
+
+class PersonForm(SubmissionForm):
+    # Longer than the stored iD: a pasted orcid.org address is normalised by the service.
+    orcid = forms.CharField(
+        label=_("ORCID"), max_length=60, required=False, help_text=_("e.g. 0000-0002-1825-0097")
+    )
+
+    Meta = _meta(Person, ["name", "affiliation", "homepage", "orcid", "bio"])
+
+
+class GuideForm(SubmissionForm):
+    Meta = _meta(
+        Guide,
+        ["title", "summary", "body", "topics"],
+        widgets={"body": forms.Textarea(attrs={"rows": 20})},
+        help_texts={
+            "body": _(
+                "Markdown, with LaTeX between $…$ (inline) or $$…$$ (display). Preview shows the result."
+            )
+        },
+    )
+
+
+class TopicForm(SubmissionForm):
+    Meta = _meta(Topic, ["name", "description", "parent"])
+
+
+class EditCommentMixin(forms.Form):
+    comment = forms.CharField(
+        label=_("Why this change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+        help_text=_("A source helps the moderator: a link to the paper's page, the call, the website."),
+    )
+
+
+_EDIT_FORMS: dict[type, type] = {}
+
+
+def edit_form_class(form_class: type[SubmissionForm]) -> type[SubmissionForm]:
+    """`form_class` for suggesting an edit: with a comment, without the "submit anyway" box."""
+    if form_class not in _EDIT_FORMS:
+        attrs = {"confirm": None, "form_only": ("comment",)}
+        _EDIT_FORMS[form_class] = type(f"Edit{form_class.__name__}", (EditCommentMixin, form_class), attrs)
+    return _EDIT_FORMS[form_class]
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("What is wrong?"), choices=[("", "—"), *Report.Reason.choices])
+    message = forms.CharField(
+        label=_("Details"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        required=False,
+        help_text=_("What should it say instead, or which item is it a duplicate of?"),
+    )

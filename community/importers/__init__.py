@@ -1,0 +1,46 @@
+"""Readers of outside formats: BibTeX, the arXiv API and deadline-tracker YAML.
+
+Each reader turns its input into plain records (dataclasses, no Django models) and never writes:
+`community.services.imports` matches the records against the catalogue and saves them. A reader
+reports an entry it cannot read as a `ParseFailure` in the place the entry had, so one broken entry
+never hides the good ones around it.
+"""
+
+from dataclasses import dataclass, field
+
+
+class ImportFileError(ValueError):
+    """The whole input is unreadable (not UTF-8, not YAML, not a list...): nothing in it was read."""
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    """An entry the reader could not turn into a record; `ref` names it as the report will."""
+
+    ref: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """A paper as an outside source describes it. Empty strings mean "not stated".
+
+    `authors` are full names, first name first, already decoded to Unicode. `arxiv_id` and `doi`
+    are in the normalised forms of `community.identifiers`. `venue_name` is the booktitle or
+    journal as written; the service matches it against the catalogue's venues.
+    """
+
+    ref: str
+    title: str
+    year: int
+    authors: tuple[str, ...] = ()
+    abstract: str = ""
+    arxiv_id: str = ""
+    doi: str = ""
+    venue_name: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    url: str = ""
+    pdf_url: str = ""
+    notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,323 @@
+"""Deadline-tracker YAML (the ai-deadlines format) -> `EditionRecord`s.
+
+The file is a list of editions::
+
+    - title: NeurIPS            # the venue's short name
+      year: 2027
+      id: neurips27             # the tracker's id: what makes a rerun find the same edition
+      full_name: Conference on Neural Information Processing Systems
+      link: https://neurips.cc/Conferences/2027
+      deadline: '2027-05-15 23:59:59'
+      abstract_deadline: '2027-05-11 23:59:59'
+      timezone: AoE
+      start: 2027-12-06
+      end: 2027-12-12
+      city: Vancouver
+      country: Canada
+      tags: [machine-learning]
+
+or with `deadlines: [{type, label, date, timezone}, ...]` instead of the flat `deadline` keys.
+
+What real files do, and what this reader makes of it:
+- a key given twice in one edition: the last one wins (PyYAML's SafeLoader already does that);
+- dates quoted ('2027-05-15 23:59:59', a string) or not (a YAML timestamp, a datetime): both read
+  as the local time in the deadline's timezone; a date without a time means 23:59:59 that day;
+- `TBA` / `TBD` instead of a date: the deadline is skipped and the report says so;
+- timezones as IANA names, `AoE` (UTC-12), offsets (`UTC+8` is eight hours *ahead* of UTC; IANA's
+  `Etc/GMT+8` is the opposite sign, and stays as written), or abbreviations taken as the fixed
+  offset they name (`PST` = UTC-8, `CEST` = UTC+2); no timezone means AoE.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from community.models.venues import TIMEZONE_ABBREVIATIONS, Deadline, zone_for_label
+
+from . import ImportFileError, ParseFailure
+
+Kind = Deadline.Kind
+
+# Dates that are not known yet.
+_UNKNOWN_DATES = {"", "TBA", "TBD", "N/A", "NA", "NONE", "?"}
+# Abbreviations that name more than one zone: refused rather than guessed.
+_AMBIGUOUS = {"CST": "UTC-6 or UTC+8", "IST": "UTC+5:30 (Asia/Kolkata) or UTC+1", "BST": "UTC+1 or UTC+6"}
+_OFFSET = re.compile(r"^(?:UTC|GMT)\s*([+\-\u2212])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+
+# `type` of a `deadlines:` item -> kind. A type not listed is OTHER, labelled with the type.
+DEADLINE_TYPES = {
+    "abstract": Kind.ABSTRACT,
+    "abstract_deadline": Kind.ABSTRACT,
+    "paper": Kind.PAPER,
+    "submission": Kind.PAPER,
+    "full_paper": Kind.PAPER,
+    "deadline": Kind.PAPER,
+    "supplementary": Kind.SUPPLEMENTARY,
+    "supplemental": Kind.SUPPLEMENTARY,
+    "rebuttal": Kind.REBUTTAL,
+    "rebuttal_start": Kind.REBUTTAL,
+    "rebuttal_end": Kind.REBUTTAL,
+    "author_response": Kind.REBUTTAL,
+    "notification": Kind.NOTIFICATION,
+    "decision": Kind.NOTIFICATION,
+    "final_decision": Kind.NOTIFICATION,
+    "camera_ready": Kind.CAMERA_READY,
+}
+# The flat keys: key -> (kind, label).
+FLAT_DEADLINES = {
+    "deadline": (Kind.PAPER, ""),
+    "abstract_deadline": (Kind.ABSTRACT, ""),
+    "rebuttal_period_end": (Kind.REBUTTAL, "end of the rebuttal period"),
+    "review_release_date": (Kind.OTHER, "reviews released"),
+    "final_decision_date": (Kind.NOTIFICATION, ""),
+}
+
+
+@dataclass(frozen=True)
+class DeadlineRecord:
+    kind: str  # a Deadline.Kind value
+    label: str
+    due_at: dt.datetime  # aware, UTC
+    timezone_label: str  # as announced, normalised: AoE, UTC+8, PST, an IANA name
+
+
+@dataclass(frozen=True)
+class EditionRecord:
+    ref: str
+    external_id: str
+    venue_name: str
+    year: int
+    full_name: str = ""
+    link: str = ""
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    city: str = ""
+    country: str = ""
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    deadlines: tuple[DeadlineRecord, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+# --- timezones -----------------------------------------------------------------------------------
+
+
+def _offset_label(hours: int) -> str:
+    return f"UTC{'+' if hours > 0 else '-'}{abs(hours)}" if hours else "UTC"
+
+
+def _is_fixed_at(label: str, hours: int) -> bool:
+    """Whether `zone_for_label(label)` is `hours` from UTC all year (no summer time)."""
+    zone = zone_for_label(label)
+    expected = dt.timedelta(hours=hours)
+    return all(dt.datetime(2025, month, 15, 12, tzinfo=zone).utcoffset() == expected for month in (1, 7))
+
+
+def normalize_timezone_label(value: Any) -> str:
+    """The label to store for a tracker's `timezone`; raises ValueError saying what would work."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return "AoE"  # the trackers' convention: a deadline without a timezone is AoE
+    if text.lower() in ("aoe", "anywhere on earth"):
+        return "AoE"
+    if text.upper() in ("UTC", "GMT", "Z", "ETC/UTC", "ETC/GMT", "UTC+0", "UTC-0", "GMT+0", "GMT-0"):
+        return "UTC"
+    match = _OFFSET.match(text)
+    if match:
+        sign, hours, minutes = match.groups()
+        if minutes and int(minutes):
+            raise ValueError(
+                f"timezone {text!r}: offsets with minutes are not supported; use an IANA name such as Asia/Kolkata."
+            )
+        hours_ahead = int(hours) * (1 if sign == "+" else -1)
+        if not -12 <= hours_ahead <= 14:
+            raise ValueError(f"timezone {text!r}: no zone is that far from UTC.")
+        return _offset_label(hours_ahead)
+    # Some trackers write abbreviations as if they were IANA names: Etc/PST.
+    abbreviation = text.upper().removeprefix("ETC/")
+    if abbreviation in _AMBIGUOUS:
+        raise ValueError(
+            f"timezone {text!r} names more than one zone; write the offset it means, e.g. {_AMBIGUOUS[abbreviation]}."
+        )
+    if abbreviation in TIMEZONE_ABBREVIATIONS:
+        hours = TIMEZONE_ABBREVIATIONS[abbreviation]
+        # Kept as announced where the site reads the label the same way; IANA's CET (say) follows
+        # summer time, so a "CET" deadline is stored as UTC+1, which is what it meant.
+        return abbreviation if _is_fixed_at(abbreviation, hours) else _offset_label(hours)
+    try:
+        ZoneInfo(text)
+    except (KeyError, ValueError, OSError):
+        raise ValueError(
+            f"unknown timezone {text!r}: use AoE, an offset such as UTC+8 or UTC-5, an IANA name such as "
+            "America/Los_Angeles, or an abbreviation such as PST."
+        ) from None
+    return text
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+def _local_time(value: Any) -> dt.datetime | None:
+    """The announced local time (naive, or aware when the file gave an offset); None when unknown."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(23, 59, 59))
+    if value is None or (isinstance(value, str) and value.strip().upper() in _UNKNOWN_DATES):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date; write it as 'YYYY-MM-DD HH:MM:SS'.")
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(23, 59, 59))
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date; write it as 'YYYY-MM-DD HH:MM:SS'.") from None
+
+
+def _instant(local: dt.datetime, label: str) -> dt.datetime:
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=zone_for_label(label))
+    return local.astimezone(dt.UTC)
+
+
+def _date(value: Any, name: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD.") from None
+
+
+def _string(value: Any) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip() if value is not None else ""
+
+
+# --- editions ------------------------------------------------------------------------------------
+
+
+def parse_deadlines(text: str) -> list[EditionRecord | ParseFailure]:
+    """Every edition of `text`, in file order: a record, or a failure saying what is wrong.
+
+    Raises ImportFileError when the text is not YAML or not a list of editions.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else []
+    except yaml.YAMLError as exc:
+        raise ImportFileError(f"not valid YAML: {exc}") from exc
+    finally:
+        loader.dispose()
+    if isinstance(data, dict):
+        data, nodes = [data], [node]
+    elif isinstance(data, list):
+        nodes = node.value
+    else:
+        raise ImportFileError("expected a list of editions (lines starting with “- title: ...”).")
+    items: list[EditionRecord | ParseFailure] = []
+    for item, item_node in zip(data, nodes, strict=True):
+        line = item_node.start_mark.line + 1
+        ident = _string(item.get("id")) if isinstance(item, dict) else ""
+        ref = f"{ident} (line {line})" if ident else f"entry at line {line}"
+        try:
+            items.append(_edition(item, ref=ref))
+        except (ValueError, TypeError) as exc:
+            items.append(ParseFailure(ref=ref, reason=str(exc)))
+    return items
+
+
+def _edition(item: Any, *, ref: str) -> EditionRecord:
+    if not isinstance(item, dict):
+        raise ValueError("expected an edition (title, year, id, ...), found a single value.")
+    external_id = _string(item.get("id"))
+    title = _string(item.get("title"))
+    missing = [name for name, value in (("id", external_id), ("title", title)) if not value]
+    if missing:
+        raise ValueError(f"it has no {' and no '.join(missing)}; every edition needs title, year and id.")
+    year = item.get("year")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
+        raise ValueError(f"year: {item.get('year')!r} is not a year; write e.g. year: 2027.")
+
+    city, country = _string(item.get("city")), _string(item.get("country"))
+    place = _string(item.get("place"))
+    if place and not (city or country):
+        # The older format's "Vancouver, Canada".
+        city, _, country = place.rpartition(",")
+        city, country = (city.strip(), country.strip()) if city else (place, "")
+
+    tags = item.get("tags") or item.get("sub") or []
+    tags = tuple(_string(t) for t in (tags if isinstance(tags, list) else [tags]) if _string(t))
+    deadlines, notes = _deadlines(item)
+    return EditionRecord(
+        ref=ref,
+        external_id=external_id,
+        venue_name=title,
+        year=year,
+        full_name=_string(item.get("full_name")),
+        link=_string(item.get("link")),
+        start_date=_date(item.get("start"), "start"),
+        end_date=_date(item.get("end"), "end"),
+        city=city,
+        country=country,
+        tags=tags,
+        note=_string(item.get("note")),
+        deadlines=tuple(deadlines),
+        notes=tuple(notes),
+    )
+
+
+def _deadlines(item: dict) -> tuple[list[DeadlineRecord], list[str]]:
+    default_zone = item.get("timezone")
+    entries: list[tuple[str, str, str, Any, Any]] = []  # (where, kind, label, date, timezone)
+    listed = item.get("deadlines")
+    if listed:
+        if not isinstance(listed, list):
+            raise ValueError("deadlines: expected a list of {type, label, date, timezone}.")
+        for index, entry in enumerate(listed, start=1):
+            if not isinstance(entry, dict):
+                raise ValueError(f"deadlines item {index}: expected type, label, date and timezone.")
+            kind_name = _string(entry.get("type")).lower().replace("-", "_").replace(" ", "_")
+            kind = DEADLINE_TYPES.get(kind_name, Kind.OTHER)
+            label = _string(entry.get("label"))
+            if not label and kind_name and kind_name != kind:
+                label = kind_name.replace("_", " ")
+            where = f"deadlines item {index} ({kind_name or 'no type'})"
+            entries.append((where, kind, label, entry.get("date"), entry.get("timezone") or default_zone))
+    else:
+        for key, (kind, label) in FLAT_DEADLINES.items():
+            if key in item:
+                entries.append((key, kind, label, item[key], default_zone))
+
+    records: dict[tuple[str, str], DeadlineRecord] = {}
+    notes = []
+    for where, kind, label, value, zone in entries:
+        try:
+            local = _local_time(value)
+            if local is None:
+                notes.append(f"{where}: no date yet ({_string(value) or 'empty'}), skipped")
+                continue
+            timezone_label = normalize_timezone_label(zone)
+            due_at = _instant(local, timezone_label)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+        if (kind, label) in records:
+            raise ValueError(
+                f"{where}: a second {Kind(kind).label.lower()} deadline labelled {label!r}; give each its own label."
+            )
+        records[(kind, label)] = DeadlineRecord(
+            kind=kind, label=label, due_at=due_at, timezone_label=timezone_label
+        )
+    return list(records.values()), notes

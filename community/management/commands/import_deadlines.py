@@ -1,0 +1,17 @@
+from community.services.imports import deadlines_import
+
+from ._importing import ImportCommand
+
+
+class Command(ImportCommand):
+    help = (
+        "Import conference editions and their deadlines from deadline-tracker YAML files (the "
+        "ai-deadlines format). The tracker's edition id identifies an edition, so a rerun updates it."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("files", nargs="+", metavar="FILE", help="YAML files (UTF-8)")
+        super().add_arguments(parser)
+
+    def handle(self, *args, files: list[str], pending: bool, **options) -> None:
+        self.import_files(files, deadlines_import, pending=pending)

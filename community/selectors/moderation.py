@@ -1,0 +1,466 @@
+"""Reads for moderators and for a person's own contributions: the review queue, the profile page's
+lists, an item's history and the side-by-side view of a suggested edit.
+
+Items of every kind are listed with one UNION query (a label, a slug, a status and a date per row)
+rather than one query per kind, so the queue and the profile page cost the same whatever the mix.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import F, IntegerField, Value
+from django.db.models.functions import Cast
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from community.kinds import (
+    CATALOGUE_MODELS,
+    DETAIL_URL_NAMES,
+    KIND_LABELS,
+    kind_of,
+    label_expression,
+    slug_path,
+)
+from community.models import (
+    Authorship,
+    ChangeRecord,
+    Edition,
+    EditSuggestion,
+    ModerationStatus,
+    Paper,
+    Report,
+    ReviewStatus,
+    Topic,
+)
+from community.services.history import field_values
+
+QUEUE_LIMIT = 100
+
+
+@dataclass
+class ItemRow:
+    """One catalogue item as a list shows it, whatever its kind."""
+
+    content_type_id: int
+    pk: int
+    kind: str
+    label: str
+    slug: str
+    status: str
+    created_at: datetime | None
+    submitter: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        try:
+            return ModerationStatus(self.status).label
+        except ValueError:
+            return self.status
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ModerationStatus.PUBLISHED
+
+    @property
+    def public_url(self) -> str:
+        """The public page (editions: their venue's page), only once the item is published."""
+        if not self.is_published:
+            return ""
+        name = DETAIL_URL_NAMES.get("venue" if self.kind == "edition" else self.kind)
+        try:
+            return reverse(name, kwargs={"slug": self.slug}) if name and self.slug else ""
+        except NoReverseMatch:
+            return ""
+
+    @property
+    def prefix(self) -> str:
+        """The prefix of its decision form's fields (several forms share the queue page)."""
+        return f"i{self.content_type_id}-{self.pk}"
+
+    @property
+    def review_url(self) -> str:
+        return reverse(
+            "community:moderation-item", kwargs={"content_type_id": self.content_type_id, "pk": self.pk}
+        )
+
+    @property
+    def history_url(self) -> str:
+        return reverse(
+            "community:moderation-history", kwargs={"content_type_id": self.content_type_id, "pk": self.pk}
+        )
+
+
+def _rows_query(model: type[models.Model], queryset: models.QuerySet) -> models.QuerySet:
+    content_type = ContentType.objects.get_for_model(model)
+    # Every column is an annotation with the same name in every part, so the UNION lines up.
+    return (
+        queryset.order_by()
+        .annotate(
+            row_ct=Value(content_type.pk, output_field=IntegerField()),
+            row_pk=F("pk"),
+            row_label=label_expression(model),
+            row_slug=Cast(F(slug_path(model)), models.CharField()),
+            row_status=F("status"),
+            row_at=F("created_at"),
+            row_user=F("created_by__username"),
+        )
+        .values_list("row_ct", "row_pk", "row_label", "row_slug", "row_status", "row_at", "row_user")
+    )
+
+
+def _union_rows(parts: list[models.QuerySet], *, newest_first: bool, limit: int | None) -> list[ItemRow]:
+    if not parts:
+        return []
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    order = ("-row_at", "-row_pk") if newest_first else ("row_at", "row_pk")
+    query = query.order_by(*order)
+    if limit is not None:
+        query = query[:limit]
+    kinds = {ContentType.objects.get_for_model(model).pk: kind_of(model) for model in CATALOGUE_MODELS}
+    return [
+        ItemRow(
+            content_type_id=ct,
+            pk=pk,
+            kind=kinds.get(ct, ""),
+            label=label or "",
+            slug=slug or "",
+            status=status,
+            created_at=at,
+            submitter=user,
+        )
+        for ct, pk, label, slug, status, at, user in query
+    ]
+
+
+def pending_items(*, limit: int = QUEUE_LIMIT) -> list[ItemRow]:
+    """Pending items of every kind, oldest first (one query)."""
+    parts = [
+        _rows_query(model, model.objects.filter(status=ModerationStatus.PENDING))
+        for model in CATALOGUE_MODELS
+    ]
+    return _union_rows(parts, newest_first=False, limit=limit)
+
+
+def pending_counts() -> dict[str, int]:
+    """How many pending items, edits and reports there are in all (the queue shows at most QUEUE_LIMIT)."""
+    parts = [
+        model.objects.filter(status=ModerationStatus.PENDING).order_by().values_list(Value(1))
+        for model in CATALOGUE_MODELS
+    ]
+    items = parts[0].union(*parts[1:], all=True).count()
+    return {
+        "items": items,
+        "edits": EditSuggestion.objects.filter(status=ReviewStatus.PENDING).count(),
+        "reports": Report.objects.filter(status=ReviewStatus.PENDING).count(),
+    }
+
+
+def items_created_by(user) -> list[ItemRow]:
+    """Every item `user` submitted, any status, newest first (one query)."""
+    parts = [_rows_query(model, model.objects.filter(created_by=user)) for model in CATALOGUE_MODELS]
+    return _union_rows(parts, newest_first=True, limit=None)
+
+
+def item_rows(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], ItemRow]:
+    """Label, slug and status of the items named by (content type id, pk) pairs, in one query."""
+    by_ct: dict[int, list[int]] = {}
+    for ct, pk in pairs:
+        by_ct.setdefault(ct, []).append(pk)
+    parts = []
+    for ct, pks in sorted(by_ct.items()):
+        model = ContentType.objects.get_for_id(ct).model_class()
+        if model in CATALOGUE_MODELS:
+            parts.append(_rows_query(model, model.objects.filter(pk__in=pks)))
+    return {(row.content_type_id, row.pk): row for row in _union_rows(parts, newest_first=False, limit=None)}
+
+
+def _with_rows(records: list, rows: dict) -> list:
+    for record in records:
+        record.row = rows.get((record.content_type_id, record.object_id))
+    return records
+
+
+def contributions_of(user) -> dict[str, list]:
+    """What the profile page lists: the person's items, suggested edits and reports (four queries)."""
+    suggestions = list(EditSuggestion.objects.filter(submitted_by=user).order_by("-created_at", "-id"))
+    reports = list(Report.objects.filter(reported_by=user).order_by("-created_at", "-id"))
+    pairs = {(obj.content_type_id, obj.object_id) for obj in (*suggestions, *reports)}
+    rows = item_rows(pairs)
+    return {
+        "items": items_created_by(user),
+        "suggestions": _with_rows(suggestions, rows),
+        "reports": _with_rows(reports, rows),
+    }
+
+
+# --- suggested edits side by side -------------------------------------------------------------
+
+
+@dataclass
+class DiffLine:
+    old: str | None
+    new: str | None
+    changed: bool
+
+
+@dataclass
+class FieldDiff:
+    name: str
+    label: str
+    current: str
+    proposed: str
+    lines: list[DiffLine] = field(default_factory=list)
+
+
+def _side_by_side(old: str, new: str) -> list[DiffLine]:
+    """Lines of `old` and `new` aligned, unchanged ones once, changed ones marked (for long texts)."""
+    old_lines, new_lines = old.splitlines() or [""], new.splitlines() or [""]
+    lines = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            lines.extend(DiffLine(line, line, False) for line in old_lines[i1:i2])
+            continue
+        left, right = old_lines[i1:i2], new_lines[j1:j2]
+        for index in range(max(len(left), len(right))):
+            lines.append(
+                DiffLine(
+                    left[index] if index < len(left) else None,
+                    right[index] if index < len(right) else None,
+                    True,
+                )
+            )
+    return lines
+
+
+def _display(value: Any, *, field_obj, names: dict) -> str:
+    """A stored value as text for the diff: related items by name, choices by label, lists one a line."""
+    if value in (None, ""):
+        return ""
+    if field_obj is None:  # authors
+        return "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if field_obj.many_to_many or field_obj.many_to_one:
+        related = field_obj.related_model
+        values = value if isinstance(value, list) else [value]
+        return "\n".join(names.get((related, v), f"#{v}") for v in values)
+    if field_obj.choices:
+        return str(dict(field_obj.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _current_value(item, name: str, *, m2m: dict, authors: dict) -> Any:
+    if name == "authors":
+        return authors.get(item.pk, [])
+    field_obj = item._meta.get_field(name)
+    if field_obj.many_to_many:
+        return sorted(m2m.get((type(item), name), {}).get(item.pk, []))
+    # The same JSON-friendly form the suggestion stores (dates as ISO text), so equal values read the same.
+    return field_values(item).get(name)
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def pending_edit_suggestions(*, limit: int = QUEUE_LIMIT) -> list[EditSuggestion]:
+    """Pending suggested edits, oldest first, each with `.item` (None if deleted) and `.diff`: a
+    FieldDiff per proposed field, current value beside proposed value (texts line by line).
+
+    Queries: the suggestions; one per kind of item among them; one per many-to-many field and one
+    for author lists that a suggestion changes; one per kind of related item named (topics,
+    organisations, venues...). Constant in the number of suggestions.
+    """
+    suggestions = list(
+        EditSuggestion.objects.filter(status=ReviewStatus.PENDING)
+        .select_related("submitted_by", "content_type")
+        .order_by("created_at", "id")[:limit]
+    )
+    return _with_diffs(suggestions)
+
+
+def edit_suggestion_with_diff(pk: int) -> EditSuggestion | None:
+    """One suggested edit (any status) with `.current_item` and `.diff` as in the queue."""
+    suggestions = list(
+        EditSuggestion.objects.filter(pk=pk).select_related("submitted_by", "content_type", "reviewed_by")
+    )
+    return _with_diffs(suggestions)[0] if suggestions else None
+
+
+def _with_diffs(suggestions: list[EditSuggestion]) -> list[EditSuggestion]:
+    by_model: dict[type, list[EditSuggestion]] = {}
+    for suggestion in suggestions:
+        model = suggestion.content_type.model_class()
+        by_model.setdefault(model, []).append(suggestion)
+
+    items: dict[tuple[type, int], models.Model] = {}
+    m2m: dict[tuple[type, str], dict[int, list]] = {}
+    authors: dict[int, list[str]] = {}
+    wanted: dict[type, set] = {}  # related model -> pks whose names the diff shows
+    for model, group in by_model.items():
+        if model not in CATALOGUE_MODELS:
+            continue
+        found = model.objects.in_bulk([s.object_id for s in group])
+        items.update({(model, pk): obj for pk, obj in found.items()})
+        changed = {name for s in group for name in s.changes}
+        for name in sorted(changed):
+            if name == "authors" and model is Paper:
+                rows = (
+                    Authorship.objects.filter(paper_id__in=list(found))
+                    .order_by("paper_id", "position")
+                    .values_list("paper_id", "person__name")
+                )
+                for paper_id, person_name in rows:
+                    authors.setdefault(paper_id, []).append(person_name)
+                continue
+            field_obj = _model_field(model, name)
+            if field_obj is None:
+                continue  # a field the model no longer has: shown as stored, nothing to look up
+            if field_obj.many_to_many:
+                through = field_obj.remote_field.through
+                source, target = field_obj.m2m_field_name(), field_obj.m2m_reverse_field_name()
+                current: dict[int, list] = {}
+                for owner, other in through.objects.filter(**{f"{source}_id__in": list(found)}).values_list(
+                    f"{source}_id", f"{target}_id"
+                ):
+                    current.setdefault(owner, []).append(other)
+                m2m[(model, name)] = current
+                wanted.setdefault(field_obj.related_model, set()).update(
+                    o for v in current.values() for o in v
+                )
+            if field_obj.many_to_many or field_obj.many_to_one:
+                related = wanted.setdefault(field_obj.related_model, set())
+                for s in group:
+                    value = s.changes.get(name)
+                    related.update(value if isinstance(value, list) else [value])
+                    obj = found.get(s.object_id)
+                    if obj is not None and field_obj.many_to_one:
+                        related.add(getattr(obj, field_obj.attname))
+    names: dict[tuple[type, Any], str] = {}
+    for related, pks in wanted.items():
+        pks = {pk for pk in pks if pk is not None}
+        if pks:
+            queryset = related.objects.filter(pk__in=pks)
+            if related is not Topic and hasattr(related, "venue"):
+                queryset = queryset.select_related("venue")
+            names.update({(related, obj.pk): str(obj) for obj in queryset})
+
+    for suggestion in suggestions:
+        model = suggestion.content_type.model_class()
+        item = items.get((model, suggestion.object_id))
+        suggestion.current_item = item
+        suggestion.diff = []
+        for name, proposed in suggestion.changes.items():
+            field_obj = None if name == "authors" else _model_field(model, name)
+            label = _("Authors") if name == "authors" else str(field_obj.verbose_name) if field_obj else name
+            current = _current_value(item, name, m2m=m2m, authors=authors) if item is not None else None
+            current_text = _display(current, field_obj=field_obj, names=names)
+            proposed_text = _display(proposed, field_obj=field_obj, names=names)
+            suggestion.diff.append(
+                FieldDiff(
+                    name=name,
+                    label=label[:1].upper() + label[1:],
+                    current=current_text,
+                    proposed=proposed_text,
+                    lines=_side_by_side(current_text, proposed_text),
+                )
+            )
+    return suggestions
+
+
+def pending_reports(*, limit: int = QUEUE_LIMIT) -> list[Report]:
+    """Pending reports, oldest first, each with `.row` (label and links of the item; one query)."""
+    reports = list(
+        Report.objects.filter(status=ReviewStatus.PENDING)
+        .select_related("reported_by")
+        .order_by("created_at", "id")[:limit]
+    )
+    rows = item_rows({(r.content_type_id, r.object_id) for r in reports})
+    return _with_rows(reports, rows)
+
+
+def report_with_row(pk: int) -> Report | None:
+    reports = list(Report.objects.filter(pk=pk).select_related("reported_by", "resolved_by"))
+    if not reports:
+        return None
+    return _with_rows(reports, item_rows({(reports[0].content_type_id, reports[0].object_id)}))[0]
+
+
+def item_history(item: models.Model) -> list[ChangeRecord]:
+    """The item's history, newest first, with who did it (one query)."""
+    return list(
+        ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
+        .select_related("user")
+        .order_by("-created_at", "-id")
+    )
+
+
+def item_for(content_type_id: int, object_id: int) -> models.Model | None:
+    """The catalogue item a (content type, id) pair names, whatever its status; None if none."""
+    try:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+    except ContentType.DoesNotExist:
+        return None
+    model = content_type.model_class()
+    if model not in CATALOGUE_MODELS:
+        return None
+    queryset = model.objects.all()
+    if any(f.name == "created_by" for f in model._meta.concrete_fields):
+        queryset = queryset.select_related("created_by")
+    return queryset.filter(pk=object_id).first()
+
+
+def item_fields(item: models.Model) -> list[tuple[str, str]]:
+    """(label, text) for every field a contributor fills in, for the review page."""
+    from community.services.submissions import EDITABLE_FIELDS
+
+    rows = []
+    if isinstance(item, Edition):
+        rows.append((_("Conference"), str(item.venue)))
+    for name in EDITABLE_FIELDS.get(type(item), ()):
+        if name == "authors":
+            value = "\n".join(item.authorships.order_by("position").values_list("person__name", flat=True))
+            rows.append((_("Authors"), value))
+            continue
+        field_obj = item._meta.get_field(name)
+        if field_obj.many_to_many:
+            value = "\n".join(str(obj) for obj in getattr(item, name).all())
+        elif field_obj.many_to_one:
+            value = str(getattr(item, name) or "")
+        elif field_obj.choices:
+            value = getattr(item, f"get_{name}_display")()
+        else:
+            value = getattr(item, name)
+            value = (
+                ""
+                if value in (None, "")
+                else (_("yes") if value is True else _("no") if value is False else str(value))
+            )
+        rows.append((str(field_obj.verbose_name)[:1].upper() + str(field_obj.verbose_name)[1:], value))
+    if isinstance(item, Edition):
+        lines = []
+        for deadline in item.deadlines.order_by("due_at"):
+            try:
+                announced = f"{deadline.announced_at:%Y-%m-%d %H:%M} {deadline.timezone_label} = "
+            except Exception:  # a zone label an importer should have refused: the UTC time still shows
+                announced = f"{deadline.timezone_label}? "
+            label = f" ({deadline.label})" if deadline.label else ""
+            lines.append(
+                f"{deadline.get_kind_display()}{label}: {announced}{deadline.due_at:%Y-%m-%d %H:%M} UTC"
+            )
+        text = "\n".join(lines)
+        rows.append((_("Deadlines"), text))
+    return rows

@@ -1,0 +1,248 @@
+"""Moderation decisions: approve or reject a submission, apply or reject a suggested edit, resolve or
+dismiss a report. Each records the change in the item's history and mails the person who sent it.
+
+A decision is taken once: every function locks its row and refuses one that is no longer pending,
+so two moderators clicking at the same time cannot both decide (or mail twice).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.kinds import CATALOGUE_MODELS
+from community.models import (
+    Authorship,
+    ChangeRecord,
+    Edition,
+    EditSuggestion,
+    ModerationStatus,
+    Paper,
+    Person,
+    Report,
+    ReviewStatus,
+    Venue,
+)
+from community.services.history import history_record
+from community.services.notifications import absolute_url, mail_user_on_commit
+from community.services.submissions import item_changes_apply, item_changes_save
+
+PENDING = ModerationStatus.PENDING
+PUBLISHED = ModerationStatus.PUBLISHED
+REJECTED = ModerationStatus.REJECTED
+MAX_REASON_LENGTH = 5000
+
+
+def _reason(reason: str, *, required: bool) -> str:
+    reason = (reason or "").replace("\x00", "").strip()
+    if required and not reason:
+        raise ValidationError(
+            {
+                "reason": [
+                    ValidationError(_("Say why, so the person can do better next time."), code="required")
+                ]
+            }
+        )
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError({"reason": [ValidationError(_("At most 5000 characters."), code="max_length")]})
+    return reason
+
+
+def _locked_pending(item: models.Model) -> models.Model:
+    model = type(item)
+    if model not in CATALOGUE_MODELS:
+        raise ValidationError(_("This is not a catalogue item."), code="not_catalogue")
+    locked = model.objects.select_for_update().filter(pk=item.pk).first()
+    if locked is None:
+        raise ValidationError(_("This item no longer exists."), code="gone")
+    if locked.status != PENDING:
+        raise ValidationError(
+            _("This item was already decided (%(status)s)."),
+            code="already_decided",
+            params={"status": locked.get_status_display()},
+        )
+    return locked
+
+
+def _set_status(item: models.Model, status: str, *, moderator, action: str, note: str = "") -> None:
+    old = item.status
+    item.status = status
+    item.full_clean()
+    item.save(update_fields=["status", "updated_at"])
+    history_record(item=item, user=moderator, action=action, changes={"status": [old, status]}, note=note)
+
+
+def _dependents(item: models.Model) -> list[models.Model]:
+    """Pending items created with `item` that stand or fall with it: a paper's new authors, a new
+    edition's new conference."""
+    if isinstance(item, Paper):
+        return list(Person.objects.filter(status=PENDING, authorships__paper=item).order_by("pk"))
+    if isinstance(item, Edition):
+        return list(Venue.objects.filter(status=PENDING, pk=item.venue_id))
+    return []
+
+
+@transaction.atomic
+def submission_approve(*, item: models.Model, moderator, note: str = "") -> models.Model:
+    """Publish a pending item (and the pending authors or conference submitted with it)."""
+    item = _locked_pending(item)
+    note = _reason(note, required=False)
+    _set_status(item, PUBLISHED, moderator=moderator, action=ChangeRecord.Action.APPROVED, note=note)
+    for dependent in _dependents(item):
+        _set_status(
+            dependent,
+            PUBLISHED,
+            moderator=moderator,
+            action=ChangeRecord.Action.APPROVED,
+            note=_("Approved with “%(item)s”.") % {"item": item},
+        )
+    url = item.get_absolute_url() if hasattr(item, "get_absolute_url") else ""
+    mail_user_on_commit(
+        user=item.created_by,
+        template="community/email/submission_approved",
+        context={"item": item, "url": absolute_url(url), "note": note},
+    )
+    return item
+
+
+@transaction.atomic
+def submission_reject(*, item: models.Model, moderator, reason: str) -> models.Model:
+    """Refuse a pending item, saying why. It stays in the database (rejected) so the same thing is
+    not submitted again unseen, but no public page shows it. Pending authors or a pending conference
+    that came with it and belong to nothing else are rejected too."""
+    reason = _reason(reason, required=True)
+    item = _locked_pending(item)
+    _set_status(item, REJECTED, moderator=moderator, action=ChangeRecord.Action.REJECTED, note=reason)
+    for dependent in _dependents(item):
+        if isinstance(dependent, Person):
+            others = (
+                Authorship.objects.filter(person=dependent)
+                .exclude(paper=item)
+                .exclude(paper__status=REJECTED)
+            )
+        else:
+            others = dependent.editions.exclude(pk=item.pk).exclude(status=REJECTED)
+        if not others.exists():
+            _set_status(
+                dependent,
+                REJECTED,
+                moderator=moderator,
+                action=ChangeRecord.Action.REJECTED,
+                note=_("Rejected with “%(item)s”.") % {"item": item},
+            )
+    mail_user_on_commit(
+        user=item.created_by,
+        template="community/email/submission_rejected",
+        context={"item": item, "reason": reason},
+    )
+    return item
+
+
+# --- suggested edits --------------------------------------------------------------------------
+
+
+def _locked_review(model, obj):
+    locked = model.objects.select_for_update().filter(pk=obj.pk).first()
+    if locked is None:
+        raise ValidationError(_("This no longer exists."), code="gone")
+    if locked.status != ReviewStatus.PENDING:
+        raise ValidationError(
+            _("This was already decided (%(status)s)."),
+            code="already_decided",
+            params={"status": locked.get_status_display()},
+        )
+    return locked
+
+
+@transaction.atomic
+def edit_suggestion_approve(*, suggestion: EditSuggestion, moderator, note: str = "") -> models.Model:
+    """Apply a suggested edit to its item and record what changed. If the item changed meanwhile so
+    that the edit no longer validates, nothing is applied and the ValidationError says why."""
+    suggestion = _locked_review(EditSuggestion, suggestion)
+    note = _reason(note, required=False)
+    model = suggestion.content_type.model_class()
+    item = model.objects.select_for_update().filter(pk=suggestion.object_id).first() if model else None
+    if item is None:
+        raise ValidationError(_("The item no longer exists; reject the suggestion instead."), code="gone")
+    proposed, diff = item_changes_apply(item=item, changes=suggestion.changes)
+    item_changes_save(item=item, proposed=proposed, user=suggestion.submitted_by, author_status=PUBLISHED)
+    history_record(
+        item=item,
+        user=moderator,
+        action=ChangeRecord.Action.EDIT_APPLIED,
+        changes=diff,
+        note=note or _("Suggested edit #%(id)s.") % {"id": suggestion.pk},
+    )
+    suggestion.status = ReviewStatus.APPROVED
+    suggestion.reason = note
+    suggestion.reviewed_by = moderator
+    suggestion.reviewed_at = timezone.now()
+    suggestion.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+    mail_user_on_commit(
+        user=suggestion.submitted_by,
+        template="community/email/edit_approved",
+        context={"item": item, "url": absolute_url(_public_url(item)), "note": note},
+    )
+    return item
+
+
+@transaction.atomic
+def edit_suggestion_reject(*, suggestion: EditSuggestion, moderator, reason: str) -> EditSuggestion:
+    reason = _reason(reason, required=True)
+    suggestion = _locked_review(EditSuggestion, suggestion)
+    suggestion.status = ReviewStatus.REJECTED
+    suggestion.reason = reason
+    suggestion.reviewed_by = moderator
+    suggestion.reviewed_at = timezone.now()
+    suggestion.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+    mail_user_on_commit(
+        user=suggestion.submitted_by,
+        template="community/email/edit_rejected",
+        context={"item": suggestion.item, "reason": reason},
+    )
+    return suggestion
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def _close_report(report: Report, *, status: str, moderator, note: str, required: bool) -> Report:
+    note = _reason(note, required=required)
+    report = _locked_review(Report, report)
+    report.status = status
+    report.resolution = note
+    report.resolved_by = moderator
+    report.resolved_at = timezone.now()
+    report.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    mail_user_on_commit(
+        user=report.reported_by,
+        template="community/email/report_closed",
+        context={
+            "report": report,
+            "item": report.item,
+            "resolved": status == ReviewStatus.APPROVED,
+            "note": note,
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def report_resolve(*, report: Report, moderator, note: str = "") -> Report:
+    """The report was right and the problem has been dealt with (fixed, merged, unpublished)."""
+    return _close_report(report, status=ReviewStatus.APPROVED, moderator=moderator, note=note, required=False)
+
+
+@transaction.atomic
+def report_dismiss(*, report: Report, moderator, reason: str) -> Report:
+    """Nothing to change: the reason says why."""
+    return _close_report(
+        report, status=ReviewStatus.REJECTED, moderator=moderator, note=reason, required=True
+    )
+
+
+def _public_url(item) -> str:
+    try:
+        return item.get_absolute_url()
+    except Exception:
+        return ""

@@ -1,0 +1,169 @@
+"""Account pages: sign up (with e-mail confirmation), log in and out, password reset and change, the
+profile page with the person's own contributions, account deletion, and the privacy page.
+
+Log-in, log-out and the password pages are Django's own views with this site's templates.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from community.forms.accounts import AccountDeleteForm, LoginForm, ResendVerificationForm, SignupForm
+from community.permissions import is_moderator
+from community.selectors.moderation import contributions_of
+from community.services import accounts as services
+from community.services.rate_limits import RateLimited, signup_rate_check, signup_rate_hit
+from community.views.submit import apply_errors
+
+
+def _limited(request: HttpRequest, context: dict) -> bool:
+    try:
+        signup_rate_check(request)
+    except RateLimited as exc:
+        context["rate_limited"] = _(
+            "Too many sign-ups from your network in the last hour; please wait %(minutes)s minutes."
+        ) % {"minutes": exc.wait_minutes}
+        return True
+    return False
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    context: dict = {"section": "account"}
+    status = 200
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if _limited(request, context):
+            status = 429
+        elif form.is_valid():
+            try:
+                services.account_signup(
+                    username=form.cleaned_data["username"],
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password1"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                signup_rate_hit(request)
+                return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+    else:
+        form = SignupForm()
+    context["form"] = form
+    return render(request, "accounts/signup.html", context, status=status)
+
+
+@never_cache
+def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link from the confirmation mail. It activates the account but does not log in: a mail
+    scanner opening links must not end up holding a session."""
+    user = services.account_verify(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/verify_failed.html", {"form": ResendVerificationForm()}, status=400)
+    messages.success(request, _("Your e-mail address is confirmed. Welcome! You can log in now."))
+    return redirect("accounts:login")
+
+
+@require_http_methods(["GET", "POST"])
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    context: dict = {"section": "account"}
+    status = 200
+    if request.method == "POST":
+        form = ResendVerificationForm(request.POST)
+        if _limited(request, context):
+            status = 429
+        elif form.is_valid():
+            services.account_verification_resend(email=form.cleaned_data["email"])
+            signup_rate_hit(request)
+            # The same answer whether or not the address has an account waiting.
+            return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+    else:
+        form = ResendVerificationForm()
+    context["form"] = form
+    return render(request, "accounts/resend.html", context, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+    extra_context = {"section": "account"}
+
+
+class LogoutView(auth_views.LogoutView):
+    # POST only (Django's LogoutView refuses GET): a link or an image cannot log anyone out.
+    template_name = "accounts/logged_out.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Links in the mail use SITE_URL, never the request's Host header.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    context = {
+        **contributions_of(request.user),
+        "is_moderator": is_moderator(request.user),
+        "section": "account",
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=request.user)
+        logout(request)
+        return render(request, "accounts/deleted.html")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/delete.html", {"form": form, "section": "account"}, status=status)
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "community/privacy.html", {"section": "privacy"})
