@@ -1,0 +1,437 @@
+"""What the API reads and writes, one section per catalogue family.
+
+Reading: every serializer works on the querysets of `community.selectors`, whose prefetches hold
+only published related items; a forward foreign key (a paper's venue, a person's affiliation) is
+fetched with select_related and may point at an unpublished item, so `PublicRef` answers null for
+those. No serializer here issues a query of its own, which is what keeps a list endpoint's query
+count independent of the page size.
+
+Writing: `*InputSerializer` classes list their fields explicitly. Server-owned fields (status,
+created_by, slug, timestamps, stars and other fetched stats) are not among them, so a client can
+never set them; the validated data goes to the submission services unchanged.
+"""
+
+from django.db import models
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from community.models import (
+    Authorship,
+    Channel,
+    Deadline,
+    Edition,
+    FundingOpportunity,
+    Guide,
+    JobPosting,
+    ModerationStatus,
+    Organization,
+    Paper,
+    Person,
+    Project,
+    Topic,
+    Venue,
+)
+
+PUBLISHED = ModerationStatus.PUBLISHED
+SLUG_LOOKUP = {"lookup_field": "slug"}
+
+
+# --- short references to related items ------------------------------------------------------------
+
+
+class PublicRef(serializers.Serializer):
+    """A related item as {slug, name, url}; null when the item is not published (yet)."""
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        if value is not None and getattr(value, "status", PUBLISHED) != PUBLISHED:
+            return None
+        return value
+
+
+def _api_url(view_name: str) -> serializers.HyperlinkedIdentityField:
+    return serializers.HyperlinkedIdentityField(view_name=view_name, **SLUG_LOOKUP)
+
+
+class TopicRef(PublicRef):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    api_url = _api_url("api:topic-detail")
+
+
+class PersonRef(PublicRef):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    api_url = _api_url("api:person-detail")
+
+
+class OrganizationRef(PublicRef):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    api_url = _api_url("api:organization-detail")
+
+
+class VenueRef(PublicRef):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=Venue.Kind.choices, read_only=True)
+    api_url = _api_url("api:venue-detail")
+
+
+class ProjectRef(PublicRef):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    api_url = _api_url("api:project-detail")
+
+
+class PaperRef(PublicRef):
+    slug = serializers.SlugField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    year = serializers.IntegerField(read_only=True)
+    api_url = _api_url("api:paper-detail")
+
+
+class GuideRef(PublicRef):
+    slug = serializers.SlugField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    api_url = _api_url("api:guide-detail")
+
+
+class JobRef(PublicRef):
+    slug = serializers.SlugField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    api_url = _api_url("api:job-detail")
+
+
+class FundingRef(PublicRef):
+    slug = serializers.SlugField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    api_url = _api_url("api:funding-detail")
+
+
+class EditionRef(PublicRef):
+    year = serializers.IntegerField(read_only=True)
+    slug = serializers.SlugField(read_only=True)
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    """One author of a paper, in author-list order (`position` 0 is the first author)."""
+
+    slug = serializers.SlugField(source="person.slug", read_only=True)
+    name = serializers.CharField(source="person.name", read_only=True)
+    api_url = serializers.HyperlinkedRelatedField(
+        source="person", view_name="api:person-detail", read_only=True, **SLUG_LOOKUP
+    )
+
+    class Meta:
+        model = Authorship
+        fields = ["position", "slug", "name", "api_url"]
+        read_only_fields = fields
+
+
+class OptionalURLField(serializers.URLField):
+    """A link the item may not have: null rather than "" (which is not a URI), so a client tests for
+    null and a schema validator accepts it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class BlankURLsAsNull:
+    """ModelSerializer mixin: an optional URL field of the model (blank=True) reads as OptionalURLField."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.URLField) and model_field.blank:
+            field_class = OptionalURLField
+            kwargs["allow_null"] = True
+        return field_class, kwargs
+
+
+# --- the fields every catalogue item shares ---------------------------------------------------------
+
+CATALOGUE_FIELDS = ["api_url", "web_url", "slug", "status", "created_at", "updated_at"]
+
+
+class CatalogueSerializer(BlankURLsAsNull, serializers.HyperlinkedModelSerializer):
+    """Read-only: `api_url` is this item in the API, `web_url` its portal page. (`url`, where a
+    model has one, keeps its meaning: the paper's own link, a channel's address.)"""
+
+    url_field_name = "api_url"
+    web_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, obj) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+def _meta(model, view_name: str, fields: list[str]):
+    """A Meta for a read serializer: the shared fields, then `fields`, all read-only."""
+    all_fields = [*CATALOGUE_FIELDS, *fields]
+    return type(
+        "Meta",
+        (),
+        {
+            "model": model,
+            "fields": all_fields,
+            "read_only_fields": all_fields,
+            "extra_kwargs": {"api_url": {"view_name": view_name, **SLUG_LOOKUP}},
+        },
+    )
+
+
+# --- topics --------------------------------------------------------------------------------------
+
+
+class TopicSerializer(CatalogueSerializer):
+    parent = TopicRef(read_only=True, allow_null=True)
+
+    Meta = _meta(Topic, "api:topic-detail", ["name", "description", "parent"])
+
+
+class TopicDetailSerializer(TopicSerializer):
+    children = TopicRef(many=True, read_only=True)
+
+    Meta = _meta(Topic, "api:topic-detail", ["name", "description", "parent", "children"])
+
+
+# --- people and organisations ---------------------------------------------------------------------
+
+
+class OrganizationSerializer(CatalogueSerializer):
+    topics = TopicRef(many=True, read_only=True)
+
+    Meta = _meta(
+        Organization,
+        "api:organization-detail",
+        ["name", "kind", "description", "country", "website", "topics"],
+    )
+
+
+class OrganizationDetailSerializer(OrganizationSerializer):
+    people = PersonRef(source="listed_people", many=True, read_only=True)
+    projects = ProjectRef(source="listed_projects", many=True, read_only=True)
+    open_jobs = JobRef(many=True, read_only=True)
+    funding = FundingRef(source="listed_funding", many=True, read_only=True)
+    guides = GuideRef(many=True, read_only=True)
+
+    Meta = _meta(
+        Organization,
+        "api:organization-detail",
+        [
+            *["name", "kind", "description", "country", "website", "topics"],
+            *["people", "projects", "open_jobs", "funding", "guides"],
+        ],
+    )
+
+
+class PersonSerializer(CatalogueSerializer):
+    affiliation = OrganizationRef(read_only=True, allow_null=True)
+
+    Meta = _meta(Person, "api:person-detail", ["name", "affiliation", "homepage", "orcid", "bio"])
+
+
+class PersonDetailSerializer(PersonSerializer):
+    papers = PaperRef(many=True, read_only=True)
+
+    Meta = _meta(Person, "api:person-detail", ["name", "affiliation", "homepage", "orcid", "bio", "papers"])
+
+
+# --- venues, editions, deadlines --------------------------------------------------------------------
+
+
+class AnnouncedDateTimeField(serializers.DateTimeField):
+    """A deadline's instant in the zone it was announced in (its own offset, not converted to UTC)."""
+
+    def get_attribute(self, instance):
+        try:
+            return instance.announced_at
+        except Exception:  # noqa: BLE001 - a label no zone matches (an old import) must not cost a 500
+            return instance.due_at
+
+    def enforce_timezone(self, value):
+        return value
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    """A deadline: `due_at` in UTC, `announced_at` the same instant in the zone it was announced
+    in (`timezone_label`, e.g. AoE), so a client can print "23:59 AoE"."""
+
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:deadline-detail")
+    venue = VenueRef(read_only=True)
+    edition = EditionRef(read_only=True, allow_null=True)
+    announced_at = AnnouncedDateTimeField(read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id",
+            "api_url",
+            "venue",
+            "edition",
+            "kind",
+            "label",
+            "due_at",
+            "timezone_label",
+            "announced_at",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class NestedDeadlineSerializer(serializers.ModelSerializer):
+    """A deadline inside its venue or edition (so without the venue again)."""
+
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:deadline-detail")
+    announced_at = AnnouncedDateTimeField(read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = ["id", "api_url", "kind", "label", "due_at", "timezone_label", "announced_at", "note"]
+        read_only_fields = fields
+
+
+class EditionSerializer(BlankURLsAsNull, serializers.ModelSerializer):
+    deadlines = NestedDeadlineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Edition
+        fields = ["slug", "year", "start_date", "end_date", "city", "country", "website", "deadlines"]
+        read_only_fields = fields
+
+
+VENUE_FIELDS = ["name", "full_name", "kind", "publisher", "website", "description", "topics"]
+
+
+class VenueSerializer(CatalogueSerializer):
+    topics = TopicRef(many=True, read_only=True)
+
+    Meta = _meta(Venue, "api:venue-detail", VENUE_FIELDS)
+
+
+class VenueDetailSerializer(VenueSerializer):
+    """A venue with its published editions (each with its deadlines), the deadlines of no edition
+    (a journal's special issues), its newest papers and the guides that mention it."""
+
+    editions = EditionSerializer(many=True, read_only=True)
+    deadlines = NestedDeadlineSerializer(source="venue_deadlines", many=True, read_only=True)
+    recent_papers = PaperRef(many=True, read_only=True)
+    guides = GuideRef(many=True, read_only=True)
+
+    Meta = _meta(
+        Venue, "api:venue-detail", [*VENUE_FIELDS, "editions", "deadlines", "recent_papers", "guides"]
+    )
+
+
+# --- papers and projects ----------------------------------------------------------------------------
+
+PAPER_FIELDS = [
+    *["title", "abstract", "year", "authors", "venue", "edition", "volume", "issue", "pages"],
+    *["arxiv_id", "doi", "url", "pdf_url", "code_url", "arxiv_url", "doi_url", "topics"],
+]
+
+
+class PaperSerializer(CatalogueSerializer):
+    authors = AuthorSerializer(source="authorships", many=True, read_only=True)
+    venue = VenueRef(read_only=True, allow_null=True)
+    edition = EditionRef(read_only=True, allow_null=True)
+    arxiv_url = OptionalURLField(read_only=True)
+    doi_url = OptionalURLField(read_only=True)
+    topics = TopicRef(many=True, read_only=True)
+
+    Meta = _meta(Paper, "api:paper-detail", PAPER_FIELDS)
+
+
+class PaperDetailSerializer(PaperSerializer):
+    projects = ProjectRef(many=True, read_only=True)
+    guides = GuideRef(many=True, read_only=True)
+
+    Meta = _meta(Paper, "api:paper-detail", [*PAPER_FIELDS, "projects", "guides"])
+
+
+PROJECT_FIELDS = [
+    *["name", "description", "kind", "repository_url", "homepage", "license", "language", "organization"],
+    *["topics", "stars", "forks", "last_activity_at", "stats_fetched_at"],
+]
+
+
+class ProjectSerializer(CatalogueSerializer):
+    organization = OrganizationRef(read_only=True, allow_null=True)
+    topics = TopicRef(many=True, read_only=True)
+
+    Meta = _meta(Project, "api:project-detail", PROJECT_FIELDS)
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    papers = PaperRef(many=True, read_only=True)
+    guides = GuideRef(many=True, read_only=True)
+
+    Meta = _meta(Project, "api:project-detail", [*PROJECT_FIELDS, "papers", "guides"])
+
+
+# --- careers, funding, channels, guides ---------------------------------------------------------------
+
+
+class JobSerializer(CatalogueSerializer):
+    organization = OrganizationRef(read_only=True, allow_null=True)
+    topics = TopicRef(many=True, read_only=True)
+
+    Meta = _meta(
+        JobPosting,
+        "api:job-detail",
+        [
+            *["title", "organization", "description", "kind", "location", "remote", "apply_url"],
+            *["posted_on", "closes_on", "topics"],
+        ],
+    )
+
+
+class FundingSerializer(CatalogueSerializer):
+    funder = OrganizationRef(read_only=True, allow_null=True)
+    topics = TopicRef(many=True, read_only=True)
+    # Decimals as strings, so no amount loses precision in a client's floats.
+    amount_min = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+    amount_max = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+
+    Meta = _meta(
+        FundingOpportunity,
+        "api:funding-detail",
+        [
+            *["title", "funder", "description", "kind", "amount_min", "amount_max", "currency"],
+            *["deadline", "deadline_timezone", "eligibility", "url", "topics"],
+        ],
+    )
+
+
+class ChannelSerializer(CatalogueSerializer):
+    topics = TopicRef(many=True, read_only=True)
+
+    Meta = _meta(Channel, "api:channel-detail", ["name", "kind", "url", "description", "topics"])
+
+
+class GuideSerializer(CatalogueSerializer):
+    """A guide without its body (lists defer it); the detail adds `body` (Markdown with LaTeX)."""
+
+    topics = TopicRef(many=True, read_only=True)
+
+    Meta = _meta(Guide, "api:guide-detail", ["title", "summary", "topics"])
+
+
+class GuideDetailSerializer(GuideSerializer):
+    papers = PaperRef(many=True, read_only=True)
+    projects = ProjectRef(many=True, read_only=True)
+    venues = VenueRef(many=True, read_only=True)
+    organizations = OrganizationRef(many=True, read_only=True)
+
+    Meta = _meta(
+        Guide,
+        "api:guide-detail",
+        ["title", "summary", "body", "topics", "papers", "projects", "venues", "organizations"],
+    )

@@ -1,0 +1,331 @@
+"""The catalogue under /api/v1/: one viewset per type, thin over the portal's selectors and FilterSets.
+
+Reading is open to everyone and shows published items only (the selectors return nothing else):
+lists are filtered by the portal's FilterSets (`community.filters`, the same facets and `ordering`
+values as the list pages), searched by `?search=` and paginated; details are looked up by slug
+(deadlines, which have none, by id). Writing is in `community.api.writes`.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from community import filters
+from community.models import Deadline, Venue
+from community.selectors import careers, channels, funding, guides, papers, people, projects, topics, venues
+from community.services import exports, submissions
+
+from . import serializers, writes
+from .filters import FullTextSearchFilter
+from .renderers import BibTeXRenderer
+from .writes import SubmissionWriteMixin
+
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+class CatalogueReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List and retrieve one kind of published item.
+
+    Subclasses set `list_selector` / `detail_selector` (functions returning the base queryset with its
+    joins), `serializer_class` / `detail_serializer_class` and `filterset_class`.
+    """
+
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    filter_backends = [DjangoFilterBackend, FullTextSearchFilter]
+    list_selector = None
+    detail_selector = None
+    detail_serializer_class = None
+
+    def get_queryset(self):
+        if self.action == "list" or self.detail_selector is None:
+            return self.list_selector()
+        return self.detail_selector()
+
+    def get_serializer_class(self):
+        if self.action != "list" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return self.serializer_class
+
+
+def _write_docs(kind: str) -> dict:
+    """Summaries for the submission, the suggested edits and the report of one type."""
+    receipt = {202: writes.SubmissionReceiptSerializer}
+    edit = _(
+        "Proposes changes to a published %(kind)s; nothing changes before a moderator approves "
+        "them. Fields left unchanged are dropped; a change to an identifier another item has is a 409."
+    ) % {"kind": kind}
+    return {
+        "create": extend_schema(
+            summary=_("Submit a %(kind)s for review") % {"kind": kind},
+            description=_(
+                "Creates a pending %(kind)s through the same service as the web form. 409 `duplicate`: "
+                "an item with the same identifier exists. 409 `near_duplicate`: items with a nearly "
+                'identical title exist (listed in `error.existing`); resend with `"confirm": true`.'
+            )
+            % {"kind": kind},
+            responses=receipt,
+        ),
+        "update": extend_schema(
+            summary=_("Suggest an edit (every field)"), description=edit, responses=receipt
+        ),
+        "partial_update": extend_schema(
+            summary=_("Suggest an edit (only the fields given)"), description=edit, responses=receipt
+        ),
+    }
+
+
+def _read_docs(kind: str, plural: str):
+    """Summaries for the list and retrieve operations of one type, and its writes."""
+    return _write_docs(kind) | {
+        "list": extend_schema(
+            summary=_("List published %(plural)s") % {"plural": plural},
+            description=_(
+                "Published %(plural)s, filtered by the same facets as the portal's list page, searched "
+                "with `search` (or `q`, the portal's substring search), sorted with `ordering` (a "
+                "leading `-` reverses) and paginated (`page`, `page_size` up to 100)."
+            )
+            % {"plural": plural},
+        ),
+        "retrieve": extend_schema(
+            summary=_("Read one published %(kind)s") % {"kind": kind},
+            description=_("By slug; a slug that names nothing published is a 404."),
+        ),
+    }
+
+
+@extend_schema_view(**_read_docs("topic", "topics"))
+class TopicViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    input_serializer_class = writes.TopicInputSerializer
+    list_selector = staticmethod(topics.topic_list)
+    detail_selector = staticmethod(topics.topic_detail)
+    serializer_class = serializers.TopicSerializer
+    detail_serializer_class = serializers.TopicDetailSerializer
+    filterset_class = filters.TopicFilter
+
+
+@extend_schema_view(**_read_docs("organisation", "organisations"))
+class OrganizationViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    input_serializer_class = writes.OrganizationInputSerializer
+    list_selector = staticmethod(people.organization_list)
+    detail_selector = staticmethod(people.organization_detail)
+    serializer_class = serializers.OrganizationSerializer
+    detail_serializer_class = serializers.OrganizationDetailSerializer
+    filterset_class = filters.OrganizationFilter
+
+
+@extend_schema_view(**_read_docs("person", "people"))
+class PersonViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    input_serializer_class = writes.PersonInputSerializer
+    list_selector = staticmethod(people.person_list)
+    detail_selector = staticmethod(people.person_detail)
+    serializer_class = serializers.PersonSerializer
+    detail_serializer_class = serializers.PersonDetailSerializer
+    filterset_class = filters.PersonFilter
+
+
+@extend_schema_view(**_read_docs("venue", "venues"))
+class VenueViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    input_serializer_class = writes.VenueInputSerializer
+    edit_excluded_fields = ("kind",)
+    list_selector = staticmethod(venues.venue_list)
+    detail_selector = staticmethod(venues.venue_detail)
+    serializer_class = serializers.VenueSerializer
+    detail_serializer_class = serializers.VenueDetailSerializer
+    filterset_class = filters.VenueFilter
+    error_statuses = {**writes.WRITE_ERRORS, "editions": ("409",)}
+
+    def get_serializer_class(self):
+        if self.action == "editions":
+            return writes.EditionInputSerializer
+        return super().get_serializer_class()
+
+    def submit(self, data: dict, *, confirm: bool):
+        # A venue's kind is a parameter of the service, not a field a contributor edits later.
+        kind = data.pop("kind", Venue.Kind.JOURNAL)
+        return writes.call_service(
+            self.request,
+            submissions.venue_submit,
+            data=data,
+            user=self.request.user,
+            confirm=confirm,
+            kind=kind,
+        )
+
+    @extend_schema(
+        summary=_("Submit an edition of a conference, with its deadlines"),
+        description=_(
+            "A pending edition (a year) of this published conference and its deadlines, each given as "
+            "announced (`due_local` in `timezone_label`, e.g. 23:59 AoE). 409 `duplicate`: the "
+            "conference already has an edition that year."
+        ),
+        responses={202: writes.SubmissionReceiptSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def editions(self, request, slug=None):
+        venue = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = {**writes.service_data(serializer.validated_data), "venue": venue}
+        data["deadlines"] = [dict(row) for row in data.get("deadlines", [])]
+        edition = writes.call_service(
+            request,
+            submissions.edition_submit,
+            data=data,
+            user=request.user,
+            confirm=serializer.validated_data["confirm"],
+        )
+        body = writes.receipt(type_="edition", obj=edition, slug=edition.slug)
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List upcoming deadlines"),
+        description=_(
+            "Deadlines from now on whose venue (and edition) are published, soonest first; past ones "
+            "stay on their venue's editions (`/venues/{slug}/`). Times are UTC (`due_at`) and in the "
+            "zone they were announced in (`announced_at`, `timezone_label`)."
+        ),
+    ),
+    retrieve=extend_schema(summary=_("Read one deadline"), description=_("By id, past or upcoming.")),
+)
+class DeadlineViewSet(CatalogueReadViewSet):
+    lookup_field = "pk"
+    lookup_value_regex = ID_PATTERN
+    serializer_class = serializers.DeadlineSerializer
+    filterset_class = filters.DeadlineFilter
+
+    def get_queryset(self):
+        if self.action == "list":
+            return venues.deadline_upcoming(now=timezone.now())
+        return Deadline.objects.public().select_related("venue", "edition")
+
+
+@extend_schema_view(**_read_docs("project", "projects"))
+class ProjectViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    input_serializer_class = writes.ProjectInputSerializer
+    list_selector = staticmethod(projects.project_list)
+    detail_selector = staticmethod(projects.project_detail)
+    serializer_class = serializers.ProjectSerializer
+    detail_serializer_class = serializers.ProjectDetailSerializer
+    filterset_class = filters.ProjectFilter
+
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "bibtex"],
+    description=_("`bibtex` answers BibTeX entries (application/x-bibtex) instead of JSON."),
+)
+
+
+@extend_schema_view(
+    **_write_docs("paper"),
+    list=extend_schema(
+        summary=_("List published papers"),
+        description=_(
+            "Published papers, filtered like the portal's paper list, searched with `search`, sorted "
+            "with `ordering`, paginated. `?format=bibtex` gives the page's papers as BibTeX."
+        ),
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): serializers.PaperSerializer(many=True),
+            (200, "application/x-bibtex"): OpenApiResponse(OpenApiTypes.STR, description=_("BibTeX entries")),
+        },
+    ),
+    retrieve=extend_schema(
+        summary=_("Read one published paper"),
+        description=_("By slug. `?format=bibtex` gives its BibTeX entry."),
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): serializers.PaperDetailSerializer,
+            (200, "application/x-bibtex"): OpenApiResponse(OpenApiTypes.STR, description=_("A BibTeX entry")),
+        },
+    ),
+)
+class PaperViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    input_serializer_class = writes.PaperInputSerializer
+    list_selector = staticmethod(papers.paper_list)
+    detail_selector = staticmethod(papers.paper_detail)
+    serializer_class = serializers.PaperSerializer
+    detail_serializer_class = serializers.PaperDetailSerializer
+    filterset_class = filters.PaperFilter
+    renderer_classes = [JSONRenderer, BibTeXRenderer]
+
+    def _wants_bibtex(self) -> bool:
+        return getattr(self.request.accepted_renderer, "format", None) == BibTeXRenderer.format
+
+    def list(self, request, *args, **kwargs):
+        if not self._wants_bibtex():
+            return super().list(request, *args, **kwargs)
+        # The current page's papers, with the same filters, ordering and pagination as the JSON.
+        papers = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return Response(exports.paper_bibtex(papers))
+
+    def retrieve(self, request, *args, **kwargs):
+        if not self._wants_bibtex():
+            return super().retrieve(request, *args, **kwargs)
+        return Response(exports.paper_bibtex([self.get_object()]))
+
+
+@extend_schema_view(**_read_docs("job posting", "job postings"))
+class JobViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    input_serializer_class = writes.JobInputSerializer
+    list_selector = staticmethod(careers.job_list)
+    detail_selector = staticmethod(careers.job_detail)
+    serializer_class = serializers.JobSerializer
+    filterset_class = filters.JobFilter
+
+
+@extend_schema_view(**_read_docs("funding opportunity", "funding opportunities"))
+class FundingViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    input_serializer_class = writes.FundingInputSerializer
+    list_selector = staticmethod(funding.funding_list)
+    detail_selector = staticmethod(funding.funding_detail)
+    serializer_class = serializers.FundingSerializer
+    filterset_class = filters.FundingFilter
+
+
+@extend_schema_view(**_read_docs("channel", "channels"))
+class ChannelViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    input_serializer_class = writes.ChannelInputSerializer
+    list_selector = staticmethod(channels.channel_list)
+    detail_selector = staticmethod(channels.channel_detail)
+    serializer_class = serializers.ChannelSerializer
+    filterset_class = filters.ChannelFilter
+
+
+@extend_schema_view(**_read_docs("guide", "guides"))
+class GuideViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    input_serializer_class = writes.GuideInputSerializer
+    list_selector = staticmethod(guides.guide_list)
+    detail_selector = staticmethod(guides.guide_detail)
+    serializer_class = serializers.GuideSerializer
+    detail_serializer_class = serializers.GuideDetailSerializer
+    filterset_class = filters.GuideFilter
+
+
+# Which viewset shows which model (the moderation queue shows a submitted item as its type's detail).
+VIEWSET_FOR_MODEL = {
+    viewset.serializer_class.Meta.model: viewset
+    for viewset in (
+        PaperViewSet,
+        PersonViewSet,
+        OrganizationViewSet,
+        ProjectViewSet,
+        VenueViewSet,
+        JobViewSet,
+        FundingViewSet,
+        ChannelViewSet,
+        GuideViewSet,
+        TopicViewSet,
+    )
+}

@@ -1,0 +1,439 @@
+"""Writing to the catalogue through the API: every write is a submission for the moderators.
+
+- `POST /api/v1/<type>/` submits a new item: `community.services.submissions.<type>_submit` (the
+  function the web form calls), which creates it *pending*; the answer is 202 with a receipt.
+- `PUT` / `PATCH /api/v1/<type>/<slug>/` suggests an edit of a published item (`edit_suggest`); nothing
+  changes before a moderator approves it. `PUT` takes every required field, `PATCH` only those to change.
+- `POST /api/v1/<type>/<slug>/report/` reports a problem (`report_create`).
+- `POST /api/v1/venues/<slug>/editions/` submits a conference edition with its deadlines (`edition_submit`).
+
+Duplicates answer 409 (see community.api.errors.Conflict): `duplicate` when an item with the same
+identifier exists (arXiv id, DOI, repository, unique name; refused whatever the client sends), and
+`near_duplicate` when items with nearly the same title exist; the same request with `"confirm": true`
+is then accepted. Any other problem the service finds is a 400 naming the field.
+
+The input serializers only convert: slugs to published items, text to dates and numbers. Every rule
+(what may be set, duplicates, dates in order, ORCID format) is the service's, so the web form and the
+API can never disagree. Their fields are listed explicitly; none of them is server-owned (status,
+slug, created_by, timestamps, a project's stars and other fetched stats).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.validators import UniqueValidator
+
+from community.kinds import kind_of
+from community.models import (
+    Channel,
+    Deadline,
+    Edition,
+    FundingOpportunity,
+    Guide,
+    JobPosting,
+    ModerationStatus,
+    Organization,
+    Paper,
+    Person,
+    Project,
+    Report,
+    Topic,
+    Venue,
+)
+from community.services import submissions
+
+from .errors import Conflict
+from .fields import SlugRelatedField
+from .throttling import SUBMISSIONS_SCOPE
+
+PUBLISHED = ModerationStatus.PUBLISHED
+# Fields every catalogue item has that only the server sets; sent in a body, they are ignored.
+SERVER_OWNED = frozenset({"status", "slug", "created_by", "created_at", "updated_at"})
+
+
+# --- conflicts ----------------------------------------------------------------------------------------
+
+
+def existing_ref(item, request=None) -> dict:
+    """A short reference to an item a submission collides with (pending items have no public page)."""
+    url = None
+    if item.status == PUBLISHED and hasattr(item, "get_absolute_url"):
+        path = item.get_absolute_url()
+        url = request.build_absolute_uri(path) if request else path
+    name = getattr(item, "title", None) or getattr(item, "name", None) or str(item)
+    return {"type": kind_of(item), "slug": item.slug, "name": name, "status": item.status, "web_url": url}
+
+
+def submission_conflict(exc: DjangoValidationError, request) -> Conflict | None:
+    """The 409 for a service's DuplicateItem / NearDuplicate; None for any other ValidationError."""
+    if isinstance(exc, submissions.DuplicateItem):
+        return Conflict(exc.messages[0], code="duplicate", existing=[existing_ref(exc.item, request)])
+    if isinstance(exc, submissions.NearDuplicate):
+        message = exc.messages[0] + " " + _('To submit anyway, send the same request with "confirm": true.')
+        return Conflict(
+            message, code="near_duplicate", existing=[existing_ref(item, request) for item in exc.items]
+        )
+    return None
+
+
+def call_service(request, service, **kwargs):
+    """Run a submission service; its duplicate errors become 409s, other ValidationErrors 400s (through
+    the exception handler, which names the fields)."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        conflict = submission_conflict(exc, request)
+        if conflict is not None:
+            raise conflict from exc
+        raise
+
+
+# --- input serializers ---------------------------------------------------------------------------------
+
+
+def published_slug(model, **kwargs) -> serializers.SlugRelatedField:
+    """A related published item, named by its slug."""
+    return SlugRelatedField(slug_field="slug", queryset=model.objects.published(), **kwargs)
+
+
+def topics_field() -> serializers.SlugRelatedField:
+    return published_slug(
+        Topic, many=True, required=False, help_text=gettext_lazy("Slugs of published topics.")
+    )
+
+
+class SubmissionInputSerializer(serializers.ModelSerializer):
+    """Base of the input serializers: converts, leaves every rule to the service.
+
+    Uniqueness is not checked here on purpose: the service's duplicate check answers an existing name
+    or identifier with a 409 that links the item, which is more useful than "already exists".
+    Keys that are neither input fields nor fields the API shows are refused (a typo must not be
+    silently dropped); shown fields the server owns (`status`, `slug`, ...) are ignored, so a client
+    can send back what it read.
+    """
+
+    confirm = serializers.BooleanField(
+        default=False,
+        write_only=True,
+        help_text=gettext_lazy("Submit even though items with a nearly identical title exist (after a 409)."),
+    )
+    read_fields: frozenset[str] = frozenset()
+
+    class Meta:
+        validators = []  # no unique_together checks: see the class docstring
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        kwargs["validators"] = [v for v in kwargs.get("validators", []) if not isinstance(v, UniqueValidator)]
+        return field_class, kwargs
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields) - self.read_fields - SERVER_OWNED)
+            if unknown:
+                raise serializers.ValidationError({key: [_("Unknown field.")] for key in unknown})
+        return attrs
+
+
+def _input_meta(model, fields, **extra_kwargs):
+    return type(
+        "Meta",
+        (),
+        {"model": model, "fields": [*fields, "confirm"], "validators": [], "extra_kwargs": extra_kwargs},
+    )
+
+
+class PaperInputSerializer(SubmissionInputSerializer):
+    venue = published_slug(Venue, required=False, allow_null=True)
+    edition = published_slug(Edition, required=False, allow_null=True)
+    topics = topics_field()
+    authors = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        max_length=submissions.MAX_AUTHORS,
+        required=False,
+        help_text=gettext_lazy(
+            "Author names in order. Each is matched to the person of exactly that name, else a new "
+            "person is submitted with the paper."
+        ),
+    )
+    Meta = _input_meta(
+        Paper,
+        [
+            *["title", "abstract", "year", "authors", "venue", "edition", "volume", "issue", "pages"],
+            *["arxiv_id", "doi", "url", "pdf_url", "code_url", "topics"],
+        ],
+    )
+
+
+class ProjectInputSerializer(SubmissionInputSerializer):
+    organization = published_slug(Organization, required=False, allow_null=True)
+    topics = topics_field()
+    Meta = _input_meta(
+        Project,
+        [
+            *["name", "description", "kind", "repository_url", "homepage", "license", "language"],
+            *["organization", "topics"],
+        ],
+    )
+
+
+class VenueInputSerializer(SubmissionInputSerializer):
+    kind = serializers.ChoiceField(
+        choices=Venue.Kind.choices,
+        default=Venue.Kind.JOURNAL,
+        help_text=gettext_lazy(
+            "On submission only: a journal, or a conference (whose editions are then submitted at "
+            "/venues/{slug}/editions/)."
+        ),
+    )
+    topics = topics_field()
+    Meta = _input_meta(Venue, ["name", "full_name", "kind", "publisher", "website", "description", "topics"])
+
+
+class JobInputSerializer(SubmissionInputSerializer):
+    organization = published_slug(Organization)
+    topics = topics_field()
+    Meta = _input_meta(
+        JobPosting,
+        [
+            *["title", "organization", "description", "kind", "location", "remote", "apply_url"],
+            *["posted_on", "closes_on", "topics"],
+        ],
+        posted_on={"required": False, "help_text": gettext_lazy("Today when left out.")},
+    )
+
+
+class FundingInputSerializer(SubmissionInputSerializer):
+    funder = published_slug(Organization)
+    topics = topics_field()
+    deadline_local = serializers.CharField(
+        required=False,
+        write_only=True,
+        help_text=gettext_lazy(
+            "The deadline as announced, without an offset (e.g. 2027-05-15T23:59), in `deadline_timezone` "
+            "(AoE, UTC, UTC+8 or an IANA name); stored as the UTC instant. Or give `deadline` with an offset."
+        ),
+    )
+    Meta = _input_meta(
+        FundingOpportunity,
+        [
+            *["title", "funder", "description", "kind", "amount_min", "amount_max", "currency"],
+            *["deadline", "deadline_local", "deadline_timezone", "eligibility", "url", "topics"],
+        ],
+    )
+
+
+class ChannelInputSerializer(SubmissionInputSerializer):
+    topics = topics_field()
+    Meta = _input_meta(Channel, ["name", "kind", "url", "description", "topics"])
+
+
+class OrganizationInputSerializer(SubmissionInputSerializer):
+    topics = topics_field()
+    Meta = _input_meta(Organization, ["name", "kind", "description", "country", "website", "topics"])
+
+
+class PersonInputSerializer(SubmissionInputSerializer):
+    affiliation = published_slug(Organization, required=False, allow_null=True)
+    Meta = _input_meta(Person, ["name", "affiliation", "homepage", "orcid", "bio"])
+
+
+class GuideInputSerializer(SubmissionInputSerializer):
+    topics = topics_field()
+    Meta = _input_meta(Guide, ["title", "summary", "body", "topics"])
+
+
+class TopicInputSerializer(SubmissionInputSerializer):
+    parent = published_slug(Topic, required=False, allow_null=True)
+    Meta = _input_meta(Topic, ["name", "description", "parent"])
+
+
+class DeadlineInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Deadline.Kind.choices)
+    label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    due_local = serializers.CharField(
+        help_text=gettext_lazy("The date and time as announced, e.g. 2027-05-15T23:59, in `timezone_label`.")
+    )
+    timezone_label = serializers.CharField(max_length=64, default="AoE")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class EditionInputSerializer(SubmissionInputSerializer):
+    deadlines = DeadlineInputSerializer(many=True, required=False, max_length=submissions.MAX_DEADLINES)
+    Meta = _input_meta(
+        Edition, ["year", "start_date", "end_date", "city", "country", "website", "external_id", "deadlines"]
+    )
+
+
+class EditInputMixin(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=gettext_lazy("Why the change: a source, what was wrong."),
+    )
+
+
+class ReportInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Report.Reason.choices)
+    message = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+# --- receipts ------------------------------------------------------------------------------------------
+
+
+class SubmissionReceiptSerializer(serializers.Serializer):
+    """What a write answers: the new pending submission, suggestion or report."""
+
+    type = serializers.CharField(help_text=gettext_lazy("paper, ..., edit (a suggested edit) or report."))
+    id = serializers.IntegerField()
+    slug = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("The new item's slug (null for edits and reports).")
+    )
+    status = serializers.CharField(help_text=gettext_lazy("Always pending: a moderator decides."))
+    moderation_id = serializers.CharField(
+        help_text=gettext_lazy("Its id in the moderation queue (/api/v1/moderation/{moderation_id}/).")
+    )
+    changes = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text=gettext_lazy("Edits only: the fields proposed."),
+    )
+    message = serializers.CharField()
+
+
+def receipt(*, type_: str, obj, slug=None, changes=None) -> dict:
+    body = {
+        "type": type_,
+        "id": obj.pk,
+        "slug": slug,
+        "status": ModerationStatus.PENDING,
+        "moderation_id": f"{type_}-{obj.pk}",
+        "message": _("Thank you. A moderator will review it before anything is published."),
+    }
+    if changes is not None:
+        body["changes"] = changes
+    return body
+
+
+# --- the viewset mixin ---------------------------------------------------------------------------------
+
+WRITE_ERRORS = {
+    "create": ("409",),
+    "update": ("409",),
+    "partial_update": ("409",),
+}
+
+
+def service_data(validated: dict) -> dict:
+    data = dict(validated)
+    data.pop("confirm", None)
+    data.pop("comment", None)
+    return data
+
+
+class SubmissionWriteMixin:
+    """create / update / partial_update / report for a CatalogueReadViewSet.
+
+    Subclasses set `input_serializer_class` and may override `submit()` (venues pass their kind)."""
+
+    input_serializer_class = None
+    throttle_scope = SUBMISSIONS_SCOPE
+    error_statuses = WRITE_ERRORS
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return self.input_serializer_class
+        if self.action in ("update", "partial_update"):
+            return self.edit_serializer_class()
+        if self.action == "report":
+            return ReportInputSerializer
+        return super().get_serializer_class()
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if isinstance(serializer, SubmissionInputSerializer):
+            read_class = self.detail_serializer_class or self.serializer_class
+            serializer.read_fields = frozenset(read_class().fields)
+        return serializer
+
+    # Submission fields an edit may not change (a venue's kind is decided when it is submitted).
+    edit_excluded_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def edit_serializer_class(cls):
+        if "_edit_serializer" not in cls.__dict__:
+            # The same fields with a `comment`, without `confirm` (an edit is never held back for
+            # similar titles) and without the fields only a submission sets.
+            base = cls.input_serializer_class
+            dropped = {"confirm", *cls.edit_excluded_fields}
+            fields = [f for f in base.Meta.fields if f not in dropped] + ["comment"]
+            meta = type("Meta", (base.Meta,), {"fields": fields})
+            name = base.__name__.replace("InputSerializer", "EditSerializer")
+            attrs = {"Meta": meta, **dict.fromkeys(dropped)}  # None removes a declared field
+            cls._edit_serializer = type(name, (EditInputMixin, base), attrs)
+        return cls._edit_serializer
+
+    def submit(self, data: dict, *, confirm: bool):
+        model = self.input_serializer_class.Meta.model
+        return call_service(
+            self.request,
+            submissions.SUBMIT_SERVICES[model],
+            data=data,
+            user=self.request.user,
+            confirm=confirm,
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = self.submit(
+            service_data(serializer.validated_data), confirm=serializer.validated_data["confirm"]
+        )
+        return Response(
+            receipt(type_=kind_of(item), obj=item, slug=item.slug), status=status.HTTP_202_ACCEPTED
+        )
+
+    def update(self, request, *args, **kwargs):
+        item = self.get_object()
+        serializer = self.get_serializer(data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        changes = service_data(serializer.validated_data)
+        suggestion = call_service(
+            request,
+            submissions.edit_suggest,
+            item=item,
+            changes=changes,
+            user=request.user,
+            comment=serializer.validated_data.get("comment", ""),
+        )
+        return Response(
+            receipt(type_="edit", obj=suggestion, changes=suggestion.changes), status=status.HTTP_202_ACCEPTED
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(
+        summary=gettext_lazy("Report a problem with a published item"),
+        request=ReportInputSerializer,
+        responses={202: SubmissionReceiptSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def report(self, request, *args, **kwargs):
+        item = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = call_service(
+            request,
+            submissions.report_create,
+            item=item,
+            reason=serializer.validated_data["reason"],
+            message=serializer.validated_data["message"],
+            user=request.user,
+        )
+        return Response(receipt(type_="report", obj=report), status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,195 @@
+"""Benchmarks, sweeps and runs under /api/v1/: read by everyone (what training.selectors lets them
+see), sweeps started, cancelled and published by staff through training.services, as in the admin.
+
+Runs execute on Celery workers: starting a sweep only creates its queued runs and enqueues them
+once the transaction commits; the response is the sweep as it is then (state `queued`).
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from community.api.throttling import SUBMISSIONS_SCOPE
+from community.api.views import ID_PATTERN, SLUG_PATTERN
+from training import selectors, services
+from training.models import Benchmark
+
+from . import serializers
+from .filters import RunFilter, SweepFilter
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("List benchmarks")),
+    retrieve=extend_schema(
+        summary=gettext_lazy("Read a benchmark and its leaderboard"),
+        description=gettext_lazy(
+            "The benchmark's protocol and claims, and its published sweeps ranked by the first "
+            "target's metric (mean over seeds; ties by the smaller spread)."
+        ),
+    ),
+)
+class BenchmarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+    serializer_class = serializers.BenchmarkSerializer
+
+    def get_queryset(self):
+        # Every benchmark is public (they are the site's own catalogue); one query with the paper.
+        return Benchmark.objects.select_related("paper").order_by("slug", "pk")
+
+    def get_serializer_class(self):
+        return serializers.BenchmarkDetailSerializer if self.action == "retrieve" else self.serializer_class
+
+    def retrieve(self, request, *args, **kwargs):
+        board = selectors.benchmark_board(kwargs["slug"])
+        if board is None:
+            raise Http404(_("There is no benchmark with this slug."))
+        board.benchmark.board_rows = board.rows
+        return Response(self.get_serializer(board.benchmark).data)
+
+
+class IsStaffOrReadOnly(permissions.BasePermission):
+    message = gettext_lazy("Only staff start, cancel or publish sweeps.")
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or selectors.is_staff(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("List sweeps"),
+        description=gettext_lazy("Published sweeps, newest first (staff see every sweep)."),
+    ),
+    retrieve=extend_schema(
+        summary=gettext_lazy("Read a sweep and its runs"),
+        description=gettext_lazy(
+            "The sweep's summary (mean ± std over seeds, verdict against the paper's claims) and each "
+            "run's state and final metrics; each run's curve is at its `api_url`."
+        ),
+    ),
+    create=extend_schema(
+        summary=gettext_lazy("Start a sweep (staff)"),
+        request=serializers.SweepStartSerializer,
+        responses={201: serializers.SweepDetailSerializer},
+    ),
+    cancel=extend_schema(
+        operation_id="sweeps_cancel",
+        summary=gettext_lazy("Cancel a sweep's unfinished runs (staff)"),
+        request=None,
+        responses={200: serializers.SweepCancelResultSerializer},
+    ),
+    publish=extend_schema(
+        operation_id="sweeps_publish",
+        summary=gettext_lazy("Publish or unpublish a finished sweep (staff)"),
+        description=gettext_lazy(
+            "Only a sweep whose runs have all finished, at least one of them successfully, can be "
+            "published (400 otherwise)."
+        ),
+        request=serializers.SweepPublishSerializer,
+        responses={200: serializers.SweepDetailSerializer},
+    ),
+)
+class SweepViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    lookup_value_regex = ID_PATTERN
+    serializer_class = serializers.SweepSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SweepFilter
+    throttle_scope = SUBMISSIONS_SCOPE
+
+    def get_queryset(self):
+        return (
+            selectors.visible_sweeps(self.request.user)
+            .select_related("benchmark")
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.SweepSerializer
+        if self.action == "create":
+            return serializers.SweepStartSerializer
+        if self.action == "publish":
+            return serializers.SweepPublishSerializer
+        return serializers.SweepDetailSerializer
+
+    def _detail(self, pk: int):
+        page = selectors.sweep_page(pk=pk, user=self.request.user)
+        if page is None:
+            raise Http404(_("There is no published sweep with this id."))
+        page.sweep.page_runs = page.runs
+        return page.sweep
+
+    def _detail_data(self, pk: int) -> dict:
+        return serializers.SweepDetailSerializer(self._detail(pk), context=self.get_serializer_context()).data
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._detail_data(int(kwargs["pk"])))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        sweep = services.sweep_start(
+            benchmark=data["benchmark"],
+            seeds=data["seeds"] if "seeds" in data else data["seed_count"],
+            device=data["device"],
+            user=request.user,
+        )
+        body = self._detail_data(sweep.pk)
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["api_url"]})
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        sweep = self._detail(int(pk))
+        cancelled = services.sweep_cancel(sweep=sweep)
+        return Response({"cancelled": cancelled, "sweep": self._detail_data(sweep.pk)})
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        sweep = self._detail(int(pk))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.sweep_publish(sweep=sweep, published=serializer.validated_data["published"])
+        return Response(self._detail_data(sweep.pk))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("List runs"),
+        description=gettext_lazy("Runs of published sweeps (staff see every run), newest first."),
+    ),
+    retrieve=extend_schema(
+        summary=gettext_lazy("Read a run with its metrics history"),
+        description=gettext_lazy(
+            "The run's final metrics, environment, timings and its curve: every evaluation of its "
+            "current attempt, by step."
+        ),
+    ),
+)
+class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ID_PATTERN
+    serializer_class = serializers.RunSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RunFilter
+
+    def get_queryset(self):
+        return selectors.visible_runs(self.request.user).order_by("-queued_at", "-pk")
+
+    def get_serializer_class(self):
+        return serializers.RunDetailSerializer if self.action == "retrieve" else self.serializer_class
+
+    def retrieve(self, request, *args, **kwargs):
+        found = selectors.run_page(pk=int(kwargs["pk"]), user=request.user)
+        if found is None:
+            raise Http404(_("There is no published run with this id."))
+        run, rows = found
+        run.metric_rows = [{"step": step, "values": values} for step, values in rows]
+        return Response(self.get_serializer(run).data)
