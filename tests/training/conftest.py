@@ -59,7 +59,7 @@ def celery_worker_process(transactional_db, tmp_path):
         proc.kill()
 
 
-def wait_for(predicate, *, timeout: float = 60.0, interval: float = 0.2, what: str = "condition"):
+def wait_for(predicate, *, timeout: float = 120.0, interval: float = 0.2, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

@@ -29,7 +29,7 @@ RUNS_URL = "admin:training_trainingrun_changelist"
 
 @pytest.fixture
 def apply_async():
-    with mock.patch("training.tasks.execute_run.apply_async") as patched:
+    with mock.patch("training.tasks.execute_runs.apply_async") as patched:
         yield patched
 
 
@@ -189,16 +189,17 @@ def test_start_page_creates_a_sweep_per_benchmark_and_enqueues_on_the_right_queu
         (b, [0, 1, 2], device, queue, staff_user),
     ]
     assert TrainingRun.objects.filter(state=RunState.QUEUED).count() == 6
-    assert apply_async.call_count == 6
+    # One task per sweep: its seeds are trained together as one batch.
+    assert apply_async.call_count == 2
     assert {c.kwargs["queue"] for c in apply_async.call_args_list} == {queue}
-    run_ids = sorted(c.kwargs["args"][0] for c in apply_async.call_args_list)
+    run_ids = sorted(pk for c in apply_async.call_args_list for pk in c.kwargs["args"][0])
     assert run_ids == sorted(TrainingRun.objects.values_list("pk", flat=True))
     first = next(
         c
         for c in apply_async.call_args_list
-        if TrainingRun.objects.get(pk=c.kwargs["args"][0]).sweep.benchmark == a
+        if TrainingRun.objects.get(pk=c.kwargs["args"][0][0]).sweep.benchmark == a
     )
-    assert first.kwargs["soft_time_limit"] == 300
+    assert first.kwargs["soft_time_limit"] == 3 * 300  # three seeds, each within the benchmark's 300 s
     messages = [str(m) for m in response.wsgi_request._messages]
     assert f"Started 2 sweeps (6 runs) on the {queue} queue." in messages
 
@@ -270,8 +271,8 @@ def test_rerun_starts_a_new_sweep_with_the_same_seeds_and_device(
         "gpu",
         staff_user,
     )
-    assert apply_async.call_count == 2
-    assert {c.kwargs["queue"] for c in apply_async.call_args_list} == {"gpu"}
+    (call,) = apply_async.call_args_list  # both seeds in one batched task
+    assert call.kwargs["queue"] == "gpu" and len(call.kwargs["args"][0]) == 2
     assert f"Started 1 new sweep: #{new.pk}." in _messages(response)
 
 

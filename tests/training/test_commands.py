@@ -44,12 +44,12 @@ def test_run_reference_sync_trains_here_and_prints_one_json_line_per_run():
 
 def test_run_reference_without_sync_enqueues_and_prints_the_sweep(django_capture_on_commit_callbacks, mocker):
     call_command("load_benchmarks", stdout=StringIO())
-    apply_async = mocker.patch("training.tasks.execute_run.apply_async")
+    apply_async = mocker.patch("training.tasks.execute_runs.apply_async")
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_reference", "mnist1d-cnn", "--seeds", "3", "--device", "cpu", stdout=out)
     assert json.loads(out.getvalue()) == {"sweep": Sweep.objects.get().pk, "runs": 3, "queue": "cpu"}
-    assert apply_async.call_count == 3
+    assert apply_async.call_count == 1 and len(apply_async.call_args.kwargs["args"][0]) == 3
 
 
 def test_run_reference_names_the_known_benchmarks_when_given_a_wrong_one():

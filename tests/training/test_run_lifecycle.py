@@ -74,12 +74,15 @@ def test_sweep_start_refuses_bad_input_with_a_clear_message(benchmark):
 def test_sweep_start_enqueues_on_commit_to_the_queue_of_its_device(
     benchmark, django_capture_on_commit_callbacks, mocker
 ):
-    apply_async = mocker.patch("training.tasks.execute_run.apply_async")
+    apply_async = mocker.patch("training.tasks.execute_runs.apply_async")
     with django_capture_on_commit_callbacks(execute=True):
         sweep = sweep_start(benchmark=benchmark, seeds=2, device="cuda")
     assert sweep.queue == "gpu"
-    assert [c.kwargs["queue"] for c in apply_async.call_args_list] == ["gpu", "gpu"]
-    assert apply_async.call_args_list[0].kwargs["time_limit"] == benchmark.time_limit_s + 60
+    # Both seeds travel as one task: a worker trains them together.
+    (call,) = apply_async.call_args_list
+    assert call.kwargs["queue"] == "gpu"
+    assert call.kwargs["args"] == [sorted(sweep.runs.values_list("pk", flat=True))]
+    assert call.kwargs["time_limit"] == 2 * benchmark.time_limit_s + 60
 
 
 def test_auto_goes_to_gpu_only_where_the_deployment_has_gpu_workers(settings):
@@ -176,8 +179,25 @@ def test_publishing_waits_for_the_sweep_to_finish(sweep):
 
 
 def test_requeue_wakes_up_runs_the_broker_lost(sweep, mocker):
-    apply_async = mocker.patch("training.tasks.execute_run.apply_async")
+    apply_async = mocker.patch("training.tasks.execute_runs.apply_async")
     assert runs_requeue_stale(queued_for_s=900) == 0
     TrainingRun.objects.filter(sweep=sweep).update(queued_at=timezone.now() - timedelta(hours=1))
     assert runs_requeue_stale(queued_for_s=900) == 3
-    assert apply_async.call_count == 3
+    (call,) = apply_async.call_args_list  # the sweep's three runs go back as one batch
+    assert sorted(call.kwargs["args"][0]) == sorted(sweep.runs.values_list("pk", flat=True))
+
+
+def test_a_large_gpu_sweep_is_split_into_tasks_that_fit_the_gpu(
+    benchmark, settings, mocker, django_capture_on_commit_callbacks
+):
+    from training.reference.batched.sizing import max_seeds_per_task
+
+    settings.TRAINING_GPU_MEMORY_BYTES = 3 * 2**30  # a small GPU: 1 GiB after the reserve
+    benchmark.config = {"network": "cnn2d", "dataset": "digits"}
+    per_task = max_seeds_per_task("cnn2d", "cuda", settings.TRAINING_GPU_MEMORY_BYTES)
+    apply_async = mocker.patch("training.tasks.execute_runs.apply_async")
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep = sweep_start(benchmark=benchmark, seeds=64, device="cuda")
+    chunks = [c.kwargs["args"][0] for c in apply_async.call_args_list]
+    assert 1 < per_task < 64 and len(chunks) == -(-64 // per_task)
+    assert sorted(pk for chunk in chunks for pk in chunk) == sorted(sweep.runs.values_list("pk", flat=True))

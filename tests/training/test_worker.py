@@ -7,12 +7,12 @@ from training.models import Benchmark, RunState, TrainingRun
 from training.services import run_cancel, sweep_start
 
 
-def _benchmark(slug, **train):
+def _benchmark(slug, network="linear", dataset="regression", **train):
     return Benchmark.objects.create(
         slug=slug,
         name=slug,
         description="test",
-        config={"network": "linear", "dataset": "regression", "train": train},
+        config={"network": network, "dataset": dataset, "train": train},
         targets=[{"metric": "w", "value": 3.0, "tolerance": 0.3}],
     )
 
@@ -36,12 +36,18 @@ def test_a_sweep_started_here_is_trained_by_the_worker_process(celery_worker_pro
 
 @pytest.mark.django_db(transaction=True)
 def test_a_running_run_stops_when_cancelled(celery_worker_process):
-    sweep = sweep_start(benchmark=_benchmark("long", steps=100_000, eval_every=1000), seeds=1, device="cpu")
-    run = sweep.runs.get()
+    # Minutes of training (a 2-D CNN, 100k steps), so the cancellation always arrives mid-run.
+    long = _benchmark("long", network="cnn2d", dataset="digits", steps=100_000, eval_every=1000)
+    sweep = sweep_start(benchmark=long, seeds=2, device="cpu")
+    run = sweep.runs.get(seed=0)
     wait_for(lambda: _state(run.pk) == RunState.RUNNING, what="the run to start")
     wait_for(lambda: TrainingRun.objects.get(pk=run.pk).step > 0, what="a heartbeat")
     run_cancel(run=run)
     wait_for(lambda: _state(run.pk) == RunState.CANCELLED, what="the run to stop")
+    other = sweep.runs.get(seed=1)
+    assert other.state == RunState.RUNNING  # the batch goes on for the seed nobody cancelled
+    run_cancel(run=other)
+    wait_for(lambda: _state(other.pk) == RunState.CANCELLED, what="the whole batch to stop")
     run.refresh_from_db()
     assert 0 < run.step < 100_000
 
@@ -53,9 +59,9 @@ def test_a_failing_run_is_marked_failed_with_its_reason_never_left_running(celer
     run = sweep.runs.get()
     assert sweep.queue == "gpu"
     # No gpu worker here: move the message to the cpu queue the test worker consumes.
-    from training.tasks import execute_run
+    from training.tasks import execute_runs
 
-    execute_run.apply_async(args=[run.pk], queue="cpu")
+    execute_runs.apply_async(args=[[run.pk]], queue="cpu")
     wait_for(lambda: _state(run.pk) == RunState.FAILED, what="the run to fail")
     run.refresh_from_db()
     assert "CUDA" in run.error and run.finished_at

@@ -9,4 +9,7 @@ web side can validate a run config without torch installed. Everything that need
 
     from training.reference.run import run
     result = run({"network": "cnn1d", "dataset": "mnist1d"}, seed=0)
+
+    from training.reference.sweep import run_sweep  # several seeds as one batched job
+    results = run_sweep({"network": "cnn1d"}, seeds=[0, 1, 2, 3, 4])
 """

@@ -1,6 +1,6 @@
 """Every write of the training app; views, admin actions, commands and tasks call these."""
 
-from .execution import run_execute
+from .execution import runs_execute
 from .runs import (
     run_cancel,
     run_claim,
@@ -16,11 +16,11 @@ __all__ = [
     "queue_for",
     "run_cancel",
     "run_claim",
-    "run_execute",
     "run_fail",
     "run_finish",
     "run_heartbeat",
     "run_record_metric",
+    "runs_execute",
     "runs_requeue_stale",
     "sweep_cancel",
     "sweep_publish",

@@ -132,6 +132,9 @@ def runs_requeue_stale(*, queued_for_s: int = 900) -> int:
     runs = list(
         TrainingRun.objects.filter(queued | stale, cancel_requested=False).select_related("sweep__benchmark")
     )
+    by_sweep: dict[int, list[TrainingRun]] = {}
     for run in runs:
-        _enqueue([run.pk], queue=run.sweep.queue, time_limit_s=run.sweep.benchmark.time_limit_s)
+        by_sweep.setdefault(run.sweep_id, []).append(run)
+    for sweep_runs in by_sweep.values():
+        _enqueue(sweep_runs[0].sweep, [run.pk for run in sweep_runs])
     return len(runs)

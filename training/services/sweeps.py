@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from training.models import FINAL_STATES, Benchmark, Device, RunState, Sweep, TrainingRun
+from training.reference.batched.sizing import max_seeds_per_task
 from training.reference.errors import ConfigError
 from training.reference.registry import spec
 from training.verdicts import summarize
@@ -20,13 +21,21 @@ def queue_for(device: str) -> str:
     return "cpu"
 
 
-def _enqueue(run_ids: list[int], *, queue: str, time_limit_s: int) -> None:
-    from training.tasks import execute_run
+def _enqueue(sweep: Sweep, run_ids: list[int]) -> None:
+    """One task per chunk of the sweep's runs; a chunk is as many seeds as one worker trains at once.
 
-    for run_id in run_ids:
-        execute_run.apply_async(
-            args=[run_id], queue=queue, soft_time_limit=time_limit_s, time_limit=time_limit_s + 60
-        )
+    On a GPU that is what fits its memory (settings.TRAINING_GPU_MEMORY_BYTES), so several GPU
+    workers share a large sweep; on a CPU it is where batching stops paying.
+    """
+    from training.tasks import execute_runs
+
+    device = "cuda" if sweep.queue == "gpu" else "cpu"
+    size = max_seeds_per_task(sweep.benchmark.network, device, settings.TRAINING_GPU_MEMORY_BYTES)
+    for start in range(0, len(run_ids), size):
+        chunk = run_ids[start : start + size]
+        # A batch of N takes at most N single runs' time (batching only speeds it up).
+        soft = min(sweep.benchmark.time_limit_s * len(chunk), settings.TRAINING_MAX_TASK_S - 60)
+        execute_runs.apply_async(args=[chunk], queue=sweep.queue, soft_time_limit=soft, time_limit=soft + 60)
 
 
 def _validated_config(benchmark: Benchmark) -> dict:
@@ -74,7 +83,7 @@ def sweep_start(
     )
     run_ids = [run.pk for run in runs]  # bulk_create returns primary keys on SQLite and PostgreSQL
     if enqueue:
-        transaction.on_commit(lambda: _enqueue(run_ids, queue=queue, time_limit_s=benchmark.time_limit_s))
+        transaction.on_commit(lambda: _enqueue(sweep, run_ids))
     return sweep
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from training.models import Benchmark, Device, RunState
-from training.services import run_execute, sweep_publish, sweep_start
+from training.services import runs_execute, sweep_publish, sweep_start
 
 
 class Command(BaseCommand):
@@ -42,12 +42,11 @@ class Command(BaseCommand):
                 self.stderr.write("--publish applies once the sweep has finished; publish it from the admin.")
             return
 
-        worker = f"cli@{socket.gethostname()}"
-        failed = 0
-        for run_id in sweep.runs.order_by("seed").values_list("pk", flat=True):
-            run = run_execute(run_id=run_id, worker=worker)
-            if run.state != RunState.SUCCEEDED:
-                failed += 1
+        # All seeds train together in this process, as a worker would train the sweep.
+        run_ids = list(sweep.runs.order_by("seed").values_list("pk", flat=True))
+        runs = runs_execute(run_ids=run_ids, worker=f"cli@{socket.gethostname()}")
+        failed = sum(run.state != RunState.SUCCEEDED for run in runs)
+        for run in runs:
             self.stdout.write(
                 json.dumps(
                     {
