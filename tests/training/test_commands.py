@@ -56,3 +56,20 @@ def test_run_reference_names_the_known_benchmarks_when_given_a_wrong_one():
     call_command("load_benchmarks", stdout=StringIO())
     with pytest.raises(CommandError, match="Unknown benchmark 'nope'; known: .*mnist1d-cnn"):
         call_command("run_reference", "nope", "--sync")
+
+
+def test_reproduce_table_prints_claimed_vs_reproduced_for_the_four_mnist1d_benchmarks():
+    call_command("load_benchmarks", stdout=StringIO())
+    for bench in Benchmark.objects.filter(slug__startswith="mnist1d-"):  # a short protocol: this is a test
+        bench.config["train"].update(steps=30, eval_every=10)
+        bench.save()
+    out = StringIO()
+    call_command("reproduce_table", "mnist1d", "--seeds", "2", "--device", "cpu", "--sync", "--json", stdout=out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["benchmark"] for r in rows] == ["mnist1d-logreg", "mnist1d-mlp", "mnist1d-cnn", "mnist1d-gru"]
+    assert [r["claimed"] for r in rows] == [0.32, 0.68, 0.94, 0.91]
+    for row in rows:
+        assert row["n"] == 2 and 0 <= row["mean"] <= 1 and row["verdict"] in ("reproduced", "not reproduced")
+    table = StringIO()
+    call_command("reproduce_table", "mnist1d", "--seeds", "1", "--device", "cpu", "--sync", stdout=table)
+    assert table.getvalue().count(" ± ") == 4 and "mnist1d-gru" in table.getvalue()
