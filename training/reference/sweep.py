@@ -19,9 +19,9 @@ order in the stacked kernels (tests/training/reference/test_reference_sweep.py m
 
 On CUDA the whole optimisation step (forward, backward, ``Adam(capturable=True)``) is captured once in a
 CUDA graph after a few eager warm-up steps and replayed; evaluations run outside it every
-``eval_every`` steps. A short last batch of an epoch (batch size not dividing the training set) gets
-its own graph. If capture fails, the sweep warns and carries on eagerly (``environment["cuda_graph"]``
-says which ran).
+``eval_every`` steps. A short last batch of an epoch (batch size not dividing the training set) runs
+eagerly. If capture fails, the sweep warns and carries on eagerly (``environment["cuda_graph"]`` says
+whether a graph ran, ``cuda_graph_error`` why not).
 
 Networks without a stacked implementation (``batched.networks.supports``) are trained one seed after
 another with ``run()`` (see ``run_sweep``); today every registry network has one.
@@ -221,14 +221,8 @@ def _train_stacked(
     bs = cfg.batch_size
     loss_sum = torch.zeros(n, device=device)  # N: summed on the device, read at evaluations only
 
-    def step_fn(xb: torch.Tensor, yb: torch.Tensor) -> None:
-        per_model = _per_model_loss(model(xb), yb, task)  # N: each model's mean minibatch loss
-        optimizer.zero_grad(set_to_none=True)
-        per_model.sum().backward()  # the SUM of the means: model i's gradient is its own run's
-        optimizer.step()
-        loss_sum.add_(per_model.detach())
-
-    graphs = _CudaGraphSteps(step_fn, optimizer) if use_cuda_graph else None
+    step_fn = _make_step(model, optimizer, task, loss_sum)
+    graphs = _CudaGraphSteps(step_fn, optimizer, bs) if use_cuda_graph else None
     histories: list[list[dict[str, Any]]] = [[] for _ in range(n)]
     losses_since_eval = 0
     samples = 0
@@ -279,6 +273,21 @@ def _train_stacked(
         cuda_graph=bool(graphs is not None and graphs.graphs),
         cuda_graph_error=graphs.error if graphs is not None else None,
     )
+
+
+def _make_step(
+    model: StackedModel, optimizer: torch.optim.Optimizer, task: Task, loss_sum: torch.Tensor
+) -> Callable[[torch.Tensor, torch.Tensor], None]:
+    """One optimisation step of all N models on a shared batch; adds each model's loss to loss_sum (N)."""
+
+    def step_fn(xb: torch.Tensor, yb: torch.Tensor) -> None:
+        per_model = _per_model_loss(model(xb), yb, task)  # N: each model's mean minibatch loss
+        optimizer.zero_grad(set_to_none=True)
+        per_model.sum().backward()  # the SUM of the means: model i's gradient is its own run's
+        optimizer.step()
+        loss_sum.add_(per_model.detach())
+
+    return step_fn
 
 
 def _make_optimizer(params: Any, cfg: TrainConfig, *, capturable: bool) -> torch.optim.Optimizer:
@@ -380,22 +389,29 @@ def _report(
 
 
 class _CudaGraphSteps:
-    """Optimisation steps replayed from CUDA graphs, one graph per batch size.
+    """Optimisation steps of the configured batch size replayed from one CUDA graph.
 
-    A batch size's first WARMUP_STEPS steps run eagerly on a side stream (PyTorch's recipe: lazy
-    initialisations, Adam's state and cuDNN/cuBLAS workspaces happen there, not in the capture); the
-    next one is captured and every later one replays it after copying the batch into its static
-    input. Replays and evaluations share the current stream, so no extra synchronisation is needed.
-    Graphs keep their own memory pools: a second batch size cannot alias the first one's tensors.
+    The first WARMUP_STEPS steps run eagerly on a side stream (PyTorch's recipe: lazy initialisations,
+    Adam's state and cuDNN/cuBLAS workspaces happen there, not in the capture); the next one is
+    captured and every later one replays it after copying the batch into the graph's static input.
+    A short batch (the end of an epoch when the batch size does not divide the training set; batches
+    cycle, so its size changes from epoch to epoch) runs eagerly: one graph per size could mean a
+    hundred. That is safe: the graph reads and writes its gradients in its own memory pool, whatever
+    ``.grad`` an eager step leaves, and the parameters and Adam's state are the same tensors for both.
+    Replays and evaluations share the current stream, so no extra synchronisation is needed.
     """
 
     def __init__(
-        self, step_fn: Callable[[torch.Tensor, torch.Tensor], None], optimizer: torch.optim.Optimizer
+        self,
+        step_fn: Callable[[torch.Tensor, torch.Tensor], None],
+        optimizer: torch.optim.Optimizer,
+        batch_size: int,
     ):
         self.step_fn = step_fn
         self.optimizer = optimizer
+        self.batch_size = batch_size
         self.side = torch.cuda.Stream()
-        self.eager_steps: dict[int, int] = {}
+        self.eager_steps: dict[int, int] = {}  # batch size -> steps run eagerly
         self.graphs: dict[int, tuple[torch.cuda.CUDAGraph, torch.Tensor, torch.Tensor]] = {}
         self.error: str | None = None
 
@@ -408,7 +424,8 @@ class _CudaGraphSteps:
             static_y.copy_(yb)
             graph.replay()
             return
-        if self.error is None and self.eager_steps.get(size, 0) >= WARMUP_STEPS and self._capture(xb, yb):
+        warm = self.eager_steps.get(size, 0) >= WARMUP_STEPS
+        if size == self.batch_size and warm and self.error is None and self._capture(xb, yb):
             return
         current = torch.cuda.current_stream()
         self.side.wait_stream(current)

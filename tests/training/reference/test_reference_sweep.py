@@ -12,6 +12,8 @@ by 9e-4 within 20 steps between one and two CPU threads. The fixed seeds used he
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import json
 import statistics
 import subprocess
@@ -20,7 +22,7 @@ import sys
 import pytest
 import torch
 
-from training.reference import datasets, loop, registry
+from training.reference import datasets, loop, registry, sweep
 from training.reference.batched import networks as stacked_networks
 from training.reference.batched.networks import stack
 from training.reference.batched.sizing import CPU_MAX_SEEDS, MAX_SEEDS_PER_TASK, max_seeds_per_task
@@ -308,6 +310,103 @@ def test_sizing_is_torch_free_and_sensible():
     assert max_seeds_per_task("cnn1d", "cuda", 2**30) == 1  # less than the reserve: still one
     for network in registry.NETWORKS:
         assert 1 <= max_seeds_per_task(network, "cuda", 3 * 2**30) <= MAX_SEEDS_PER_TASK
+
+
+class _FakeCuda:
+    """Stand-ins for the torch.cuda pieces _CudaGraphSteps uses, so its bookkeeping runs on a CPU.
+
+    Capturing records nothing and, as on a GPU, leaves no trace: the model, optimiser and loss
+    accumulator are restored when the capture ends. replay() runs the step on the graph's static
+    inputs, which is what replaying a captured step computes.
+    """
+
+    def __init__(self, model, optimizer, loss_sum, fail_capture=False):
+        self.model, self.optimizer, self.loss_sum = model, optimizer, loss_sum
+        self.fail_capture = fail_capture
+        self.steps = None  # the _CudaGraphSteps under test
+        self.captures = 0
+        self.replays: dict[int, int] = {}
+        fake = self
+
+        class Graph:
+            def replay(self):
+                for size, (graph, static_x, static_y) in fake.steps.graphs.items():
+                    if graph is self:
+                        fake.replays[size] = fake.replays.get(size, 0) + 1
+                        fake.steps.step_fn(static_x, static_y)
+
+        self.Graph = Graph
+
+    @contextlib.contextmanager
+    def graph(self, graph):
+        self.captures += 1
+        params = [p.detach().clone() for p in self.model.parameters()]
+        state = copy.deepcopy(self.optimizer.state_dict())
+        loss_sum = self.loss_sum.clone()
+        try:
+            yield
+            if self.fail_capture:
+                raise RuntimeError("operation not permitted when stream is capturing")
+        finally:
+            with torch.no_grad():
+                for p, saved in zip(self.model.parameters(), params, strict=True):
+                    p.copy_(saved)
+            self.optimizer.load_state_dict(state)
+            self.loss_sum.copy_(loss_sum)
+
+    def install(self, monkeypatch):
+        class Stream:
+            def wait_stream(self, other):
+                pass
+
+        monkeypatch.setattr(torch.cuda, "Stream", Stream)
+        monkeypatch.setattr(torch.cuda, "current_stream", lambda *a: Stream())
+        monkeypatch.setattr(torch.cuda, "stream", lambda s: contextlib.nullcontext())
+        monkeypatch.setattr(torch.cuda, "synchronize", lambda *a: None)
+        monkeypatch.setattr(torch.cuda, "CUDAGraph", self.Graph)
+        monkeypatch.setattr(torch.cuda, "graph", self.graph)
+
+
+@pytest.mark.parametrize("fail_capture", [False, True])
+def test_cuda_graph_bookkeeping_replays_every_step_once(monkeypatch, data_dir, fail_capture):
+    # digits: 1437 rows in batches of 100, so every epoch ends with a short batch (37, then 74, ...).
+    # The same training with and without the graph machinery must end at the same weights, exactly:
+    # on a CPU both run the same kernels, so any step lost, doubled or fed the wrong batch shows.
+    rs, models = _models("mlp", "digits")
+    data = datasets.load("digits", data_dir)
+    starts = [((step - 1) * 100) % 1437 for step in range(1, 41)]
+    sizes = [min(100, 1437 - start) for start in starts]
+    results = {}
+    for graphed in (False, True):
+        model = stack("mlp", rs.model, copy.deepcopy(models))
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        loss_sum = torch.zeros(len(SEEDS))
+        step_fn = sweep._make_step(model, optimizer, "classification", loss_sum)
+        if graphed:
+            fake = _FakeCuda(model, optimizer, loss_sum, fail_capture=fail_capture)
+            fake.install(monkeypatch)
+            steps = fake.steps = sweep._CudaGraphSteps(step_fn, optimizer, 100)
+            step_fn = steps
+        with contextlib.ExitStack() as stack_:
+            if graphed and fail_capture:
+                stack_.enter_context(pytest.warns(UserWarning, match="CUDA graph capture failed"))
+            for start in starts:
+                step_fn(data.x_train[start : start + 100], data.y_train[start : start + 100])
+        results[graphed] = ([p.detach().clone() for p in model.parameters()], loss_sum.clone())
+    for eager, graphed in zip(results[False][0], results[True][0], strict=True):
+        assert torch.equal(eager, graphed)
+    assert torch.equal(results[False][1], results[True][1])  # every step's loss counted once
+    short = {size: sizes.count(size) for size in sizes if size != 100}
+    assert short  # the case this test is about
+    if fail_capture:
+        assert steps.graphs == {} and "not permitted" in steps.error and fake.captures == 1
+        assert steps.eager_steps == {100: sizes.count(100), **short}
+    else:
+        # the first WARMUP_STEPS full batches ran eagerly, every later one (the capturing one too) was
+        # a replay of the one graph; short batches ran eagerly
+        assert set(steps.graphs) == {100} and fake.captures == 1 and steps.error is None
+        assert steps.eager_steps == {100: sweep.WARMUP_STEPS, **short}
+        assert fake.replays == {100: sizes.count(100) - sweep.WARMUP_STEPS}
 
 
 @pytest.mark.slow
