@@ -48,5 +48,20 @@ backup: install
 restore: install
 	./scripts/restore.sh $(FILE)
 
+# After changing interface text: collect it into locale/zh_Hans/LC_MESSAGES/django.po, translate the
+# new entries there, then compile the .mo (committed, so a clone serves Chinese without gettext).
+.PHONY: messages compile-messages
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=benchmarks
+
+compile-messages: install
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# The production stack end to end (gunicorn, Celery, PostgreSQL, its own redis-server, headless
+# Chromium) with fault tests; not part of `make test`. See scripts/e2e.sh and e2e/.
+.PHONY: test-e2e
+test-e2e: install
+	./scripts/e2e.sh $(E2E_ARGS)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from .models import (
     Authorship,
@@ -21,6 +22,7 @@ from .models import (
     Paper,
     Person,
     Project,
+    TimelineEvent,
     Topic,
     Venue,
 )
@@ -127,8 +129,9 @@ class EditionInline(admin.TabularInline):
     show_change_link = True
 
 
+# TranslationAdmin shows name_en and name_zh_hans (and so on) in place of the bare field.
 @admin.register(Topic)
-class TopicAdmin(CatalogueAdmin):
+class TopicAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "parent", "status")
     search_fields = ("name", "description")
     autocomplete_fields = ("parent",)
@@ -236,8 +239,19 @@ class ChannelAdmin(CatalogueAdmin):
 
 
 @admin.register(Guide)
-class GuideAdmin(CatalogueAdmin):
-    list_display = ("title", "status", "updated_at")
+class GuideAdmin(TranslationAdmin, CatalogueAdmin):
+    list_display = ("title", "order", "benchmark", "status", "updated_at")
     search_fields = ("title", "summary", "body")
-    autocomplete_fields = ("topics", "papers", "projects", "venues", "organizations")
+    autocomplete_fields = ("topics", "papers", "projects", "venues", "organizations", "channels")
     prepopulated_fields = {"slug": ("title",)}
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(TranslationAdmin):
+    """The /history/ timeline. community/seed/history.yaml owns the events it lists: the next
+    `load_seed_data` puts back what the file says, so a lasting change belongs in the file."""
+
+    list_display = ("year", "text", "paper", "project")
+    list_filter = ("year",)
+    search_fields = ("text", "slug")
+    autocomplete_fields = ("paper", "project")

@@ -3,7 +3,8 @@
 Conventions, so a URL reads well and a bad one is caught rather than guessed at:
 - related items are chosen by slug (`?topic=transformers`), and a slug that names nothing published
   is a form error, which the list view answers with a 400 page saying so;
-- `q` is a case-insensitive substring search over the fields in `search_fields`;
+- `q` searches the fields in `search_fields`: full-text on PostgreSQL for the big kinds, a
+  case-insensitive substring match otherwise (community.search);
 - `ordering` takes only the values listed per FilterSet, and pagination always ends on the primary
   key so that two items with the same sort key never swap pages.
 """
@@ -12,6 +13,8 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.models import (
@@ -27,12 +30,30 @@ from community.models import (
     Topic,
     Venue,
 )
+from community.search import text_search
 
 SEARCH_MAX_LENGTH = 200
 
 
+def _descending_now(label) -> str:
+    return gettext("%s (descending)") % label
+
+
+_descending = lazy(_descending_now, str)
+
+
 class StableOrderingFilter(filters.OrderingFilter):
     """OrderingFilter that always appends `pk`, so pagination is deterministic on every database."""
+
+    def build_choices(self, fields, labels):
+        # django-filter formats "%s (descending)" when the filter set is defined, at import, so the
+        # label would stay English; here it is formatted each time it is shown, in the reader's language.
+        choices = super().build_choices(fields, labels)
+        ascending = dict(choices[0::2])
+        return [
+            (value, label if value in ascending or value in labels else _descending(ascending[value[1:]]))
+            for value, label in choices
+        ]
 
     def filter(self, qs, value):
         if value in filters.constants.EMPTY_VALUES:
@@ -96,7 +117,10 @@ class SearchFilterSet(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return icontains_any(queryset, self.search_fields, value)
+        # Full-text and best match first on PostgreSQL for the big kinds (community.search), unless
+        # the reader chose an order; the substring match elsewhere.
+        by_rank = not (self.data.get("ordering") if self.data is not None else None)
+        return text_search(queryset, self.search_fields, value, by_rank=by_rank)
 
 
 def _topic_filter(field_name="topics"):
@@ -322,8 +346,14 @@ class GuideFilter(SearchFilterSet):
 
     topic = _topic_filter()
     ordering = StableOrderingFilter(
-        fields=(("title", "title"), ("updated_at", "updated"), ("created_at", "added")),
-        field_labels={"title": _("Title"), "updated_at": _("Last updated"), "created_at": _("Date added")},
+        # Without ?ordering= the list is in reading order (the selector's default).
+        fields=(("order", "order"), ("title", "title"), ("updated_at", "updated"), ("created_at", "added")),
+        field_labels={
+            "order": _("Reading order"),
+            "title": _("Title"),
+            "updated_at": _("Last updated"),
+            "created_at": _("Date added"),
+        },
         label=_("Sort by"),
     )
 

@@ -6,6 +6,8 @@ Every write path stores these forms, so a duplicate check is one indexed equalit
 import re
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext
+
 _ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
 _ARXIV_OLD = re.compile(r"^([a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$", re.IGNORECASE)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -23,7 +25,10 @@ def normalize_arxiv_id(value: str) -> str:
         match = pattern.match(value)
         if match:
             return match.group(1)
-    raise ValueError(f"{value!r} is not an arXiv identifier (expected e.g. 1706.03762 or hep-th/9901001).")
+    raise ValueError(
+        gettext("%(value)s is not an arXiv identifier (expected e.g. 1706.03762 or hep-th/9901001).")
+        % {"value": repr(value)}
+    )
 
 
 def normalize_doi(value: str) -> str:
@@ -34,7 +39,9 @@ def normalize_doi(value: str) -> str:
     value = re.sub(r"^(https?://)?(dx\.)?doi\.org/", "", value, flags=re.IGNORECASE)
     value = re.sub(r"^doi:\s*", "", value, flags=re.IGNORECASE).lower()
     if not _DOI.match(value):
-        raise ValueError(f"{value!r} is not a DOI (expected e.g. 10.1038/nature14236).")
+        raise ValueError(
+            gettext("%(value)s is not a DOI (expected e.g. 10.1038/nature14236).") % {"value": repr(value)}
+        )
     return value
 
 
@@ -47,12 +54,12 @@ def normalize_repo_url(value: str) -> str:
         value = "https://" + value
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{value!r} is not a web address of a repository.")
+        raise ValueError(gettext("%(value)s is not a web address of a repository.") % {"value": repr(value)})
     host = parts.hostname.lower().removeprefix("www.")
     path = parts.path.rstrip("/").lower()
     path = path.removesuffix(".git").rstrip("/")
     if not path:
-        raise ValueError(f"{value!r} names a host but no repository path.")
+        raise ValueError(gettext("%(value)s names a host but no repository path.") % {"value": repr(value)})
     return f"https://{host}{path}"
 
 

@@ -9,6 +9,7 @@ from .views import (
     exports,
     funding,
     guides,
+    history,
     home,
     imports,
     moderation,
@@ -51,6 +52,7 @@ urlpatterns = [
     path("guides/<slug:slug>/", guides.GuideDetailView.as_view(), name="guide-detail"),
     path("topics/", topics.TopicListView.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", topics.TopicDetailView.as_view(), name="topic-detail"),
+    path("history/", history.timeline, name="history"),
     path("account/tokens/", tokens.tokens, name="account-tokens"),
     path("moderation/import/", imports.import_upload, name="import-upload"),
     # Accounts' privacy page, submissions, suggested edits, reports and moderation (issue 4).

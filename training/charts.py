@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 # --- numbers as the pages show them -----------------------------------------------------------------
 
@@ -364,7 +364,8 @@ def _describe(lines: list[tuple[str, list[tuple[float, float]]]], percent: bool)
             _("%(label)s: %(value)s at step %(step)s (%(count)s points)")
             % {"label": label, "value": value, "step": f"{x:g}", "count": len(points)}
         )
-    return "; ".join(parts) + "."
+    # The separator and the full stop are the reader's language's (Chinese: ；and 。).
+    return _("%(series)s.") % {"series": pgettext("between chart series", "; ").join(parts)}
 
 
 # --- the charts each page draws ---------------------------------------------------------------------

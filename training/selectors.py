@@ -167,6 +167,18 @@ def leaderboards() -> list[Board]:
     return [Board(b, rank_sweeps(b, b.published_sweeps)) for b in benchmarks]
 
 
+def leaderboards_for_topic(topic_id: int) -> list[Board]:
+    """The benchmarks whose published paper has the topic, with their ranked published sweeps (a
+    topic page's reference results). Two queries (one when there is none)."""
+    benchmarks = (
+        Benchmark.objects.filter(paper__topics=topic_id, paper__status="published")
+        .select_related("paper")
+        .prefetch_related(Prefetch("sweeps", queryset=_published_sweeps(), to_attr="published_sweeps"))
+        .order_by("slug")
+    )
+    return [Board(b, rank_sweeps(b, b.published_sweeps)) for b in benchmarks]
+
+
 def benchmark_board(slug: str) -> Board | None:
     """One benchmark and its ranked published sweeps, or None. Two queries (one when unknown)."""
     benchmark = (

@@ -1,32 +1,23 @@
 """`?search=` for the list endpoints, next to the portal's FilterSets (community.filters), which the
 API reuses as they are through django-filter's DRF backend (`q`, the facets and `ordering`).
 
-`search` looks in the same fields as the portal's `q` (the FilterSet's `search_fields`):
-- on PostgreSQL, full-text (`websearch` syntax: quoted phrases, `-word`, `or`) OR a substring match,
-  so stemming finds "transformers" for "transformer" and a fragment like "atten" still matches;
-  without an explicit `ordering`, the best-ranked items come first;
-- elsewhere (the embedded SQLite default), the case-insensitive substring match alone.
+`search` looks in the same fields as the portal's `q` (the FilterSet's `search_fields`), through
+community.search: on PostgreSQL, for the big kinds, full-text over their GIN index (`websearch`
+syntax: quoted phrases, `-word`, `or`; plain words also match as word prefixes, so "atten" finds
+"attention" and stemming finds "transformers" for "transformer"), best-ranked first unless an
+explicit `ordering` is given; elsewhere a case-insensitive substring match.
 """
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend
 
 from community.filters import SEARCH_MAX_LENGTH
+from community.search import text_search
 
 SEARCH_PARAM = "search"
-
-
-def _substring(fields, text: str) -> Q:
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": text})
-    return condition
 
 
 class FullTextSearchFilter(BaseFilterBackend):
@@ -50,16 +41,7 @@ class FullTextSearchFilter(BaseFilterBackend):
             raise exceptions.ValidationError({SEARCH_PARAM: exc.messages}) from exc
         if not text:
             return queryset
-        if connection.vendor != "postgresql":
-            return queryset.filter(_substring(fields, text))
-        query = SearchQuery(text, search_type="websearch")
-        queryset = queryset.annotate(
-            search_vector=SearchVector(*fields),
-            search_rank=SearchRank(F("search_vector"), query),
-        ).filter(Q(search_vector=query) | _substring(fields, text))
-        if not request.query_params.get("ordering"):
-            queryset = queryset.order_by("-search_rank", "pk")
-        return queryset
+        return text_search(queryset, fields, text, by_rank=not request.query_params.get("ordering"))
 
     def get_schema_operation_parameters(self, view):
         if not self.get_search_fields(view):

@@ -47,6 +47,11 @@ class IsModerator(permissions.BasePermission):
 
 def _rows(queryset, *, entry_type: str, label, user_field: str, target_type=None, target_id=None):
     """The queue's columns, with the same names and order in every part of the UNION."""
+    if hasattr(queryset, "rewrite"):
+        # Guides and topics (community/translation.py): modeltranslation would add a column per
+        # language to values(), and the UNION's columns would no longer line up. Unrewritten, the
+        # label is the base column, which holds the text as last written in any language.
+        queryset = queryset.rewrite(False)
     return queryset.order_by().values(
         entry_type=Value(entry_type, output_field=CharField()),
         entry_pk=F("pk"),

@@ -13,6 +13,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from community.models import (
@@ -31,6 +32,7 @@ from community.models import (
     Topic,
     Venue,
 )
+from community.models.base import RELATION_LABELS
 from community.models.venues import zone_for_label
 
 TIMEZONE_HELP = _("AoE (anywhere on Earth), UTC, UTC+8, UTC-5 or an IANA name such as Europe/Berlin.")
@@ -40,6 +42,9 @@ def _formfield(field: models.Field, **kwargs):
     # https, not http, for an address typed without a scheme (Django 6's default; set now, quietly).
     if isinstance(field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
+    if field.name in RELATION_LABELS and field.verbose_name == field.name.replace("_", " "):
+        # The label Django would derive from the field name, in the reader's language.
+        kwargs.setdefault("label", capfirst(RELATION_LABELS[field.name]))
     return field.formfield(**kwargs)
 
 

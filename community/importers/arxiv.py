@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import arxiv
 import requests
+from django.utils.translation import gettext
 
 from community.identifiers import normalize_arxiv_id, normalize_doi
 
@@ -57,7 +58,9 @@ def record_from_result(result: arxiv.Result, *, ref: str = "") -> PaperRecord:
         except ValueError:
             continue
     if result.doi and not doi:
-        notes.append(f"arXiv's DOI field “{_text(result.doi)}” is not a DOI; left out")
+        notes.append(
+            gettext("arXiv's DOI field “%(doi)s” is not a DOI; left out") % {"doi": _text(result.doi)}
+        )
     return PaperRecord(
         ref=ref or arxiv_id,
         title=_text(result.title),
@@ -104,7 +107,9 @@ def fetch_arxiv(
         try:
             results = list(client.results(search))
         except (arxiv.ArxivError, requests.RequestException) as exc:
-            reason = f"the arXiv API did not answer ({exc}); nothing was imported, try again later."
+            reason = gettext(
+                "the arXiv API did not answer (%(error)s); nothing was imported, try again later."
+            ) % {"error": exc}
             return [failures.get(raw) or ParseFailure(ref=raw, reason=reason) for raw, _ in items]
         for result in results:
             try:
@@ -121,5 +126,7 @@ def fetch_arxiv(
         elif arxiv_id in found:
             out.append(found[arxiv_id])
         else:
-            out.append(ParseFailure(ref=arxiv_id, reason="arXiv has no paper with this id; check it."))
+            out.append(
+                ParseFailure(ref=arxiv_id, reason=gettext("arXiv has no paper with this id; check it."))
+            )
     return out

@@ -21,6 +21,7 @@ from bibtexparser.model import (
     MiddlewareErrorBlock,
     ParsingFailedBlock,
 )
+from django.utils.translation import gettext
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from community.identifiers import normalize_arxiv_id, normalize_doi
@@ -99,7 +100,9 @@ def parse_bibtex(text: str) -> list[PaperRecord | ParseFailure]:
     try:
         library = bibtexparser.parse_string(text, append_middleware=_parse_stack())
     except Exception as exc:  # bibtexparser raises its internal errors as they are
-        raise ImportFileError(f"bibtexparser could not read the file ({exc}).") from exc
+        raise ImportFileError(
+            gettext("bibtexparser could not read the file (%(error)s).") % {"error": exc}
+        ) from exc
     items: list[PaperRecord | ParseFailure] = []
     for block in library.blocks:
         if isinstance(block, ParsingFailedBlock):
@@ -112,7 +115,9 @@ def parse_bibtex(text: str) -> list[PaperRecord | ParseFailure]:
 
 def _line(block) -> str:
     # bibtexparser counts lines from 0; editors count from 1.
-    return f"line {block.start_line + 1}" if block.start_line is not None else "unknown line"
+    if block.start_line is None:
+        return gettext("unknown line")
+    return gettext("line %(number)s") % {"number": block.start_line + 1}
 
 
 def _failure(block: ParsingFailedBlock) -> ParseFailure:
@@ -120,19 +125,21 @@ def _failure(block: ParsingFailedBlock) -> ParseFailure:
     if not key:
         match = _ENTRY_KEY.match(block.raw or "")
         key = match.group(1) if match else ""
-    ref = f"{key} ({_line(block)})" if key else f"entry at {_line(block)}"
+    ref = f"{key} ({_line(block)})" if key else gettext("entry at %(line)s") % {"line": _line(block)}
     error = block.error
     if isinstance(block, DuplicateBlockKeyBlock):
-        reason = "an earlier entry has the same key; give every entry its own key."
+        reason = gettext("an earlier entry has the same key; give every entry its own key.")
     elif isinstance(block, DuplicateFieldKeyBlock):
         fields = ", ".join(sorted(block.duplicate_keys))
-        reason = f"the field {fields} is given twice; keep one."
+        reason = gettext("the field %(fields)s is given twice; keep one.") % {"fields": fields}
     elif isinstance(block, MiddlewareErrorBlock):
-        reason = f"the entry's values could not be read ({error})."
+        reason = gettext("the entry's values could not be read (%(error)s).") % {"error": error}
     elif isinstance(error, BlockAbortedException):
-        reason = f"not valid BibTeX: {error.abort_reason.strip().rstrip('.')}. Check the braces and quotes of this entry."
+        reason = gettext("not valid BibTeX: %(error)s. Check the braces and quotes of this entry.") % {
+            "error": error.abort_reason.strip().rstrip(".")
+        }
     else:
-        reason = f"not valid BibTeX ({error})."
+        reason = gettext("not valid BibTeX (%(error)s).") % {"error": error}
     return ParseFailure(ref=ref, reason=reason)
 
 
@@ -161,7 +168,9 @@ def _arxiv_from(fields: dict[str, object]) -> str:
             return normalize_arxiv_id(eprint)
         except ValueError:
             if archive == "arxiv":
-                raise ValueError(f"eprint: {eprint!r} is not an arXiv identifier.") from None
+                raise ValueError(
+                    gettext("eprint: %(value)s is not an arXiv identifier.") % {"value": repr(eprint)}
+                ) from None
     for name in ("journal", "url", "note", "howpublished"):
         match = _ARXIV_IN_TEXT.search(_text(fields.get(name)))
         if match:
@@ -184,10 +193,10 @@ def _record(entry: Entry) -> PaperRecord | ParseFailure:
     fields = {field.key.lower(): field.value for field in entry.fields}
     title = _text(fields.get("title"))
     if not title:
-        return ParseFailure(ref=ref, reason="it has no title; add title = {...}.")
+        return ParseFailure(ref=ref, reason=gettext("it has no title; add title = {...}."))
     match = _YEAR.match(_text(fields.get("year") or fields.get("date")))
     if not match:
-        return ParseFailure(ref=ref, reason="it has no year; add year = {2017}.")
+        return ParseFailure(ref=ref, reason=gettext("it has no year; add year = {2017}."))
     try:
         arxiv_id = _arxiv_from(fields)
         doi = normalize_doi(_text(fields.get("doi")))
@@ -200,7 +209,7 @@ def _record(entry: Entry) -> PaperRecord | ParseFailure:
     for parts in names if isinstance(names, list) else []:
         name = _person_name(parts) if isinstance(parts, NameParts) else _text(parts)
         if name.lower() in _OTHERS:
-            notes.append("the author list ends with “and others”: only the named authors are linked")
+            notes.append(gettext("the author list ends with “and others”: only the named authors are linked"))
         elif name:
             authors.append(name)
 

@@ -35,6 +35,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from django.utils.translation import gettext
 
 from community.models.venues import TIMEZONE_ABBREVIATIONS, Deadline, zone_for_label
 
@@ -131,17 +132,25 @@ def normalize_timezone_label(value: Any) -> str:
         sign, hours, minutes = match.groups()
         if minutes and int(minutes):
             raise ValueError(
-                f"timezone {text!r}: offsets with minutes are not supported; use an IANA name such as Asia/Kolkata."
+                gettext(
+                    "timezone %(zone)s: offsets with minutes are not supported; use an IANA name such as Asia/Kolkata."
+                )
+                % {"zone": repr(text)}
             )
         hours_ahead = int(hours) * (1 if sign == "+" else -1)
         if not -12 <= hours_ahead <= 14:
-            raise ValueError(f"timezone {text!r}: no zone is that far from UTC.")
+            raise ValueError(
+                gettext("timezone %(zone)s: no zone is that far from UTC.") % {"zone": repr(text)}
+            )
         return _offset_label(hours_ahead)
     # Some trackers write abbreviations as if they were IANA names: Etc/PST.
     abbreviation = text.upper().removeprefix("ETC/")
     if abbreviation in _AMBIGUOUS:
         raise ValueError(
-            f"timezone {text!r} names more than one zone; write the offset it means, e.g. {_AMBIGUOUS[abbreviation]}."
+            gettext(
+                "timezone %(zone)s names more than one zone; write the offset it means, e.g. %(offsets)s."
+            )
+            % {"zone": repr(text), "offsets": _AMBIGUOUS[abbreviation]}
         )
     if abbreviation in TIMEZONE_ABBREVIATIONS:
         hours = TIMEZONE_ABBREVIATIONS[abbreviation]
@@ -152,8 +161,11 @@ def normalize_timezone_label(value: Any) -> str:
         ZoneInfo(text)
     except (KeyError, ValueError, OSError):
         raise ValueError(
-            f"unknown timezone {text!r}: use AoE, an offset such as UTC+8 or UTC-5, an IANA name such as "
-            "America/Los_Angeles, or an abbreviation such as PST."
+            gettext(
+                "unknown timezone %(zone)s: use AoE, an offset such as UTC+8 or UTC-5, an IANA name such as "
+                "America/Los_Angeles, or an abbreviation such as PST."
+            )
+            % {"zone": repr(text)}
         ) from None
     return text
 
@@ -170,14 +182,18 @@ def _local_time(value: Any) -> dt.datetime | None:
     if value is None or (isinstance(value, str) and value.strip().upper() in _UNKNOWN_DATES):
         return None
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a date; write it as 'YYYY-MM-DD HH:MM:SS'.")
+        raise ValueError(_not_a_date(value))
     text = value.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(23, 59, 59))
         return dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date; write it as 'YYYY-MM-DD HH:MM:SS'.") from None
+        raise ValueError(_not_a_date(text)) from None
+
+
+def _not_a_date(value: Any) -> str:
+    return gettext("%(value)s is not a date; write it as 'YYYY-MM-DD HH:MM:SS'.") % {"value": repr(value)}
 
 
 def _instant(local: dt.datetime, label: str) -> dt.datetime:
@@ -196,7 +212,10 @@ def _date(value: Any, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValueError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD.") from None
+        raise ValueError(
+            gettext("%(field)s: %(value)s is not a date; write it as YYYY-MM-DD.")
+            % {"field": name, "value": repr(value)}
+        ) from None
 
 
 def _string(value: Any) -> str:
@@ -216,7 +235,7 @@ def parse_deadlines(text: str) -> list[EditionRecord | ParseFailure]:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else []
     except yaml.YAMLError as exc:
-        raise ImportFileError(f"not valid YAML: {exc}") from exc
+        raise ImportFileError(gettext("not valid YAML: %(error)s") % {"error": exc}) from exc
     finally:
         loader.dispose()
     if isinstance(data, dict):
@@ -224,12 +243,15 @@ def parse_deadlines(text: str) -> list[EditionRecord | ParseFailure]:
     elif isinstance(data, list):
         nodes = node.value
     else:
-        raise ImportFileError("expected a list of editions (lines starting with “- title: ...”).")
+        raise ImportFileError(gettext("expected a list of editions (lines starting with “- title: ...”)."))
     items: list[EditionRecord | ParseFailure] = []
     for item, item_node in zip(data, nodes, strict=True):
         line = item_node.start_mark.line + 1
         ident = _string(item.get("id")) if isinstance(item, dict) else ""
-        ref = f"{ident} (line {line})" if ident else f"entry at line {line}"
+        if ident:
+            ref = gettext("%(id)s (line %(line)s)") % {"id": ident, "line": line}
+        else:
+            ref = gettext("entry at line %(line)s") % {"line": line}
         try:
             items.append(_edition(item, ref=ref))
         except (ValueError, TypeError) as exc:
@@ -239,17 +261,26 @@ def parse_deadlines(text: str) -> list[EditionRecord | ParseFailure]:
 
 def _edition(item: Any, *, ref: str) -> EditionRecord:
     if not isinstance(item, dict):
-        raise ValueError("expected an edition (title, year, id, ...), found a single value.")
+        raise ValueError(gettext("expected an edition (title, year, id, ...), found a single value."))
     external_id = _string(item.get("id"))
     title = _string(item.get("title"))
     missing = [name for name, value in (("id", external_id), ("title", title)) if not value]
     if missing:
-        raise ValueError(f"it has no {' and no '.join(missing)}; every edition needs title, year and id.")
+        if len(missing) == 2:
+            reason = gettext("it has no id and no title; every edition needs title, year and id.")
+        else:
+            reason = gettext("it has no %(field)s; every edition needs title, year and id.") % {
+                "field": missing[0]
+            }
+        raise ValueError(reason)
     year = item.get("year")
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year)
     if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
-        raise ValueError(f"year: {item.get('year')!r} is not a year; write e.g. year: 2027.")
+        raise ValueError(
+            gettext("year: %(value)s is not a year; write e.g. year: 2027.")
+            % {"value": repr(item.get("year"))}
+        )
 
     city, country = _string(item.get("city")), _string(item.get("country"))
     place = _string(item.get("place"))
@@ -285,16 +316,22 @@ def _deadlines(item: dict) -> tuple[list[DeadlineRecord], list[str]]:
     listed = item.get("deadlines")
     if listed:
         if not isinstance(listed, list):
-            raise ValueError("deadlines: expected a list of {type, label, date, timezone}.")
+            raise ValueError(gettext("deadlines: expected a list of {type, label, date, timezone}."))
         for index, entry in enumerate(listed, start=1):
             if not isinstance(entry, dict):
-                raise ValueError(f"deadlines item {index}: expected type, label, date and timezone.")
+                raise ValueError(
+                    gettext("deadlines item %(index)s: expected type, label, date and timezone.")
+                    % {"index": index}
+                )
             kind_name = _string(entry.get("type")).lower().replace("-", "_").replace(" ", "_")
             kind = DEADLINE_TYPES.get(kind_name, Kind.OTHER)
             label = _string(entry.get("label"))
             if not label and kind_name and kind_name != kind:
                 label = kind_name.replace("_", " ")
-            where = f"deadlines item {index} ({kind_name or 'no type'})"
+            where = gettext("deadlines item %(index)s (%(type)s)") % {
+                "index": index,
+                "type": kind_name or gettext("no type"),
+            }
             entries.append((where, kind, label, entry.get("date"), entry.get("timezone") or default_zone))
     else:
         for key, (kind, label) in FLAT_DEADLINES.items():
@@ -307,15 +344,19 @@ def _deadlines(item: dict) -> tuple[list[DeadlineRecord], list[str]]:
         try:
             local = _local_time(value)
             if local is None:
-                notes.append(f"{where}: no date yet ({_string(value) or 'empty'}), skipped")
+                notes.append(
+                    gettext("%(where)s: no date yet (%(value)s), skipped")
+                    % {"where": where, "value": _string(value) or gettext("empty")}
+                )
                 continue
             timezone_label = normalize_timezone_label(zone)
             due_at = _instant(local, timezone_label)
         except ValueError as exc:
-            raise ValueError(f"{where}: {exc}") from None
+            raise ValueError(gettext("%(where)s: %(error)s") % {"where": where, "error": exc}) from None
         if (kind, label) in records:
             raise ValueError(
-                f"{where}: a second {Kind(kind).label.lower()} deadline labelled {label!r}; give each its own label."
+                gettext("%(where)s: a second %(kind)s deadline labelled %(label)s; give each its own label.")
+                % {"where": where, "kind": str(Kind(kind).label).lower(), "label": repr(label)}
             )
         records[(kind, label)] = DeadlineRecord(
             kind=kind, label=label, due_at=due_at, timezone_label=timezone_label

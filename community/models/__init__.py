@@ -5,8 +5,9 @@ from .careers import JobPosting
 from .channels import Channel
 from .funding import FundingOpportunity
 from .guides import Guide
+from .history import TimelineEvent
 from .moderation import ChangeRecord, EditSuggestion, Report, ReviewStatus
-from .papers import Authorship, Paper
+from .papers import Authorship, Paper, SimilarPaper
 from .people import Organization, Person
 from .projects import Project
 from .topics import Topic
@@ -29,6 +30,8 @@ __all__ = [
     "Paper",
     "Person",
     "Project",
+    "SimilarPaper",
+    "TimelineEvent",
     "Topic",
     "Venue",
 ]

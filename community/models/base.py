@@ -11,6 +11,31 @@ class ModerationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+# What forms and moderation pages call the relation fields that have no verbose_name: the words
+# Django derives from the field name, made translatable here. (A verbose_name on the field would be
+# a migration that changes no schema, and the other fields all have one.)
+RELATION_LABELS = {
+    "venue": _("venue"),
+    "venues": _("venues"),
+    "edition": _("edition"),
+    "topics": _("topics"),
+    "organization": _("organization"),
+    "organizations": _("organizations"),
+    "funder": _("funder"),
+    "affiliation": _("affiliation"),
+    "parent": _("parent"),
+    "papers": _("papers"),
+    "projects": _("projects"),
+}
+
+
+def field_label(field: models.Field) -> str:
+    """The field's verbose name in the active language, lower case as Django keeps it."""
+    if field.verbose_name == field.name.replace("_", " ") and field.name in RELATION_LABELS:
+        return str(RELATION_LABELS[field.name])
+    return str(field.verbose_name)
+
+
 class CatalogueQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ModerationStatus.PUBLISHED)

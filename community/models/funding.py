@@ -32,7 +32,7 @@ class FundingOpportunity(CatalogueItem):
 
     class Meta:
         ordering = ["deadline", "title"]
-        verbose_name_plural = "funding opportunities"
+        verbose_name_plural = _("funding opportunities")
 
     def __str__(self) -> str:
         return self.title

@@ -6,7 +6,10 @@ from .base import CatalogueItem
 
 
 class Guide(CatalogueItem):
-    """A knowledge-base article in Markdown with LaTeX math, linked to what it talks about."""
+    """A knowledge-base article in Markdown with LaTeX math, linked to what it talks about.
+
+    Title, summary and body are stored per language (community/translation.py).
+    """
 
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=400, blank=True)
@@ -16,9 +19,21 @@ class Guide(CatalogueItem):
     projects = models.ManyToManyField("community.Project", blank=True, related_name="guides")
     venues = models.ManyToManyField("community.Venue", blank=True, related_name="guides")
     organizations = models.ManyToManyField("community.Organization", blank=True, related_name="guides")
+    channels = models.ManyToManyField("community.Channel", blank=True, related_name="guides")
+    order = models.PositiveSmallIntegerField(
+        _("reading order"), default=0, help_text=_("Guides are listed by this number, lowest first.")
+    )
+    # A slug rather than a foreign key: the catalogue never depends on the training app's tables, and
+    # a guide may name a benchmark before `load_benchmarks` has created it (the page then shows none).
+    benchmark = models.SlugField(
+        _("reference benchmark"),
+        max_length=80,
+        blank=True,
+        help_text=_("Slug of a training benchmark whose live leaderboard the guide shows, e.g. mnist1d-cnn."),
+    )
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["order", "title"]
 
     def __str__(self) -> str:
         return self.title

@@ -41,6 +41,22 @@ class Paper(CatalogueItem):
             ),
             models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="paper_unique_doi"),
         ]
+        indexes = [
+            # The papers list's order (selectors.papers.paper_list): a page is read from the index
+            # instead of sorting every published paper. The full-text GIN index is created by
+            # migration 0005 on PostgreSQL only (community/search.py).
+            models.Index(
+                fields=["-year", "title", "id"],
+                condition=Q(status="published"),
+                name="paper_published_order_idx",
+            ),
+            # The home page's latest papers (selectors.papers.paper_latest).
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(status="published"),
+                name="paper_published_latest_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})"
@@ -85,3 +101,27 @@ class Authorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} #{self.position + 1} on {self.paper_id}"
+
+
+class SimilarPaper(models.Model):
+    """One of a paper's nearest papers by the words of their titles and abstracts (tf-idf cosine).
+
+    Derived data: `community.services.similar.similar_papers_refresh` rewrites the whole table from the
+    published papers, so nobody edits these rows. `rank` 1 is the most similar.
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="similar_links")
+    similar = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("cosine similarity"))
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["paper", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "rank"], name="similarpaper_unique_rank"),
+            models.UniqueConstraint(fields=["paper", "similar"], name="similarpaper_unique_pair"),
+            models.CheckConstraint(condition=~Q(paper=models.F("similar")), name="similarpaper_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} ~ {self.similar_id} #{self.rank} ({self.score:.3f})"

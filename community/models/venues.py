@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import CatalogueItem
 
@@ -147,13 +148,14 @@ class Deadline(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ABSTRACT = "abstract", _("Abstract")
-        PAPER = "paper", _("Paper")
-        SUPPLEMENTARY = "supplementary", _("Supplementary material")
-        REBUTTAL = "rebuttal", _("Rebuttal")
-        NOTIFICATION = "notification", _("Notification")
-        CAMERA_READY = "camera_ready", _("Camera-ready")
-        OTHER = "other", _("Other")
+        # A context: "Paper" and "Abstract" name what is due here, not a catalogue paper or a field.
+        ABSTRACT = "abstract", pgettext_lazy("deadline kind", "Abstract")
+        PAPER = "paper", pgettext_lazy("deadline kind", "Paper")
+        SUPPLEMENTARY = "supplementary", pgettext_lazy("deadline kind", "Supplementary material")
+        REBUTTAL = "rebuttal", pgettext_lazy("deadline kind", "Rebuttal")
+        NOTIFICATION = "notification", pgettext_lazy("deadline kind", "Notification")
+        CAMERA_READY = "camera_ready", pgettext_lazy("deadline kind", "Camera-ready")
+        OTHER = "other", pgettext_lazy("deadline kind", "Other")
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="deadlines")
     edition = models.ForeignKey(

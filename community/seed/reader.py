@@ -4,9 +4,13 @@ Each family has one file, `<family>.yaml`, holding a list of items. Items name e
 slug (a paper's `authors: [yann-lecun, ...]`), and a family only names families read before it, so
 the loader can create everything in one pass in file order, which also keeps primary keys the same
 from one empty database to the next.
+
+The guides are Markdown files instead, `guides/<language>/<slug>.md` with YAML front matter (see
+`read_guides`); they come last, since they may name an item of any family.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +52,9 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "slug": _text(True),
         "name": _text(True),
         "description": _text(),
+        # The Chinese text (community/translation.py); the bare fields are the English one.
+        "name_zh_hans": _text(),
+        "description_zh_hans": _text(),
         "parent": Field("str", ref="topics"),
     },
     "organizations": {
@@ -143,8 +150,32 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "remote": Field("bool"),
         "topics": Field("list", ref="topics"),
     },
+    # The /history/ timeline: each event points at the paper or the project it is about.
+    "history": {
+        "slug": _text(True),
+        "year": Field("int", True),
+        "text_en": _text(True),
+        "text_zh_hans": _text(),
+        "paper": Field("str", ref="papers"),
+        "project": Field("str", ref="projects"),
+    },
 }
 FAMILIES: tuple[str, ...] = tuple(SCHEMAS)
+
+GUIDES_DIR = "guides"
+GUIDE_LANGUAGES = ("en", "zh-hans")
+# Front-matter key -> the family whose seed slugs it names; the links are the English file's, and a
+# translation must repeat them unchanged.
+GUIDE_LINKS: dict[str, str] = {
+    "topics": "topics",
+    "papers": "papers",
+    "projects": "projects",
+    "venues": "venues",
+    "organizations": "organizations",
+    "channels": "channels",
+}
+GUIDE_KEYS = {"title", "summary", "order", "benchmark", *GUIDE_LINKS}
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
 
 # Fields that identify an item in the database (the loader looks rows up by them), so two seed items
 # may not share a value: the second would overwrite the first on every run.
@@ -185,7 +216,103 @@ def read_seed(data_dir: Path) -> SeedData:
         data.items[family] = _read_family(path, family) if path.exists() else []
     _check_identities(data)
     _check_references(data)
+    for item in data["history"]:
+        if ("paper" in item) == ("project" in item):
+            raise SeedDataError(f"history.yaml ({item['slug']}): name either a paper or a project.")
+    data.items["guides"] = read_guides(data_dir / GUIDES_DIR, data)
     return data
+
+
+def read_guides(guides_dir: Path, data: SeedData) -> list[dict[str, Any]]:
+    """The guides of `guides_dir/<language>/<slug>.md`, one item per English file, in slug order.
+
+    An item holds the English `title`, `summary` and `body`, their translations as `title_zh_hans`
+    and so on where a translated file exists, `order`, `benchmark` when given, and the seed slugs of
+    the linked items per family. A directory without guides gives no items.
+    """
+    if not guides_dir.is_dir():
+        return []
+    pages = {language: _read_guide_files(guides_dir / language) for language in GUIDE_LANGUAGES}
+    strays = sorted(set().union(*(set(p) for lang, p in pages.items() if lang != "en")) - set(pages["en"]))
+    if strays:
+        raise SeedDataError(
+            f"{GUIDES_DIR}/: {', '.join(strays)} translated but with no English file; add guides/en/<slug>.md."
+        )
+    slugs = {family: {item["slug"] for item in data[family]} for family in FAMILIES}
+    orders: dict[int, str] = {}
+    items = []
+    for slug, (meta, body) in sorted(pages["en"].items()):
+        where = f"{GUIDES_DIR}/en/{slug}.md"
+        item: dict[str, Any] = {
+            "slug": slug,
+            "title": meta["title"],
+            "summary": meta["summary"],
+            "body": body,
+        }
+        order = meta["order"]
+        if order in orders:
+            raise SeedDataError(f"{where}: order {order} is also given to {orders[order]}.")
+        orders[order] = slug
+        item["order"] = order
+        if "benchmark" in meta:
+            item["benchmark"] = meta["benchmark"]
+        for key, family in GUIDE_LINKS.items():
+            unknown = [target for target in meta[key] if target not in slugs[family]]
+            if unknown:
+                raise SeedDataError(
+                    f"{where}: {key} names {', '.join(map(repr, unknown))}, not defined in {family}.yaml."
+                )
+            item[key] = meta[key]
+        for language in GUIDE_LANGUAGES[1:]:
+            if slug not in pages[language]:
+                continue
+            other, other_body = pages[language][slug]
+            for key in (*GUIDE_LINKS, "order", "benchmark"):
+                if other.get(key) != meta.get(key):
+                    raise SeedDataError(
+                        f"{GUIDES_DIR}/{language}/{slug}.md: {key} differs from the English file; "
+                        "links and order are the same in every language."
+                    )
+            suffix = language.replace("-", "_")
+            item |= {f"title_{suffix}": other["title"], f"summary_{suffix}": other["summary"]}
+            item[f"body_{suffix}"] = other_body
+        items.append(item)
+    return items
+
+
+def _read_guide_files(folder: Path) -> dict[str, tuple[dict[str, Any], str]]:
+    """slug -> (checked front matter, Markdown body) of every `*.md` in `folder`."""
+    if not folder.is_dir():
+        return {}
+    pages = {}
+    for path in sorted(folder.glob("*.md")):
+        where = f"{GUIDES_DIR}/{folder.name}/{path.name}"
+        match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+        if not match:
+            raise SeedDataError(f"{where}: start the file with YAML front matter between two '---' lines.")
+        try:
+            meta = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as exc:
+            raise SeedDataError(f"{where}: the front matter is not valid YAML: {exc}") from exc
+        if not isinstance(meta, dict):
+            raise SeedDataError(f"{where}: the front matter should be a mapping of key: value.")
+        unknown = sorted(set(meta) - GUIDE_KEYS)
+        missing = sorted(GUIDE_KEYS - {"benchmark"} - set(meta))
+        if unknown or missing:
+            raise SeedDataError(f"{where}: unknown keys {unknown}, missing keys {missing}.")
+        for key in ("title", "summary"):
+            meta[key] = _check_value(meta[key], Field("str"), f"{where}: {key}")
+        if "benchmark" in meta:
+            meta["benchmark"] = _check_value(meta["benchmark"], Field("str"), f"{where}: benchmark")
+        meta["order"] = _check_value(meta["order"], Field("int"), f"{where}: order")
+        for key in GUIDE_LINKS:
+            # An empty list is a statement too (the guide links nothing of that kind).
+            meta[key] = _check_value(meta[key], Field("list"), f"{where}: {key}") if meta[key] else []
+        body = match.group(2).strip()
+        if not body:
+            raise SeedDataError(f"{where}: the guide has no text after its front matter.")
+        pages[path.stem] = (meta, body)
+    return pages
 
 
 def _read_family(path: Path, family: str) -> list[dict[str, Any]]:

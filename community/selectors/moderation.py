@@ -37,6 +37,7 @@ from community.models import (
     ReviewStatus,
     Topic,
 )
+from community.models.base import field_label
 from community.services.history import field_values
 
 QUEUE_LIMIT = 100
@@ -101,6 +102,11 @@ class ItemRow:
 
 def _rows_query(model: type[models.Model], queryset: models.QuerySet) -> models.QuerySet:
     content_type = ContentType.objects.get_for_model(model)
+    if hasattr(queryset, "rewrite"):
+        # Guides and topics (community/translation.py): modeltranslation would add a column per
+        # language to values_list(), and the UNION's columns would no longer line up. Unrewritten,
+        # the label is the base column, which holds the text as last written in any language.
+        queryset = queryset.rewrite(False)
     # Every column is an annotation with the same name in every part, so the UNION lines up.
     return (
         queryset.order_by()
@@ -365,7 +371,7 @@ def _with_diffs(suggestions: list[EditSuggestion]) -> list[EditSuggestion]:
         suggestion.diff = []
         for name, proposed in suggestion.changes.items():
             field_obj = None if name == "authors" else _model_field(model, name)
-            label = _("Authors") if name == "authors" else str(field_obj.verbose_name) if field_obj else name
+            label = _("Authors") if name == "authors" else field_label(field_obj) if field_obj else name
             current = _current_value(item, name, m2m=m2m, authors=authors) if item is not None else None
             current_text = _display(current, field_obj=field_obj, names=names)
             proposed_text = _display(proposed, field_obj=field_obj, names=names)
@@ -449,7 +455,8 @@ def item_fields(item: models.Model) -> list[tuple[str, str]]:
                 if value in (None, "")
                 else (_("yes") if value is True else _("no") if value is False else str(value))
             )
-        rows.append((str(field_obj.verbose_name)[:1].upper() + str(field_obj.verbose_name)[1:], value))
+        label = field_label(field_obj)
+        rows.append((label[:1].upper() + label[1:], value))
     if isinstance(item, Edition):
         lines = []
         for deadline in item.deadlines.order_by("due_at"):

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from community.models import Guide, Paper, Project
+from community.models import Guide, ModerationStatus, Paper, Project, SimilarPaper
 
 from ._common import ordered_authorships, published_topics
 
@@ -19,7 +19,8 @@ def paper_list() -> QuerySet[Paper]:
 
 def paper_detail() -> QuerySet[Paper]:
     """Published papers with everything a paper page links to: authors (and affiliations), venue,
-    edition, topics, projects and guides."""
+    edition, topics, projects, guides, and `similar_papers`: the SimilarPaper rows of its published
+    neighbours, most similar first (community.services.similar)."""
     return (
         Paper.objects.published()
         .select_related("venue", "edition")
@@ -28,6 +29,13 @@ def paper_detail() -> QuerySet[Paper]:
             published_topics(),
             Prefetch("projects", queryset=Project.objects.published().order_by("name")),
             Prefetch("guides", queryset=Guide.objects.published().order_by("title")),
+            Prefetch(
+                "similar_links",
+                queryset=SimilarPaper.objects.filter(similar__status=ModerationStatus.PUBLISHED)
+                .select_related("similar")
+                .order_by("rank"),
+                to_attr="similar_papers",
+            ),
         )
     )
 

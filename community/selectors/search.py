@@ -1,8 +1,9 @@
-"""Search across every kind of catalogue item: icontains on names, titles and descriptions.
+"""Search across every kind of catalogue item.
 
 One query per kind, each capped, so the page costs the same whatever matches. The fields searched
 are the ones the list pages' `q` filter uses (community.filters), so "more results" on a list page
-finds the same items. PostgreSQL full-text search can replace this later behind the same function.
+finds the same items. community.search decides how: on PostgreSQL, full-text search over a GIN index,
+best match first, for the big kinds; an icontains match in the kind's usual order otherwise.
 """
 
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from community.models import (
     Topic,
     Venue,
 )
+from community.search import text_search, uses_full_text
 
 SEARCH_LIMIT = 10
 
@@ -104,9 +106,12 @@ def search_catalogue(*, text: str, limit: int = SEARCH_LIMIT) -> list[SearchSect
     """
     sections = []
     for kind in _KINDS:
-        queryset = filters.icontains_any(kind.queryset().published(), kind.filterset.search_fields, text)
+        base = kind.queryset().published()
+        queryset = text_search(base, kind.filterset.search_fields, text, by_rank=True)
+        if not uses_full_text(base, text):
+            queryset = queryset.order_by(*queryset.model._meta.ordering, "pk")
         # One row more than shown tells whether there are more, without a COUNT query.
-        rows = list(queryset.order_by(*queryset.model._meta.ordering, "pk")[: limit + 1])
+        rows = list(queryset[: limit + 1])
         if rows:
             sections.append(
                 SearchSection(kind.key, kind.label, kind.list_url_name, rows[:limit], len(rows) > limit)

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, models, transaction
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 
 from community.identifiers import normalize_title
 from community.importers import ImportFileError, PaperRecord, ParseFailure
@@ -43,6 +44,7 @@ from community.models import (
     Venue,
 )
 from community.services.history import diff_values, field_values, history_record
+from community.services.similar import similar_papers_refresh_later
 from community.services.slugs import base_slug, unique_slug
 
 REJECTED = ModerationStatus.REJECTED
@@ -56,6 +58,19 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        """The outcome in the reader's language, for the upload page's report."""
+        return str(OUTCOME_LABELS[self])
+
+
+OUTCOME_LABELS = {
+    Outcome.CREATED: pgettext_lazy("import outcome", "created"),
+    Outcome.UPDATED: pgettext_lazy("import outcome", "updated"),
+    Outcome.UNCHANGED: pgettext_lazy("import outcome", "unchanged"),
+    Outcome.FAILED: pgettext_lazy("import outcome", "failed"),
+}
 
 
 @dataclass
@@ -168,7 +183,8 @@ def _read(*, text: str | None, stream: IO | None) -> str:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportFileError(
-                f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again."
+                gettext("the file is not UTF-8 text (byte %(position)s); save it as UTF-8 and try again.")
+                % {"position": exc.start}
             ) from exc
     # NUL is never part of BibTeX or YAML text, and PostgreSQL refuses it in any text column.
     return data.replace("\x00", "")
@@ -199,6 +215,12 @@ class _Writer:
     def papers(self, records: list[PaperRecord | ParseFailure]) -> None:
         for record in records:
             self._one(record, self._paper)
+        written = (Outcome.CREATED, Outcome.UPDATED)
+        if self.status == ModerationStatus.PUBLISHED and any(
+            r.outcome in written for r in self.report.results
+        ):
+            # Published at once, so their similar papers are recomputed (on a worker, after commit).
+            similar_papers_refresh_later()
 
     def editions(self, records: list[EditionRecord | ParseFailure]) -> None:
         for record in records:
@@ -272,7 +294,8 @@ class _Writer:
                 values["edition"] = None
         elif record.venue_name:
             result.notes.append(
-                f"no venue in the catalogue is called “{record.venue_name}”: imported without a venue"
+                gettext("no venue in the catalogue is called “%(venue)s”: imported without a venue")
+                % {"venue": record.venue_name}
             )
 
         if created:
@@ -308,13 +331,18 @@ class _Writer:
         if len(matches) > 1:
             first, second = matches.values()
             raise RecordError(
-                f"its DOI matches “{first}” but its arXiv id matches “{second}”; merge those two papers first."
+                gettext(
+                    "its DOI matches “%(first)s” but its arXiv id matches “%(second)s”; merge those two papers first."
+                )
+                % {"first": first, "second": second}
             )
         paper = next(iter(matches.values()), None)
         if paper is None:
             paper = self._find_by_title(record)
         if paper is not None and paper.status == REJECTED:
-            raise RecordError(f"it matches “{paper}”, which moderators rejected; not imported.")
+            raise RecordError(
+                gettext("it matches “%(paper)s”, which moderators rejected; not imported.") % {"paper": paper}
+            )
         return paper
 
     def _find_by_title(self, record: PaperRecord) -> Paper | None:
@@ -379,7 +407,10 @@ class _Writer:
             if index < len(known):
                 chosen.append(known[index])
                 if len(known) > 1 and index == 0:
-                    result.notes.append(f"{len(known)} people are called {name}: linked the first")
+                    result.notes.append(
+                        gettext("%(count)s people are called %(name)s: linked the first")
+                        % {"count": len(known), "name": name}
+                    )
                 continue
             person = self._new(Person, name, name=name)
             self._history(person, self._save(person, {}, created=True), ref=result.ref)
@@ -398,11 +429,16 @@ class _Writer:
             edition = Edition.objects.filter(venue=venue, year=record.year).first()
         if edition is not None and edition.venue_id != venue.pk:
             raise RecordError(
-                f"the catalogue has the edition {record.external_id} under {edition.venue.name}, "
-                f"not {venue.name}; correct the title or the edition."
+                gettext(
+                    "the catalogue has the edition %(edition)s under %(venue)s, "
+                    "not %(other)s; correct the title or the edition."
+                )
+                % {"edition": record.external_id, "venue": edition.venue.name, "other": venue.name}
             )
         if edition is not None and edition.status == REJECTED:
-            raise RecordError(f"moderators rejected the edition {edition}; not imported.")
+            raise RecordError(
+                gettext("moderators rejected the edition %(edition)s; not imported.") % {"edition": edition}
+            )
         created = edition is None
         if created:
             edition = self._new(Edition, f"{venue.slug}-{record.year}", venue=venue)
@@ -451,12 +487,14 @@ class _Writer:
         an existing venue only gets what it lacks (full name, website, topics from the tags)."""
         venue = Venue.objects.filter(name__iexact=record.venue_name).order_by("pk").first()
         if venue is not None and venue.status == REJECTED:
-            raise RecordError(f"moderators rejected the venue {venue.name}; not imported.")
+            raise RecordError(
+                gettext("moderators rejected the venue %(venue)s; not imported.") % {"venue": venue.name}
+            )
         created = venue is None
         values: dict[str, Any] = {}
         if created:
             venue = self._new(Venue, record.venue_name, name=record.venue_name, kind=Venue.Kind.CONFERENCE)
-            result.notes.append(f"new venue {record.venue_name}")
+            result.notes.append(gettext("new venue %(venue)s") % {"venue": record.venue_name})
         if record.full_name and not venue.full_name:
             values["full_name"] = record.full_name
         if record.link and not venue.website and _web_address(record.link, "link", None):
@@ -475,7 +513,9 @@ class _Writer:
             found = {t.slug for t in topics} | {t.name for t in topics}
             unknown = [tag for tag in record.tags if tag not in found]
             if unknown:
-                result.notes.append(f"tags that name no topic: {', '.join(unknown)}")
+                result.notes.append(
+                    gettext("tags that name no topic: %(tags)s") % {"tags": ", ".join(unknown)}
+                )
             have = set() if created else set(venue.topics.values_list("pk", flat=True))
             missing = [t for t in topics if t.pk not in have]
             if missing:
@@ -497,7 +537,10 @@ def _web_address(value: str, name: str, result: RecordResult | None) -> bool:
         _URL(value)
     except ValidationError:
         if result is not None:
-            result.notes.append(f"{name} “{value}” is not a web address; left out")
+            result.notes.append(
+                gettext("%(field)s “%(value)s” is not a web address; left out")
+                % {"field": name, "value": value}
+            )
         return False
     return True
 

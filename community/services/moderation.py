@@ -25,6 +25,7 @@ from community.models import (
 )
 from community.services.history import history_record
 from community.services.notifications import absolute_url, mail_user_on_commit
+from community.services.similar import similar_papers_refresh_later
 from community.services.submissions import item_changes_apply, item_changes_save
 
 PENDING = ModerationStatus.PENDING
@@ -96,6 +97,9 @@ def submission_approve(*, item: models.Model, moderator, note: str = "") -> mode
             action=ChangeRecord.Action.APPROVED,
             note=_("Approved with “%(item)s”.") % {"item": item},
         )
+    if isinstance(item, Paper):
+        # A newly published paper gets similar papers, and may be one of the others' (on a worker).
+        similar_papers_refresh_later()
     url = item.get_absolute_url() if hasattr(item, "get_absolute_url") else ""
     mail_user_on_commit(
         user=item.created_by,
@@ -173,6 +177,8 @@ def edit_suggestion_approve(*, suggestion: EditSuggestion, moderator, note: str 
         changes=diff,
         note=note or _("Suggested edit #%(id)s.") % {"id": suggestion.pk},
     )
+    if isinstance(item, Paper):
+        similar_papers_refresh_later()  # its title or abstract may have changed
     suggestion.status = ReviewStatus.APPROVED
     suggestion.reason = note
     suggestion.reviewed_by = moderator

@@ -11,6 +11,11 @@ field the YAML leaves out is left to editors, and so are `status` and `created_b
 set when the seed creates the row (published, no creator): a moderator who unpublishes a seeded
 item is not overruled by the next run. The seed never deletes rows; an item removed from the YAML
 stays in the database until someone removes it.
+
+Guides and topics are stored per language (community/translation.py). The load runs with English
+active, so a bare field (`name`, `title`) is the English text and fills `name_en`; the Chinese text
+is stated as `name_zh_hans` and so on. Guides come from `guides/<language>/<slug>.md`, the timeline of
+/history/ from history.yaml.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import translation
 
 from community.identifiers import normalize_arxiv_id, normalize_doi, normalize_repo_url
 from community.models import (
@@ -26,16 +32,20 @@ from community.models import (
     Channel,
     Edition,
     FundingOpportunity,
+    Guide,
     JobPosting,
     ModerationStatus,
     Organization,
     Paper,
     Person,
     Project,
+    TimelineEvent,
     Topic,
     Venue,
 )
+from community.models.base import CatalogueItem
 from community.seed import SEED_DIR, SeedData, SeedDataError, read_seed
+from community.seed.reader import GUIDE_LINKS
 from community.services.slugs import unique_slug
 
 # In load order; the report lists every one of them, so "0 created" for jobs reads as a decision.
@@ -50,6 +60,8 @@ SEEDED_MODELS: tuple[type[models.Model], ...] = (
     Paper,
     FundingOpportunity,
     JobPosting,
+    TimelineEvent,
+    Guide,
 )
 
 
@@ -90,7 +102,9 @@ def seed_load(*, data_dir: Path = SEED_DIR) -> SeedReport:
     model's validation; then nothing is written.
     """
     data = read_seed(Path(data_dir))
-    with transaction.atomic():
+    # English active: the bare translated fields are the English text (see the module docstring),
+    # and lookups by name compare with name_en, whatever language the caller had active.
+    with translation.override("en"), transaction.atomic():
         return _Loader(data).run()
 
 
@@ -115,17 +129,24 @@ class _Loader:
             ("papers", self._paper),
             ("funding", self._funding),
             ("jobs", self._job),
+            ("history", self._event),
+            ("guides", self._guide),
         )
         for family, load in steps:
             rows = self.rows.setdefault(family, {})
-            for item in self.data[family]:
-                rows[item["slug"]] = load(item, where=f"{family}.yaml ({item['slug']})")
+            for index, item in enumerate(self.data[family]):
+                where = (
+                    f"guides/en/{item['slug']}.md"
+                    if family == "guides"
+                    else f"{family}.yaml ({item['slug']})"
+                )
+                rows[item["slug"]] = load(item | {"_index": index}, where=where)
         return self.report
 
     # --- one method per family: how an item is identified and which fields it states -----------
 
     def _topic(self, item: dict, *, where: str) -> Topic:
-        fields = _plain(item, "name", "description")
+        fields = _plain(item, "name", "description", "name_zh_hans", "description_zh_hans")
         if "parent" in item:
             fields["parent"] = self.rows["topics"][item["parent"]]
         return self._upsert(
@@ -247,6 +268,22 @@ class _Loader:
             JobPosting, where=where, slug=item["slug"], lookups=[], fields=fields, m2m=self._topics(item)
         )
 
+    def _event(self, item: dict, *, where: str) -> TimelineEvent:
+        fields = {"year": item["year"], "text": item["text_en"]} | _plain(item, "text_zh_hans")
+        # The file's order breaks ties within a year; an event moved in the file is an update.
+        fields["position"] = item["_index"]
+        fields["paper"] = self.rows["papers"][item["paper"]] if "paper" in item else None
+        fields["project"] = self.rows["projects"][item["project"]] if "project" in item else None
+        return self._upsert(TimelineEvent, where=where, slug=item["slug"], lookups=[], fields=fields)
+
+    def _guide(self, item: dict, *, where: str) -> Guide:
+        fields = _plain(item, "title", "summary", "body", "order", "benchmark")
+        fields |= _plain(item, "title_zh_hans", "summary_zh_hans", "body_zh_hans")
+        # Every link list is stated (an empty one too), so a link dropped from the front matter goes.
+        m2m = {family: [self.rows[family][slug] for slug in item[family]] for family in GUIDE_LINKS.values()}
+        # Matched by slug only, like people: two guides may share a title.
+        return self._upsert(Guide, where=where, slug=item["slug"], lookups=[], fields=fields, m2m=m2m)
+
     def _topics(self, item: dict) -> dict[str, list[models.Model]]:
         if "topics" not in item:
             return {}
@@ -267,14 +304,21 @@ class _Loader:
         with_slug_lookup: bool = True,
     ) -> Any:
         m2m = m2m or {}
-        if with_slug_lookup:
+        catalogue = issubclass(model, CatalogueItem)
+        if with_slug_lookup and not catalogue:
+            # Not a catalogue item (a timeline event): nobody enters those by hand, the slug is enough.
+            lookups = [*lookups, {"slug": slug}]
+        elif with_slug_lookup:
             # The slug comes last, and only finds rows nobody entered by hand: it keeps a seed item
             # on its row when the YAML corrects its name or DOI, while a hand-entered item that
             # merely shares the slug (another Kai Chen, another "adam") is never overwritten.
             lookups = [*lookups, {"slug": slug, "created_by__isnull": True}]
         obj = self._find(model, lookups)
         created = obj is None
-        if created:
+        if created and not catalogue:
+            obj = model(slug=slug)
+            before = {}
+        elif created:
             obj = model(slug=unique_slug(model, slug), status=ModerationStatus.PUBLISHED, created_by=None)
             before = {}
         else:

@@ -27,6 +27,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from community.identifiers import normalize_arxiv_id, normalize_doi
 from community.models import (
@@ -207,6 +208,32 @@ def _clean_text(value: Any) -> Any:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+# A model's name inside a message ("Choose a published venue."): the English is its verbose name,
+# translated here rather than with verbose_name on the models, which would also change the slugs
+# services/slugs.py derives from that name and need migrations.
+MODEL_NAMES = {
+    "paper": pgettext_lazy("model name", "paper"),
+    "papers": pgettext_lazy("model name", "papers"),
+    "project": pgettext_lazy("model name", "project"),
+    "projects": pgettext_lazy("model name", "projects"),
+    "venue": pgettext_lazy("model name", "venue"),
+    "venues": pgettext_lazy("model name", "venues"),
+    "edition": pgettext_lazy("model name", "edition"),
+    "editions": pgettext_lazy("model name", "editions"),
+    "organization": pgettext_lazy("model name", "organization"),
+    "organizations": pgettext_lazy("model name", "organizations"),
+    "person": pgettext_lazy("model name", "person"),
+    "people": pgettext_lazy("model name", "people"),
+    "topic": pgettext_lazy("model name", "topic"),
+    "topics": pgettext_lazy("model name", "topics"),
+}
+
+
+def _model_name(model: type[models.Model], *, plural: bool = False) -> str:
+    name = str(model._meta.verbose_name_plural if plural else model._meta.verbose_name)
+    return str(MODEL_NAMES.get(name, name))
+
+
 def _published(model: type[models.Model], value: Any) -> models.Model | None:
     """The published `model` item `value` names (an instance or a primary key); '' and None: None."""
     if value in (None, ""):
@@ -220,7 +247,7 @@ def _published(model: type[models.Model], value: Any) -> models.Model | None:
         raise ValidationError(
             _("Choose a published %(model)s."),
             code="invalid_choice",
-            params={"model": model._meta.verbose_name},
+            params={"model": _model_name(model)},
         ) from exc
 
 
@@ -246,7 +273,7 @@ def _published_many(model: type[models.Model], values: Any, *, kept: set = froze
             raise ValidationError(
                 _("These are not published %(model)s: %(missing)s."),
                 code="invalid_choice",
-                params={"model": model._meta.verbose_name_plural, "missing": ", ".join(missing)},
+                params={"model": _model_name(model, plural=True), "missing": ", ".join(missing)},
             )
         chosen.extend(found[_as_pk(pk)] for pk in pks)
     unique = {item.pk: item for item in chosen}

@@ -28,6 +28,7 @@ NAV = (
     ("channels", _("Channels"), "community:channel-list"),
     ("guides", _("Guides"), "community:guide-list"),
     ("topics", _("Topics"), "community:topic-list"),
+    ("history", _("History"), "community:history"),
     # The training app's published results (section "results"); left out where it is not mounted.
     ("results", _("Results"), "training:results"),
 )
@@ -93,7 +94,10 @@ def nav_items() -> list[tuple[str, str, str]]:
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
-    """The current page in every language the site offers (English bare, Chinese under /zh-hans/)."""
+    """The current page in every language the site offers (English bare, Chinese under /zh-hans/).
+
+    `url` is the `next` of the footer's set_language form and the page's <link rel="alternate" hreflang>.
+    """
     from django.conf import settings
 
     request = context.get("request")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.filters import GuideFilter
 from community.selectors.guides import guide_detail, guide_list
+from training.selectors import benchmark_board
 
 from .base import CatalogueDetailView, CatalogueListView
 
@@ -21,3 +22,9 @@ class GuideDetailView(CatalogueDetailView):
     template_name = "community/guide_detail.html"
     context_object_name = "guide"
     section = "guides"
+
+    def get_context_data(self, **kwargs):
+        # The live leaderboard of the guide's reference benchmark: two queries, none without one. A
+        # slug that names no benchmark (not loaded yet) shows nothing rather than failing the page.
+        board = benchmark_board(self.object.benchmark) if self.object.benchmark else None
+        return super().get_context_data(board=board, **kwargs)

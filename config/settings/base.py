@@ -23,6 +23,9 @@ DEBUG = env("DEBUG")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
+    # Before the admin, so its admin integration and the registration in community/translation.py
+    # are in place when the admin autodiscovers.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,12 +51,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware: an unprefixed page moves to /zh-hans/ for a reader who prefers Chinese.
+    "community.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.db_unavailable.DatabaseUnavailableMiddleware",  # a 503 page while the database is down
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,6 +126,17 @@ LOGIN_URL = "accounts:login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Guides and topics carry their text per language in the database (community/translation.py): title_en,
+# title_zh_hans... A text not yet translated shows in English rather than as a blank; Chinese comes
+# second only for an item that has no English at all (one submitted from the Chinese pages).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "zh-hans")
+# The footer's switcher posts to set_language, which stores the choice in this cookie; a year, not
+# the browser session, so the choice sticks (PreferredLanguageMiddleware reads it before Accept-Language).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Our additions to Django's locale formats (config/formats/<locale>/formats.py), e.g. digit grouping.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -264,7 +281,11 @@ TRAINING_HEARTBEAT_INTERVAL_S = env.float("TRAINING_HEARTBEAT_INTERVAL_S", defau
 TRAINING_HEARTBEAT_STALE_S = env.int("TRAINING_HEARTBEAT_STALE_S", default=120)
 TRAINING_TORCH_THREADS = env.int("TRAINING_TORCH_THREADS", default=1)
 TRAINING_DATA_DIR = Path(env("TRAINING_DATA_DIR", default=str(VAR_DIR / "datasets")))
-CELERY_TASK_ROUTES = {"training.execute_runs": {"queue": "cpu"}}
+CELERY_TASK_ROUTES = {
+    "training.execute_runs": {"queue": "cpu"},
+    # tf-idf over every paper: scikit-learn is imported by the worker only, never by a web process.
+    "community.similar_papers_refresh": {"queue": "default"},
+}
 # Memory of the GPUs the gpu workers have (bytes), to size how many seeds one task trains; unset means
 # "large": up to training.reference.batched.sizing.MAX_SEEDS_PER_TASK.
 TRAINING_GPU_MEMORY_BYTES = env.int("TRAINING_GPU_MEMORY_BYTES", default=None)

@@ -4,6 +4,7 @@
   "use strict";
 
   var lang = document.documentElement.lang || "en";
+  var daysText = document.documentElement.getAttribute("data-days-text") || "%(days)s d";
   var relative = null;
   try {
     relative = new Intl.RelativeTimeFormat(lang, { numeric: "always" });
@@ -21,7 +22,8 @@
     var rest = total % 86400;
     var clock = pad(Math.floor(rest / 3600)) + ":" + pad(Math.floor((rest % 3600) / 60)) + ":" + pad(rest % 60);
     if (days >= 1) {
-      var dayText = relative ? relative.format(days, "day") : "+" + days + "d";
+      // Without Intl.RelativeTimeFormat: the page's own words ("%(days)s d", translated on <html>).
+      var dayText = relative ? relative.format(days, "day") : daysText.replace("%(days)s", String(days));
       return dayText + " " + clock;
     }
     return clock;

@@ -7,6 +7,7 @@ it would otherwise carry counts from one test to the next.
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from tests.community.moderation_helpers import make_user
 
@@ -17,6 +18,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_first():
+    # A test client's request leaves its language active in this thread; guides and topics store
+    # text per language (community/translation.py), so a factory must not write the Chinese column
+    # because the previous test read a Chinese page.
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

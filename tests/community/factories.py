@@ -24,6 +24,7 @@ from community.models import (
     Paper,
     Person,
     Project,
+    TimelineEvent,
     Topic,
     Venue,
 )
@@ -282,21 +283,44 @@ def linked_channel(*, width: int = 2, **kwargs) -> Channel:
     return channel
 
 
+def benchmark_with_sweeps(*, width: int = 2, paper: Paper | None = None):
+    """A training benchmark (of `paper`) with `width` published sweeps, for the embedded leaderboards."""
+    from tests.training.factories import BenchmarkFactory, SweepFactory
+
+    benchmark = BenchmarkFactory(paper=paper)
+    for i in range(width):
+        SweepFactory(
+            benchmark=benchmark,
+            state="succeeded",
+            published=True,
+            published_at=timezone.now(),
+            summary={"n": 1, "metrics": {"test_acc": {"mean": 0.6 + i / 100, "std": 0.01}}},
+        )
+    return benchmark
+
+
 def linked_guide(*, width: int = 2, **kwargs) -> Guide:
+    """A guide linking `width` items of every kind, with a reference benchmark of `width` sweeps."""
+    kwargs.setdefault("benchmark", benchmark_with_sweeps(width=width).slug)
     guide = GuideFactory(**kwargs)
     guide.topics.add(*TopicFactory.create_batch(width))
     guide.papers.add(*PaperFactory.create_batch(width))
     guide.projects.add(*ProjectFactory.create_batch(width))
     guide.venues.add(*VenueFactory.create_batch(width))
     guide.organizations.add(*OrganizationFactory.create_batch(width))
+    guide.channels.add(*ChannelFactory.create_batch(width))
     return guide
 
 
 def linked_topic(*, width: int = 2, **kwargs) -> Topic:
+    """A topic hub's worth: `width` subtopics, papers (over several years, each with a project and a
+    benchmark of published sweeps), venues with an open deadline, and items of every other kind."""
     topic = TopicFactory(parent=TopicFactory(), **kwargs)
     TopicFactory.create_batch(width, parent=topic)
-    for _ in range(width):
-        fully_linked_paper(width=2).topics.add(topic)
+    for i in range(width):
+        paper = fully_linked_paper(width=2, year=2000 + i)
+        paper.topics.add(topic)
+        benchmark_with_sweeps(width=2, paper=paper)
     for factory_class in (
         ProjectFactory,
         VenueFactory,
@@ -307,6 +331,8 @@ def linked_topic(*, width: int = 2, **kwargs) -> Topic:
     ):
         for item in factory_class.create_batch(width):
             item.topics.add(topic)
+            if factory_class is VenueFactory:
+                DeadlineFactory(venue=item, edition=EditionFactory(venue=item))
     return topic
 
 
@@ -314,3 +340,12 @@ def linked_deadline(**kwargs) -> Deadline:
     venue = VenueFactory()
     venue.topics.add(TopicFactory())
     return DeadlineFactory(venue=venue, edition=EditionFactory(venue=venue), **kwargs)
+
+
+def timeline_event(**kwargs) -> TimelineEvent:
+    """An event of /history/, about a new paper or (every other one) a new project."""
+    timeline_event.count = getattr(timeline_event, "count", 0) + 1
+    n = timeline_event.count
+    target = {"project": ProjectFactory()} if n % 2 else {"paper": PaperFactory()}
+    fields = {"slug": f"event-{n}", "year": 1940 + n, "text": f"Something happened in {1940 + n}."}
+    return TimelineEvent.objects.create(**(fields | target | kwargs))

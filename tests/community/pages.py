@@ -42,6 +42,11 @@ DETAIL_PAGES = {
     "community:topic-detail": lambda width: f.linked_topic(width=width),
 }
 
+# Pages that are neither a list nor a detail page: url name -> function(width) that fills them.
+OTHER_PAGES = {
+    "community:history": lambda width: [f.timeline_event() for _ in range(width)],
+}
+
 # The detail page of each kind the list pages show (deadlines have none: they live on venue pages).
 DETAIL_OF_LIST = {
     "community:paper-list": "community:paper-detail",

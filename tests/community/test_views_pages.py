@@ -177,7 +177,10 @@ def test_chinese_links_stay_under_the_prefix_and_the_switcher_offers_english(cli
     paper = f.fully_linked_paper()
     html = _html(client, "/zh-hans/papers/")
     assert f'href="/zh-hans/papers/{paper.slug}/"' in html
-    assert 'href="/papers/" lang="en"' in html
+    # The switcher is a set_language form (it stores the choice); its `next` is this page in English.
+    assert '<input type="hidden" name="next" value="/papers/">' in html
+    assert '<button type="submit" class="link-button" name="language" value="en" lang="en">' in html
+    assert '<link rel="alternate" hreflang="en" href="/papers/">' in html
     with translation.override("zh-hans"):
         url = paper.get_absolute_url()
     assert client.get(url).status_code == 200

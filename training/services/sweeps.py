@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from training.models import FINAL_STATES, Benchmark, Device, RunState, Sweep, TrainingRun
 from training.reference.batched.sizing import max_seeds_per_task
@@ -42,7 +43,10 @@ def _validated_config(benchmark: Benchmark) -> dict:
     try:
         return spec(benchmark.config).to_dict()
     except ConfigError as exc:
-        raise ValidationError(f"Benchmark {benchmark.slug} has an invalid config: {exc}") from exc
+        raise ValidationError(
+            gettext("Benchmark %(slug)s has an invalid config: %(error)s")
+            % {"slug": benchmark.slug, "error": exc}
+        ) from exc
 
 
 @transaction.atomic
@@ -60,11 +64,16 @@ def sweep_start(
     """
     seed_list = list(range(seeds)) if isinstance(seeds, int) else list(seeds)
     if not 1 <= len(seed_list) <= MAX_SEEDS:
-        raise ValidationError(f"A sweep takes between 1 and {MAX_SEEDS} seeds; got {len(seed_list)}.")
+        raise ValidationError(
+            gettext("A sweep takes between 1 and %(max)s seeds; got %(count)s.")
+            % {"max": MAX_SEEDS, "count": len(seed_list)}
+        )
     if len(set(seed_list)) != len(seed_list) or any(not isinstance(s, int) or s < 0 for s in seed_list):
-        raise ValidationError("Seeds must be distinct non-negative integers.")
+        raise ValidationError(gettext("Seeds must be distinct non-negative integers."))
     if device not in Device.values:
-        raise ValidationError(f"Unknown device {device!r}; choose auto, cpu or cuda.")
+        raise ValidationError(
+            gettext("Unknown device %(device)s; choose auto, cpu or cuda.") % {"device": repr(device)}
+        )
     config = _validated_config(benchmark)
     queue = queue_for(device)
     sweep = Sweep.objects.create(
@@ -107,9 +116,9 @@ def sweep_publish(*, sweep: Sweep, published: bool = True) -> Sweep:
     """Publish (a leaderboard row) or unpublish a sweep; only a finished sweep with results is published."""
     sweep = Sweep.objects.select_for_update().get(pk=sweep.pk)
     if published and not sweep.runs.filter(state=RunState.SUCCEEDED).exists():
-        raise ValidationError("Only a sweep with at least one succeeded run can be published.")
+        raise ValidationError(gettext("Only a sweep with at least one succeeded run can be published."))
     if published and sweep.runs.exclude(state__in=FINAL_STATES).exists():
-        raise ValidationError("Wait until every run of the sweep has finished before publishing it.")
+        raise ValidationError(gettext("Wait until every run of the sweep has finished before publishing it."))
     sweep.published = published
     sweep.published_at = timezone.now() if published else None
     sweep.save(update_fields=["published", "published_at"])
