@@ -52,7 +52,7 @@ restore: install
 # new entries there, then compile the .mo (committed, so a clone serves Chinese without gettext).
 .PHONY: messages compile-messages
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=benchmarks
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=benchmarks --ignore=e2e
 
 compile-messages: install
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv

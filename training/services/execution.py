@@ -42,13 +42,13 @@ class BatchProgressReporter:
             for run, values in zip(self.runs, metrics, strict=True):
                 if values is not None and run.pk in self.active:
                     run_record_metric(run=run, step=values.get("step", step), values=values)
-        now = time.monotonic()
-        if metrics is None and now - self._last < self.interval_s:
+        if metrics is None and time.monotonic() - self._last < self.interval_s:
             return True
-        self._last = now
-        return self._heartbeat(step)
+        return self.renew(step=step)
 
-    def _heartbeat(self, step: int) -> bool:
+    def renew(self, *, step: int) -> bool:
+        """Renew every lease still held and end the cancelled runs; False when no run is left."""
+        self._last = time.monotonic()
         leases = Q()
         for run in self.active.values():
             leases |= Q(pk=run.pk, attempt=run.attempt)
@@ -84,6 +84,9 @@ def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
     # core was busy. One thread per CPU worker process is the robust default.
     torch.set_num_threads(settings.TRAINING_TORCH_THREADS)
     reporter = BatchProgressReporter(runs, interval_s=settings.TRAINING_HEARTBEAT_INTERVAL_S)
+    # Importing torch took seconds; renew the leases now so a slow start is never taken for a dead worker.
+    if not reporter.renew(step=0):
+        return _refreshed(runs)
     try:
         results = run_sweep(
             runs[0].config,
@@ -114,6 +117,10 @@ def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
                     weights=result.weights,
                     n_params=result.n_params,
                 )
+    return _refreshed(runs)
+
+
+def _refreshed(runs: list[TrainingRun]) -> list[TrainingRun]:
     for run in runs:
         run.refresh_from_db()
     return runs
