@@ -1,11 +1,11 @@
 """Schemathesis against the OpenAPI schema, in-process (WSGI): every operation, as an anonymous
 client, a signed-in user with a token, and staff; throttling off; MAX_EXAMPLES examples each.
 
-Each GET operation gets MAX_EXAMPLES generated requests (path slugs and ids, every filter, ordering,
-page, format...) against a small catalogue and a published sweep, and every response must be: no
-5xx, a status the schema lists for that operation, a documented content type, and a body that
-validates against the documented schema (the error shape included). Derandomized, so a run is
-repeatable and CI time stays bounded (about 30 s for both tests here, SQLite or PostgreSQL).
+Each operation gets MAX_EXAMPLES generated requests (path slugs and ids, every filter, ordering,
+page, format, request bodies...) against a small catalogue, a published sweep and a moderation queue,
+and every response must be: no 5xx, a status the schema lists for that operation, a documented
+content type, and a body that validates against the documented schema (the error shape included).
+Derandomized, so a run is repeatable and CI time stays bounded (about 55 s for the three roles here).
 """
 
 import pytest
