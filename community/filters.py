@@ -133,6 +133,15 @@ def _topic_filter(field_name="topics"):
     )
 
 
+def _name_ordering():
+    """Sort by name or by when the item was added: the ordering of every type listed by name."""
+    return StableOrderingFilter(
+        fields=(("name", "name"), ("created_at", "added")),
+        field_labels={"name": _("Name"), "created_at": _("Date added")},
+        label=_("Sort by"),
+    )
+
+
 class PaperFilter(SearchFilterSet):
     search_fields = ("title", "abstract")
 
@@ -201,11 +210,7 @@ class VenueFilter(SearchFilterSet):
 
     kind = filters.ChoiceFilter(choices=Venue.Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
     topic = _topic_filter()
-    ordering = StableOrderingFilter(
-        fields=(("name", "name"), ("created_at", "added")),
-        field_labels={"name": _("Name"), "created_at": _("Date added")},
-        label=_("Sort by"),
-    )
+    ordering = _name_ordering()
 
     class Meta:
         model = Venue
@@ -314,11 +319,7 @@ class OrganizationFilter(SearchFilterSet):
 class PersonFilter(SearchFilterSet):
     search_fields = ("name", "bio")
 
-    ordering = StableOrderingFilter(
-        fields=(("name", "name"), ("created_at", "added")),
-        field_labels={"name": _("Name"), "created_at": _("Date added")},
-        label=_("Sort by"),
-    )
+    ordering = _name_ordering()
 
     class Meta:
         model = Person
@@ -330,11 +331,7 @@ class ChannelFilter(SearchFilterSet):
 
     kind = filters.ChoiceFilter(choices=Channel.Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
     topic = _topic_filter()
-    ordering = StableOrderingFilter(
-        fields=(("name", "name"), ("created_at", "added")),
-        field_labels={"name": _("Name"), "created_at": _("Date added")},
-        label=_("Sort by"),
-    )
+    ordering = _name_ordering()
 
     class Meta:
         model = Channel
@@ -368,11 +365,7 @@ class TopicFilter(SearchFilterSet):
     parent = filters.ModelChoiceFilter(
         queryset=topic_choices, to_field_name="slug", label=_("Parent topic"), empty_label=_("Any")
     )
-    ordering = StableOrderingFilter(
-        fields=(("name", "name"), ("created_at", "added")),
-        field_labels={"name": _("Name"), "created_at": _("Date added")},
-        label=_("Sort by"),
-    )
+    ordering = _name_ordering()
 
     class Meta:
         model = Topic

@@ -65,6 +65,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "community/moderation/queue.html", context)
 
 
+def _decide(request: HttpRequest, form, actions: dict) -> HttpResponse | None:
+    """Run the decision a valid form names: `actions[decision](reason)` calls its service and returns
+    the success message. Returns the redirect once decided, or None when the form (or the service,
+    whose ValidationError lands on the form) refused it, for the page to be shown again with a 400."""
+    if not form.is_valid():
+        return None
+    try:
+        message = actions[form.cleaned_data["decision"]](form.cleaned_data["reason"])
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, message)
+    return _next_or_queue(request)
+
+
 def _item_or_404(content_type_id: int, pk: int):
     item = selectors.item_for(content_type_id, pk)
     if item is None:
@@ -81,21 +96,17 @@ def item_review(request: HttpRequest, content_type_id: int, pk: int) -> HttpResp
     form = DecisionForm(request.POST or None, prefix=prefix)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                if form.cleaned_data["decision"] == "approve":
-                    services.submission_approve(
-                        item=item, moderator=request.user, note=form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("Approved: “%(item)s” is published.") % {"item": item})
-                else:
-                    services.submission_reject(
-                        item=item, moderator=request.user, reason=form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("Rejected: “%(item)s”.") % {"item": item})
-                return _next_or_queue(request)
-            except ValidationError as exc:
-                apply_errors(form, exc)
+
+        def approve(reason):
+            services.submission_approve(item=item, moderator=request.user, note=reason)
+            return _("Approved: “%(item)s” is published.") % {"item": item}
+
+        def reject(reason):
+            services.submission_reject(item=item, moderator=request.user, reason=reason)
+            return _("Rejected: “%(item)s”.") % {"item": item}
+
+        if decided := _decide(request, form, {"approve": approve, "reject": reject}):
+            return decided
         status = 400
         item = _item_or_404(content_type_id, pk)
     kind = kind_of(item)
@@ -124,21 +135,17 @@ def edit_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, prefix=prefix)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                if form.cleaned_data["decision"] == "approve":
-                    services.edit_suggestion_approve(
-                        suggestion=suggestion, moderator=request.user, note=form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("The edit was applied."))
-                else:
-                    services.edit_suggestion_reject(
-                        suggestion=suggestion, moderator=request.user, reason=form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("The edit was rejected."))
-                return _next_or_queue(request)
-            except ValidationError as exc:
-                apply_errors(form, exc)
+
+        def approve(reason):
+            services.edit_suggestion_approve(suggestion=suggestion, moderator=request.user, note=reason)
+            return _("The edit was applied.")
+
+        def reject(reason):
+            services.edit_suggestion_reject(suggestion=suggestion, moderator=request.user, reason=reason)
+            return _("The edit was rejected.")
+
+        if decided := _decide(request, form, {"approve": approve, "reject": reject}):
+            return decided
         status = 400
     suggestion = selectors.edit_suggestion_with_diff(pk)
     context = {
@@ -159,21 +166,17 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportDecisionForm(request.POST or None, prefix=prefix)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                if form.cleaned_data["decision"] == "resolve":
-                    services.report_resolve(
-                        report=report, moderator=request.user, note=form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("The report is marked resolved."))
-                else:
-                    services.report_dismiss(
-                        report=report, moderator=request.user, reason=form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("The report was dismissed."))
-                return _next_or_queue(request)
-            except ValidationError as exc:
-                apply_errors(form, exc)
+
+        def resolve(reason):
+            services.report_resolve(report=report, moderator=request.user, note=reason)
+            return _("The report is marked resolved.")
+
+        def dismiss(reason):
+            services.report_dismiss(report=report, moderator=request.user, reason=reason)
+            return _("The report was dismissed.")
+
+        if decided := _decide(request, form, {"resolve": resolve, "dismiss": dismiss}):
+            return decided
         status = 400
     report = selectors.report_with_row(pk)
     context = {
