@@ -9,6 +9,10 @@ class Guide(CatalogueItem):
     """A knowledge-base article in Markdown with LaTeX math, linked to what it talks about.
 
     Title, summary and body are stored per language (community/translation.py).
+
+    `reviewed_on` is the day someone answerable for the text last looked at it: a moderator approving
+    the guide or an edit of it, staff marking it reviewed in the admin, or, for a seed guide, the
+    `reviewed` date of its front matter (community.services.seed). Who did it is in the item's history.
     """
 
     title = models.CharField(_("title"), max_length=200)
@@ -30,6 +34,12 @@ class Guide(CatalogueItem):
         max_length=80,
         blank=True,
         help_text=_("Slug of a training benchmark whose live leaderboard the guide shows, e.g. mnist1d-cnn."),
+    )
+    reviewed_on = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a moderator approves the guide or an edit of it, or marks it reviewed."),
     )
 
     class Meta:

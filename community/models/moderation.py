@@ -38,6 +38,7 @@ class ChangeRecord(ItemReference):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         MERGED = "merged", _("Merged")
+        REVIEWED = "reviewed", _("Marked as reviewed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -66,6 +67,15 @@ class EditSuggestion(ItemReference):
         related_name="edit_suggestions",
     )
     changes = models.JSONField(help_text=_("{field: proposed value}"))
+    # Guides and topics keep a text per language (community/translation.py) while `changes` names the
+    # bare field ("body"), as the form and the API do: this says which language's text it replaces,
+    # so approving it from a page in another language changes the right column.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language of the translated fields it changes; empty when it changes none."),
+    )
     comment = models.TextField(_("why"), blank=True)
     status = models.CharField(
         max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True

@@ -174,7 +174,7 @@ GUIDE_LINKS: dict[str, str] = {
     "organizations": "organizations",
     "channels": "channels",
 }
-GUIDE_KEYS = {"title", "summary", "order", "benchmark", *GUIDE_LINKS}
+GUIDE_KEYS = {"title", "summary", "order", "benchmark", "reviewed", *GUIDE_LINKS}
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
 
 # Fields that identify an item in the database (the loader looks rows up by them), so two seed items
@@ -227,8 +227,9 @@ def read_guides(guides_dir: Path, data: SeedData) -> list[dict[str, Any]]:
     """The guides of `guides_dir/<language>/<slug>.md`, one item per English file, in slug order.
 
     An item holds the English `title`, `summary` and `body`, their translations as `title_zh_hans`
-    and so on where a translated file exists, `order`, `benchmark` when given, and the seed slugs of
-    the linked items per family. A directory without guides gives no items.
+    and so on where a translated file exists, `order`, `benchmark` when given, `reviewed` (the day
+    the editors last checked the guide, YYYY-MM-DD, the same in every language), and the seed slugs
+    of the linked items per family. A directory without guides gives no items.
     """
     if not guides_dir.is_dir():
         return []
@@ -254,6 +255,7 @@ def read_guides(guides_dir: Path, data: SeedData) -> list[dict[str, Any]]:
             raise SeedDataError(f"{where}: order {order} is also given to {orders[order]}.")
         orders[order] = slug
         item["order"] = order
+        item["reviewed"] = meta["reviewed"]
         if "benchmark" in meta:
             item["benchmark"] = meta["benchmark"]
         for key, family in GUIDE_LINKS.items():
@@ -267,11 +269,11 @@ def read_guides(guides_dir: Path, data: SeedData) -> list[dict[str, Any]]:
             if slug not in pages[language]:
                 continue
             other, other_body = pages[language][slug]
-            for key in (*GUIDE_LINKS, "order", "benchmark"):
+            for key in (*GUIDE_LINKS, "order", "benchmark", "reviewed"):
                 if other.get(key) != meta.get(key):
                     raise SeedDataError(
                         f"{GUIDES_DIR}/{language}/{slug}.md: {key} differs from the English file; "
-                        "links and order are the same in every language."
+                        "links, order and the review date are the same in every language."
                     )
             suffix = language.replace("-", "_")
             item |= {f"title_{suffix}": other["title"], f"summary_{suffix}": other["summary"]}
@@ -305,6 +307,7 @@ def _read_guide_files(folder: Path) -> dict[str, tuple[dict[str, Any], str]]:
         if "benchmark" in meta:
             meta["benchmark"] = _check_value(meta["benchmark"], Field("str"), f"{where}: benchmark")
         meta["order"] = _check_value(meta["order"], Field("int"), f"{where}: order")
+        meta["reviewed"] = _check_value(meta["reviewed"], Field("date"), f"{where}: reviewed")
         for key in GUIDE_LINKS:
             # An empty list is a statement too (the guide links nothing of that kind).
             meta[key] = _check_value(meta[key], Field("list"), f"{where}: {key}") if meta[key] else []

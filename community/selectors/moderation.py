@@ -16,7 +16,9 @@ from django.db import models
 from django.db.models import F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from community.kinds import (
     CATALOGUE_MODELS,
@@ -364,15 +366,30 @@ def _with_diffs(suggestions: list[EditSuggestion]) -> list[EditSuggestion]:
                 queryset = queryset.select_related("venue")
             names.update({(related, obj.pk): str(obj) for obj in queryset})
 
+    from community.services.submissions import translated_fields
+
     for suggestion in suggestions:
         model = suggestion.content_type.model_class()
         item = items.get((model, suggestion.object_id))
         suggestion.current_item = item
         suggestion.diff = []
+        translated = translated_fields(model) if suggestion.language else ()
         for name, proposed in suggestion.changes.items():
             field_obj = None if name == "authors" else _model_field(model, name)
             label = _("Authors") if name == "authors" else field_label(field_obj) if field_obj else name
-            current = _current_value(item, name, m2m=m2m, authors=authors) if item is not None else None
+            if name in translated:
+                # The text the edit replaces is that language's own, empty where it has none yet (the
+                # reader saw the English fallback): approving writes exactly this column.
+                label = _("%(field)s (%(language)s)") % {
+                    "field": label,
+                    "language": get_language_info(suggestion.language)["name_translated"],
+                }
+                column = build_localized_fieldname(name, suggestion.language)
+                current = field_values(item).get(column) if item is not None else None
+            elif item is not None:
+                current = _current_value(item, name, m2m=m2m, authors=authors)
+            else:
+                current = None
             current_text = _display(current, field_obj=field_obj, names=names)
             proposed_text = _display(proposed, field_obj=field_obj, names=names)
             suggestion.diff.append(

@@ -5,9 +5,12 @@ A decision is taken once: every function locks its row and refuses one that is n
 so two moderators clicking at the same time cannot both decide (or mail twice).
 """
 
+import contextlib
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community.kinds import CATALOGUE_MODELS
@@ -16,6 +19,7 @@ from community.models import (
     ChangeRecord,
     Edition,
     EditSuggestion,
+    Guide,
     ModerationStatus,
     Paper,
     Person,
@@ -65,6 +69,11 @@ def _locked_pending(item: models.Model) -> models.Model:
     return locked
 
 
+def _review_day() -> dt.date:
+    # The UTC day, like every stored time: not the day in whatever zone a view has activated.
+    return timezone.now().astimezone(dt.UTC).date()
+
+
 def _set_status(item: models.Model, status: str, *, moderator, action: str, note: str = "") -> None:
     old = item.status
     item.status = status
@@ -89,6 +98,10 @@ def submission_approve(*, item: models.Model, moderator, note: str = "") -> mode
     item = _locked_pending(item)
     note = _reason(note, required=False)
     _set_status(item, PUBLISHED, moderator=moderator, action=ChangeRecord.Action.APPROVED, note=note)
+    if isinstance(item, Guide):
+        # Approving a guide is reviewing it: its page says since when (the APPROVED entry says who).
+        item.reviewed_on = _review_day()
+        item.save(update_fields=["reviewed_on"])
     for dependent in _dependents(item):
         _set_status(
             dependent,
@@ -168,8 +181,16 @@ def edit_suggestion_approve(*, suggestion: EditSuggestion, moderator, note: str 
     item = model.objects.select_for_update().filter(pk=suggestion.object_id).first() if model else None
     if item is None:
         raise ValidationError(_("The item no longer exists; reject the suggestion instead."), code="gone")
-    proposed, diff = item_changes_apply(item=item, changes=suggestion.changes)
-    item_changes_save(item=item, proposed=proposed, user=suggestion.submitted_by, author_status=PUBLISHED)
+    # A translated field's text is the language the edit was written in (EditSuggestion.language),
+    # not the moderator's: a Chinese body edit approved from an English page still changes body_zh_hans.
+    in_language = (
+        translation.override(suggestion.language) if suggestion.language else contextlib.nullcontext()
+    )
+    with in_language:
+        proposed, diff = item_changes_apply(item=item, changes=suggestion.changes)
+        if isinstance(item, Guide):
+            item.reviewed_on = _review_day()
+        item_changes_save(item=item, proposed=proposed, user=suggestion.submitted_by, author_status=PUBLISHED)
     history_record(
         item=item,
         user=moderator,
@@ -207,6 +228,24 @@ def edit_suggestion_reject(*, suggestion: EditSuggestion, moderator, reason: str
         context={"item": suggestion.item, "reason": reason},
     )
     return suggestion
+
+
+@transaction.atomic
+def guide_mark_reviewed(*, guide: Guide, moderator) -> Guide:
+    """Record that `moderator` read the guide today and it still holds: its page shows the date.
+    Content and `updated_at` stay as they are; the history gets a "Marked as reviewed" entry."""
+    guide = Guide.objects.select_for_update().filter(pk=guide.pk).first()
+    if guide is None:
+        raise ValidationError(_("This item no longer exists."), code="gone")
+    old, guide.reviewed_on = guide.reviewed_on, _review_day()
+    guide.save(update_fields=["reviewed_on"])
+    history_record(
+        item=guide,
+        user=moderator,
+        action=ChangeRecord.Action.REVIEWED,
+        changes={"reviewed_on": [old.isoformat() if old else None, guide.reviewed_on.isoformat()]},
+    )
+    return guide
 
 
 # --- reports ----------------------------------------------------------------------------------

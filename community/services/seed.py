@@ -9,7 +9,9 @@ edit of every item.
 What the seed owns: the fields an item states, the YAML winning over an edit of those fields. A
 field the YAML leaves out is left to editors, and so are `status` and `created_by`, which are only
 set when the seed creates the row (published, no creator): a moderator who unpublishes a seeded
-item is not overruled by the next run. The seed never deletes rows; an item removed from the YAML
+item is not overruled by the next run. A guide's review date (`reviewed` in its front matter) is
+written when the seed creates or changes the guide, or the guide has none: a moderator's later review
+of an unchanged guide stands. The seed never deletes rows; an item removed from the YAML
 stays in the database until someone removes it.
 
 Guides and topics are stored per language (community/translation.py). The load runs with English
@@ -282,7 +284,15 @@ class _Loader:
         # Every link list is stated (an empty one too), so a link dropped from the front matter goes.
         m2m = {family: [self.rows[family][slug] for slug in item[family]] for family in GUIDE_LINKS.values()}
         # Matched by slug only, like people: two guides may share a title.
-        return self._upsert(Guide, where=where, slug=item["slug"], lookups=[], fields=fields, m2m=m2m)
+        return self._upsert(
+            Guide,
+            where=where,
+            slug=item["slug"],
+            lookups=[],
+            fields=fields,
+            m2m=m2m,
+            with_change={"reviewed_on": item["reviewed"]},
+        )
 
     def _topics(self, item: dict) -> dict[str, list[models.Model]]:
         if "topics" not in item:
@@ -302,8 +312,12 @@ class _Loader:
         m2m: dict[str, list[models.Model]] | None = None,
         authors: list[Person] | None = None,
         with_slug_lookup: bool = True,
+        with_change: dict[str, Any] | None = None,
     ) -> Any:
+        """Create or update the row `lookups` (then the slug) find. `with_change`: fields set only
+        when the row is created or changed, or while they are empty, and never a reason to save."""
         m2m = m2m or {}
+        with_change = with_change or {}
         catalogue = issubclass(model, CatalogueItem)
         if with_slug_lookup and not catalogue:
             # Not a catalogue item (a timeline event): nobody enters those by hand, the slug is enough.
@@ -349,9 +363,18 @@ class _Loader:
         )
 
         counts = self.report.counts[model._meta.model_name]
-        if not (created or changed_fields or changed_m2m or authors_changed):
+        changed = created or changed_fields or changed_m2m or authors_changed
+        empty = {name: value for name, value in with_change.items() if getattr(obj, name) in (None, "")}
+        if not changed and empty:
+            # A row from before the field existed: filled in without moving updated_at.
+            model._default_manager.filter(pk=obj.pk).update(**empty)
+            for name, value in empty.items():
+                setattr(obj, name, value)
+        if not changed:
             counts.unchanged += 1
         else:
+            for name, value in with_change.items():
+                setattr(obj, name, value)
             # A changed topic set or author list is an edit of the item too, so it moves updated_at.
             obj.save()
             for name, targets in changed_m2m.items():

@@ -28,6 +28,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import get_language as translation_language
 
 from community.identifiers import normalize_arxiv_id, normalize_doi
 from community.models import (
@@ -134,6 +137,16 @@ EDITABLE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Guide: ("title", "summary", "body", "topics"),
     Topic: ("name", "description", "parent"),
 }
+
+
+def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields of `model` stored once per language (community/translation.py): ("title",
+    "summary", "body") for guides; () for a model whose text is not translated."""
+    try:
+        return tuple(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return ()
+
 
 # Keys a caller may send besides the editable fields: the deadline as a local time plus its zone.
 _ALIASES: dict[type[models.Model], tuple[str, ...]] = {FundingOpportunity: ("deadline_local",)}
@@ -1068,6 +1081,12 @@ def item_changes_apply(*, item: models.Model, changes: dict) -> tuple[dict, dict
     Returns (proposed, diff): `proposed` has the changed fields only, as JSON-friendly values (what
     an EditSuggestion stores); `diff` is {field: [old, new]} for the history. Nothing is saved:
     `item_changes_save` does that. Raises ValidationError with field errors.
+
+    A translated field (translated_fields: a guide's body) is the active language's text: setting
+    `body` sets `body_zh_hans` under Chinese, so the caller pins the language the edit was written
+    in. A value equal to what the reader was shown (the English text where no Chinese one exists
+    yet) is not a change. The diff names the language's column (`body_zh_hans`) and its stored old
+    value, so the history says which text changed.
     """
     model = type(item)
     fields = EDITABLE_FIELDS.get(model)
@@ -1108,12 +1127,18 @@ def item_changes_apply(*, item: models.Model, changes: dict) -> tuple[dict, dict
 
     after = _raw_values(item)
     after_plain = field_values(item)
+    translated = translated_fields(model)
+    language = translation_language()
     proposed: dict[str, Any] = {}
     diff: dict[str, list] = {}
     for name in fields:
         if name in data and name in after and before[name] != after[name]:
             proposed[name] = after_plain[name]
-            diff[name] = [before_plain[name], after_plain[name]]
+            if name in translated:
+                column = build_localized_fieldname(name, language)
+                diff[column] = [before_plain[column], after_plain[column]]
+            else:
+                diff[name] = [before_plain[name], after_plain[name]]
     for name, related in m2m.items():
         old = _m2m_pks(item, name)
         new = sorted(obj.pk for obj in related)
@@ -1153,7 +1178,11 @@ def item_changes_save(*, item: models.Model, proposed: dict, user, author_status
 @transaction.atomic
 def edit_suggest(*, item: models.Model, changes: dict, user, comment: str = "") -> EditSuggestion:
     """Propose `changes` ({field: value}, only those fields) to a published item; a moderator applies
-    or rejects them. Fields whose value does not change are dropped; nothing changed is an error."""
+    or rejects them. Fields whose value does not change are dropped; nothing changed is an error.
+
+    Text in a translated field (a guide's title, summary and body) is the active language's: a
+    reader on /zh-hans/ edits the Chinese body. The suggestion records that language, and approving
+    it changes that language's text whatever page the moderator approves it from."""
     model = type(item)
     if model not in EDITABLE_FIELDS:
         raise ValidationError(_("This kind of item cannot be edited here."), code="not_editable")
@@ -1172,11 +1201,13 @@ def edit_suggest(*, item: models.Model, changes: dict, user, comment: str = "") 
     proposed, _diff = item_changes_apply(item=fresh, changes=changes)
     if not proposed:
         raise ValidationError(_("Nothing was changed: edit at least one field."), code="no_changes")
+    translated = set(translated_fields(model)) & set(proposed)
     suggestion = EditSuggestion(
         content_type=ContentType.objects.get_for_model(model),
         object_id=fresh.pk,
         submitted_by=_user(user),
         changes=proposed,
+        language=translation_language() if translated else "",
         comment=comment,
     )
     suggestion.full_clean()

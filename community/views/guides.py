@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from community.filters import GuideFilter
-from community.selectors.guides import guide_detail, guide_list
+from community.selectors.guides import guide_credits, guide_detail, guide_list
 from training.selectors import benchmark_board
 
 from .base import CatalogueDetailView, CatalogueListView
@@ -27,4 +27,6 @@ class GuideDetailView(CatalogueDetailView):
         # The live leaderboard of the guide's reference benchmark: two queries, none without one. A
         # slug that names no benchmark (not loaded yet) shows nothing rather than failing the page.
         board = benchmark_board(self.object.benchmark) if self.object.benchmark else None
-        return super().get_context_data(board=board, **kwargs)
+        # Who wrote it and its approved revisions, from the moderation record: one query.
+        credits = guide_credits(self.object)
+        return super().get_context_data(board=board, credits=credits, **kwargs)

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from community.models import (
@@ -16,6 +17,7 @@ from community.models import (
     Channel,
     Deadline,
     Edition,
+    EditSuggestion,
     FundingOpportunity,
     Guide,
     JobPosting,
@@ -24,6 +26,7 @@ from community.models import (
     Paper,
     Person,
     Project,
+    ReviewStatus,
     TimelineEvent,
     Topic,
     Venue,
@@ -300,7 +303,8 @@ def benchmark_with_sweeps(*, width: int = 2, paper: Paper | None = None):
 
 
 def linked_guide(*, width: int = 2, **kwargs) -> Guide:
-    """A guide linking `width` items of every kind, with a reference benchmark of `width` sweeps."""
+    """A guide linking `width` items of every kind, with a reference benchmark of `width` sweeps,
+    and `width` contributors (approved edits by different people)."""
     kwargs.setdefault("benchmark", benchmark_with_sweeps(width=width).slug)
     guide = GuideFactory(**kwargs)
     guide.topics.add(*TopicFactory.create_batch(width))
@@ -309,7 +313,33 @@ def linked_guide(*, width: int = 2, **kwargs) -> Guide:
     guide.venues.add(*VenueFactory.create_batch(width))
     guide.organizations.add(*OrganizationFactory.create_batch(width))
     guide.channels.add(*ChannelFactory.create_batch(width))
+    for _ in range(width):
+        approved_edit(guide, user=UserFactory())
     return guide
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    username = factory.Sequence(lambda n: f"contributor{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+
+
+def approved_edit(
+    item, *, user, changes: dict | None = None, at: dt.datetime | None = None
+) -> EditSuggestion:
+    """An edit of `item` by `user`, approved at `at` (now by default), as the moderation record keeps
+    it; the item itself is left as it is."""
+    return EditSuggestion.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        submitted_by=user,
+        changes=changes or {"summary": "Clearer."},
+        status=ReviewStatus.APPROVED,
+        reviewed_at=at or timezone.now(),
+    )
 
 
 def linked_topic(*, width: int = 2, **kwargs) -> Topic:

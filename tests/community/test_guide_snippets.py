@@ -8,6 +8,7 @@ guide reuses text from the seed document the project grew from.
 """
 
 import ast
+import datetime as dt
 import os
 import re
 import time
@@ -40,7 +41,7 @@ REFERENCES = {
     "organizations": "organizations",
     "channels": "channels",
 }
-REQUIRED_KEYS = {"title", "summary", "order", *REFERENCES}
+REQUIRED_KEYS = {"title", "summary", "order", "reviewed", *REFERENCES}
 OPTIONAL_KEYS = {"benchmark"}
 # The guides that embed a live leaderboard, and which one.
 EXPECTED_BENCHMARKS = {"linear-regression", "mnist1d-cnn", "mnist1d-gru"}
@@ -143,6 +144,7 @@ def test_front_matter_is_complete_and_names_existing_items(language, slug):
     assert isinstance(meta["title"], str) and 0 < len(meta["title"]) <= 200
     assert isinstance(meta["summary"], str) and 0 < len(meta["summary"]) <= 400
     assert isinstance(meta["order"], int) and not isinstance(meta["order"], bool)
+    assert isinstance(meta["reviewed"], dt.date), "reviewed: the day the editors last checked it, YYYY-MM-DD"
     assert body.strip(), "the guide has no body"
     families = seed_slugs()
     for key, family in REFERENCES.items():
@@ -156,7 +158,7 @@ def test_front_matter_is_complete_and_names_existing_items(language, slug):
 def test_translations_link_the_same_items_and_keep_the_same_order():
     for slug, (en, _) in guides("en").items():
         zh, _ = guides("zh-hans")[slug]
-        for key in (*REFERENCES, "order", "benchmark"):
+        for key in (*REFERENCES, "order", "benchmark", "reviewed"):
             assert en.get(key) == zh.get(key), f"{slug}: '{key}' differs between en and zh-hans"
     orders = [meta["order"] for meta, _ in guides("en").values()]
     assert len(orders) == len(set(orders)), "two guides share a reading order"
