@@ -9,7 +9,12 @@ Starts gunicorn itself on 127.0.0.1 against DATABASE_URL (a database filled by
    once with /healthz (no database), the ratio of the two throughputs printed.
 Prints requests/s, p50/p95/p99, errors, and each gunicorn worker's peak RSS (VmHWM).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/deepcommons_load .venv/bin/python benchmarks/load.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/deepcommons_load \
+    CACHE_URL=rediscache://127.0.0.1:6379/3 .venv/bin/python benchmarks/load.py
+
+With CACHE_URL (a Redis, as in production) the page cache is on (community.page_cache,
+PAGE_CACHE_SECONDS, default 60; `--page-cache-seconds 0` measures without it); the run starts with
+every cached fragment stale, so the first request of each page renders it.
 """
 
 import argparse
@@ -194,6 +199,12 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=None,
+        help="PAGE_CACHE_SECONDS for gunicorn (default: the settings')",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL to the PostgreSQL database filled by generate_catalogue.", file=sys.stderr)
@@ -211,6 +222,8 @@ def main() -> int:
         "API_THROTTLE_ANON": "1000000/minute",
         "LOG_LEVEL": "WARNING",
     }
+    if args.page_cache_seconds is not None:
+        env["PAGE_CACHE_SECONDS"] = str(args.page_cache_seconds)
     if not args.port:
         with socket.socket() as probe:
             probe.bind((HOST, 0))
@@ -220,6 +233,8 @@ def main() -> int:
     subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
     slugs_out = subprocess.run(  # noqa: S603
         [py, "manage.py", "shell", "--no-imports", "-c",
+         "from community import page_cache\n"
+         "page_cache.catalogue_changed()\n"
          "from community.models import Paper\n"
          "print('\\n'.join(Paper.objects.published().order_by('?').values_list('slug', flat=True)[:500]))"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
@@ -275,6 +290,9 @@ def main() -> int:
         print(summary(f"closed loop, /healthz, {args.concurrency} connections", lat, err, elapsed))
         print(
             f"max throughput ratio mix / healthz: {mixed / trivial:.3f} ({mixed:.1f} / {trivial:.1f} req/s)"
+        )
+        print(
+            f"page cache: {env.get('PAGE_CACHE_SECONDS', 'settings default')} s, CACHE_URL {'set' if env.get('CACHE_URL') else 'unset'}"
         )
         for pid in worker_pids(gunicorn.pid):
             print(f"gunicorn worker {pid}: peak RSS (VmHWM) {peak_rss_mb(pid):.1f} MB")

@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = _("Community catalogue")
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from community import page_cache
+
+        # Any write to a catalogue table (items, their links, moderation) makes cached pages stale.
+        for model in self.get_models(include_auto_created=True):
+            post_save.connect(
+                page_cache.catalogue_changed, sender=model, dispatch_uid=f"page-cache-{model._meta.label}"
+            )
+            post_delete.connect(
+                page_cache.catalogue_changed, sender=model, dispatch_uid=f"page-cache-del-{model._meta.label}"
+            )
+            if model._meta.auto_created:
+                m2m_changed.connect(
+                    page_cache.catalogue_changed,
+                    sender=model,
+                    dispatch_uid=f"page-cache-m2m-{model._meta.label}",
+                )

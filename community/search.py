@@ -1,9 +1,10 @@
 """The text search behind the portal's /search/, the list pages' `q` and the API's `?search=`.
 
 - On PostgreSQL, for the kinds in FULL_TEXT_FIELDS (the big tables): full-text search, config
-  'english', over exactly the expression of the functional GIN indexes that migration 0005 creates
-  (`to_tsvector('english', coalesce(f1, '') || ' ' || coalesce(f2, '') ...)`), so the planner can use
-  them; results ranked with `ts_rank`. The query is websearch syntax (quoted phrases, `-word`, `or`)
+  'english', over the stored column `search_vector` that migration 0007 adds (generated from
+  `to_tsvector('english', coalesce(f1, '') || ' ' || coalesce(f2, '') ...)`, GIN-indexed); results
+  ranked with `ts_rank` on the stored vectors, so ranking a frequent word reads them rather than
+  recomputing one per match. The query is websearch syntax (quoted phrases, `-word`, `or`)
   OR, when the text uses none of that syntax, every word as a prefix (`atten` finds "attention"),
   both answerable from the index.
 - Elsewhere (SQLite, the embedded default), for the small kinds and for text of one or two
@@ -15,15 +16,15 @@ substring fallback would find it anywhere.
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import Expression, F, Q, QuerySet
 
 SEARCH_CONFIG = "english"
 
 # Model label -> the fields of its full-text vector, in order. These are the models' `search_fields`
-# in community.filters, and the columns of the indexes in migration 0005: change one, change all
-# (tests/community/test_search_postgres.py checks that the planner still uses the index).
+# in community.filters, and the text of the stored vectors of migration 0007: change one, change all
+# (with a migration; tests/community/test_search_postgres.py checks the planner uses the index).
 FULL_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "community.Paper": ("title", "abstract"),
     "community.Project": ("name", "description"),
@@ -44,13 +45,20 @@ _WEBSEARCH_SYNTAX = re.compile(r'"|(^|\s)-\w|(^|\s)or(\s|$)', re.IGNORECASE)
 
 
 def index_name(model_name: str) -> str:
-    """The GIN index of a model (e.g. `paper_fts_gin`); PostgreSQL names are at most 63 bytes."""
-    return f"{model_name.lower()}_fts_gin"
+    """The GIN index of a model's stored vector (e.g. `paper_search_vector_gin`)."""
+    return f"{model_name.lower()}_search_vector_gin"
 
 
-def search_vector(fields: tuple[str, ...]) -> SearchVector:
-    """The indexed expression; queries must use this very expression for the index to apply."""
-    return SearchVector(*fields, config=SEARCH_CONFIG)
+class StoredVector(Expression):
+    """The `search_vector` column of the queried table (PostgreSQL only; not a model field, see
+    migration 0007). Resolved at compile time against the query's own base table, so it is right in
+    a subquery too."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(table)}.{connection.ops.quote_name(_VECTOR)}", []
 
 
 def search_query(text: str) -> SearchQuery:
@@ -88,9 +96,8 @@ def text_search(queryset: QuerySet, fields: tuple[str, ...], text: str, *, by_ra
             condition |= Q(**{f"{field}__icontains": text})
         return queryset.filter(condition)
     query = search_query(text)
-    vector = search_vector(FULL_TEXT_FIELDS[queryset.model._meta.label])
     queryset = (
-        queryset.alias(**{_VECTOR: vector})
+        queryset.alias(**{_VECTOR: StoredVector()})
         .filter(**{_VECTOR: query})
         .annotate(**{RANK: SearchRank(F(_VECTOR), query)})
     )

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from community import page_cache
 from community.models import (
     Authorship,
     FundingOpportunity,
@@ -406,4 +407,5 @@ def catalogue_generate(
         )
         say(f"funding: {start + size}/{funding}")
     report.counts["funding"] = funding
+    page_cache.catalogue_changed()  # bulk_create sends no signals
     return report

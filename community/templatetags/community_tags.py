@@ -1,4 +1,5 @@
-"""Template helpers for the portal: Markdown, published-only links, time zones and navigation."""
+"""Template helpers for the portal: Markdown, published-only links, time zones, navigation and the
+page cache."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -11,10 +12,46 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from community import page_cache
 from community.models.venues import zone_for_label
 from community.rendering import render_markdown
 
 register = template.Library()
+
+
+class PageCacheNode(template.Node):
+    def __init__(self, nodelist, name: str):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context) -> str:
+        # The view may have fetched the fragment already (and then skipped the queries it needs).
+        html = context.get("cached_fragments", {}).get(self.name)
+        if html is not None:
+            return html
+        request = context.get("request")
+        key = page_cache.fragment_key(request, self.name) if request is not None else None
+        if key is None:
+            return self.nodelist.render(context)
+        html = page_cache.fetch(key)
+        if html is None:
+            # The page's querysets are lazy, so a hit above never ran them (the home page's view
+            # needs nothing more than this).
+            html = self.nodelist.render(context)
+            page_cache.store(key, html)
+        return html
+
+
+@register.tag
+def pagecache(parser, token):
+    """`{% pagecache "name" %}…{% endpagecache %}`: the enclosed content, cached per page (see
+    community.page_cache); rendered as usual when PAGE_CACHE_SECONDS is 0."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("pagecache takes one quoted fragment name")
+    nodelist = parser.parse(("endpagecache",))
+    parser.delete_first_token()
+    return PageCacheNode(nodelist, bits[1][1:-1])
+
 
 NAV = (
     ("papers", _("Papers"), "community:paper-list"),

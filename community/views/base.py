@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
+from community import page_cache
 from community.selectors._common import RELATED_LIMIT
 
 TIMEZONE_COOKIE = "tz"
@@ -73,6 +74,11 @@ class CatalogueListView(View):
         return {}
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        cached = page_cache.cached_fragment(request, "content")
+        if cached:
+            # Rendered before for this very path, so its parameters were valid; no query needed.
+            context = {"cached_fragments": cached, "section": self.section, "title": self.title}
+            return render(request, self.template_name, context)
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             return bad_request(request, form_problems(filterset.form))

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from community import page_cache
 from community.filters import SEARCH_MAX_LENGTH
 from community.selectors.search import SEARCH_LIMIT, search_catalogue
 
@@ -17,6 +18,14 @@ class SearchForm(forms.Form):
 
 
 def search(request: HttpRequest) -> HttpResponse:
+    cached = page_cache.cached_fragment(request, "content")
+    if cached:
+        # The title and the header's search box still need the text; the results are in the fragment.
+        return render(
+            request,
+            "community/search.html",
+            {"cached_fragments": cached, "q": _query(request), "section": "search"},
+        )
     form = SearchForm(request.GET)
     if not form.is_valid():
         return bad_request(request, form_problems(form))
@@ -24,3 +33,8 @@ def search(request: HttpRequest) -> HttpResponse:
     sections = search_catalogue(text=text) if text else []
     context = {"form": form, "q": text, "sections": sections, "limit": SEARCH_LIMIT, "section": "search"}
     return render(request, "community/search.html", context)
+
+
+def _query(request: HttpRequest) -> str:
+    """The searched text of a request whose page was rendered before (so it passed the form)."""
+    return request.GET.get("q", "").strip()

@@ -1,0 +1,132 @@
+"""The page cache (community.page_cache): the home page, the lists and search are rendered once per
+catalogue version, language, time zone and address; any write shows at once; the header stays the
+reader's own."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+from community import page_cache
+from community.models import ModerationStatus
+from community.services import moderation
+from tests.community import factories as f
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_page_cache_on")]
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def main(response) -> str:
+    """The page's <main> element (the header and footer carry a CSRF token masked anew each time)."""
+    body = response.content.decode()
+    return body[body.index("<main") : body.index("</main>")]
+
+
+@pytest.fixture
+def _page_cache_on():
+    with override_settings(PAGE_CACHE_SECONDS=60):
+        yield
+
+
+def test_a_second_visit_of_a_list_reads_no_table(client, django_assert_num_queries):
+    f.PaperFactory(title="Attention is all you need")
+    first = client.get("/papers/")
+    with django_assert_num_queries(0):
+        second = client.get("/papers/")
+    assert first.status_code == second.status_code == 200
+    assert "Attention is all you need" in second.content.decode()
+    assert main(second) == main(first)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/search/?q=attention", "/papers/?q=attention", "/projects/?ordering=-name"]
+)
+def test_home_search_and_filtered_lists_are_cached_too(client, django_assert_num_queries, path):
+    f.PaperFactory(title="Attention is all you need")
+    first = client.get(path)
+    with django_assert_num_queries(0):
+        second = client.get(path)
+    assert second.status_code == 200
+    assert main(second) == main(first)
+
+
+def test_a_new_item_and_an_approval_show_at_once(client, moderator):
+    f.PaperFactory(title="Old paper")
+    assert "Fresh paper" not in client.get("/papers/").content.decode()
+
+    pending = f.PaperFactory(title="Fresh paper", status=ModerationStatus.PENDING)
+    assert "Fresh paper" not in client.get("/papers/").content.decode()
+    moderation.submission_approve(item=pending, moderator=moderator)
+
+    assert "Fresh paper" in client.get("/papers/").content.decode()
+    assert "Fresh paper" in client.get("/search/?q=fresh").content.decode()
+
+
+def test_a_link_added_to_an_item_shows_at_once(client):
+    paper = f.PaperFactory(title="Linked paper")
+    client.get("/papers/")
+    paper.topics.add(f.TopicFactory(name="Graph learning"))
+    assert "Graph learning" in client.get("/papers/").content.decode()
+
+
+def test_bulk_generation_makes_cached_pages_stale(client):
+    f.TopicFactory()
+    f.VenueFactory()
+    before = page_cache.catalogue_version()
+    call_command("generate_catalogue", papers=5, projects=1, people=3, jobs=0, funding=0, seed=1)
+    assert page_cache.catalogue_version() != before
+
+
+def test_each_language_and_time_zone_has_its_own_fragment(client):
+    f.PaperFactory()
+    english = client.get("/papers/").content.decode()
+    chinese = client.get("/zh-hans/papers/").content.decode()
+    assert 'lang="zh-hans"' in chinese and "论文" in chinese
+    assert english != chinese
+
+    keys = set()
+    for zone in ("UTC", "Asia/Shanghai", "not/a-zone"):
+        client.cookies["tz"] = zone
+        response = client.get("/")
+        keys.add(page_cache.fragment_key(response.wsgi_request, "content"))
+    # An unknown zone is read as none at all, so it cannot fill the cache with keys of its own.
+    assert len(keys) == 3
+    client.cookies["tz"] = "another/unknown"
+    assert page_cache.fragment_key(client.get("/").wsgi_request, "content") in keys
+
+
+def test_the_header_stays_the_readers_own(client, member):
+    f.PaperFactory()
+    anonymous = client.get("/papers/").content.decode()
+    other = Client()
+    other.force_login(member)
+    signed_in = other.get("/papers/").content.decode()
+
+    assert "Log in" in anonymous and member.username not in anonymous
+    assert member.username in signed_in and "Log in" not in signed_in
+    # The language switcher's CSRF token is each reader's own, never one kept with the content.
+    assert CSRF.search(anonymous).group(1) != CSRF.search(signed_in).group(1)
+
+
+def test_the_cached_search_page_still_escapes_the_query(client):
+    text = "<script>alert(1)</script>"
+    client.get("/search/", {"q": text})
+    body = client.get("/search/", {"q": text}).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;" in body
+
+
+def test_a_bad_parameter_is_never_cached(client):
+    assert client.get("/papers/?year=abc").status_code == 400
+    assert client.get("/papers/?year=abc").status_code == 400
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_off_means_every_visit_renders(client):
+    f.PaperFactory()
+    client.get("/papers/")
+    assert page_cache.fragment_key(client.get("/papers/").wsgi_request, "content") is None
+    response = client.get("/papers/")
+    assert response.context["page"].paginator.count == 1
