@@ -26,7 +26,8 @@ from .models import (
     Topic,
     Venue,
 )
-from .services.moderation import submission_approve, submission_reject
+from .services.expiry import items_close
+from .services.moderation import guide_mark_reviewed, submission_approve, submission_reject
 
 
 class RejectReasonForm(forms.Form):
@@ -191,7 +192,7 @@ class VenueAdmin(CatalogueAdmin):
 
 @admin.register(Edition)
 class EditionAdmin(CatalogueAdmin):
-    list_display = ("__str__", "start_date", "end_date", "city", "country", "status")
+    list_display = ("__str__", "start_date", "end_date", "city", "country", "call_closed_at", "status")
     list_select_related = ("venue",)
     list_filter = ("status", "venue__kind", "year")
     search_fields = ("venue__name", "city", "country", "external_id")
@@ -209,24 +210,65 @@ class DeadlineAdmin(admin.ModelAdmin):
     date_hierarchy = "due_at"
 
 
+class ClosableAdmin(CatalogueAdmin):
+    """Job postings and funding calls: closing early from the change list (`closed_at`, which the
+    hourly job also sets); clearing the field on the change form reopens one."""
+
+    actions = (*CatalogueAdmin.actions, "close_selected")
+
+    def _close(self, request, queryset) -> None:
+        closed = items_close(items=queryset, moderator=request.user)
+        if closed:
+            self.message_user(
+                request,
+                ngettext("%(count)d item marked as closed.", "%(count)d items marked as closed.", closed)
+                % {"count": closed},
+            )
+        else:
+            self.message_user(request, _("The selected items were already closed."), level=messages.WARNING)
+
+
 @admin.register(JobPosting)
-class JobPostingAdmin(CatalogueAdmin):
-    list_display = ("title", "organization", "kind", "remote", "posted_on", "closes_on", "status")
+class JobPostingAdmin(ClosableAdmin):
+    list_display = (
+        "title",
+        "organization",
+        "kind",
+        "remote",
+        "posted_on",
+        "closes_on",
+        "closed_at",
+        "status",
+    )
     list_select_related = ("organization",)
-    list_filter = ("status", "kind", "remote", "organization__kind")
+    list_filter = (
+        "status",
+        "kind",
+        "remote",
+        "organization__kind",
+        ("closed_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("title", "description", "location", "organization__name")
     autocomplete_fields = ("organization", "topics")
     prepopulated_fields = {"slug": ("title",)}
 
+    @admin.action(description=gettext_lazy("Mark as closed (filled)"), permissions=["change"])
+    def close_selected(self, request, queryset):
+        self._close(request, queryset)
+
 
 @admin.register(FundingOpportunity)
-class FundingOpportunityAdmin(CatalogueAdmin):
-    list_display = ("title", "funder", "kind", "deadline", "status")
+class FundingOpportunityAdmin(ClosableAdmin):
+    list_display = ("title", "funder", "kind", "deadline", "closed_at", "status")
     list_select_related = ("funder",)
-    list_filter = ("status", "kind", "funder__kind")
+    list_filter = ("status", "kind", "funder__kind", ("closed_at", admin.EmptyFieldListFilter))
     search_fields = ("title", "description", "funder__name")
     autocomplete_fields = ("funder", "topics")
     prepopulated_fields = {"slug": ("title",)}
+
+    @admin.action(description=gettext_lazy("Mark as closed"), permissions=["change"])
+    def close_selected(self, request, queryset):
+        self._close(request, queryset)
 
 
 @admin.register(Channel)
@@ -240,10 +282,33 @@ class ChannelAdmin(CatalogueAdmin):
 
 @admin.register(Guide)
 class GuideAdmin(TranslationAdmin, CatalogueAdmin):
-    list_display = ("title", "order", "benchmark", "status", "updated_at")
+    list_display = ("title", "order", "benchmark", "status", "reviewed_on", "updated_at")
     search_fields = ("title", "summary", "body")
     autocomplete_fields = ("topics", "papers", "projects", "venues", "organizations", "channels")
     prepopulated_fields = {"slug": ("title",)}
+    # Set only by a decision that leaves a history entry (approval, or the action below), so the
+    # date on the page always has someone answerable behind it.
+    readonly_fields = (*CatalogueAdmin.readonly_fields, "reviewed_on")
+    actions = (*CatalogueAdmin.actions, "mark_reviewed")
+
+    @admin.action(description=gettext_lazy("Mark as reviewed today"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        done = 0
+        for guide in queryset.filter(status=ModerationStatus.PUBLISHED):
+            guide_mark_reviewed(guide=guide, moderator=request.user)
+            done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d guide marked as reviewed.", "%(count)d guides marked as reviewed.", done)
+                % {"count": done},
+            )
+        else:
+            self.message_user(
+                request,
+                _("Only published guides can be marked as reviewed; approve a pending one instead."),
+                level=messages.WARNING,
+            )
 
 
 @admin.register(TimelineEvent)

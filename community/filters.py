@@ -12,7 +12,6 @@ Conventions, so a URL reads well and a bad one is caught rather than guessed at:
 import django_filters as filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -297,7 +296,7 @@ class FundingFilter(SearchFilterSet):
         if not value:
             return queryset
         # No deadline means rolling applications: still open.
-        return queryset.filter(Q(deadline__isnull=True) | Q(deadline__gte=timezone.now()))
+        return queryset.open()
 
 
 class OrganizationFilter(SearchFilterSet):

@@ -2,10 +2,30 @@
 
 from celery import shared_task
 
-from community.services import similar
+from community.services import expiry, github_stats, similar
 
 
 @shared_task(name="community.similar_papers_refresh", ignore_result=True)
 def similar_papers_refresh() -> int:
     """Recompute every published paper's similar papers (queue `default`); returns the number of links."""
     return similar.similar_papers_refresh().links
+
+
+@shared_task(name="community.close_expired", ignore_result=True)
+def close_expired() -> dict:
+    """Close expired job postings, funding calls and calls for papers (queue `default`, hourly from
+    beat); returns the counts. Safe to run twice: the second run finds nothing left to close."""
+    report = expiry.close_expired()
+    return {
+        "jobs_closed": report.jobs_closed,
+        "funding_closed": report.funding_closed,
+        "editions_closed": report.editions_closed,
+    }
+
+
+@shared_task(name="community.project_stats_refresh", ignore_result=True)
+def project_stats_refresh() -> str:
+    """Refresh stars, forks and last activity of the GitHub projects fetched longest ago (queue
+    `default`, celery beat every 6 hours); stops at GitHub's rate limit, leaving the rest for the next
+    run. Returns the summary line."""
+    return github_stats.project_stats_refresh().summary()

@@ -388,7 +388,9 @@ class JobSerializer(CatalogueSerializer):
         "api:job-detail",
         [
             *["title", "organization", "description", "kind", "location", "remote", "apply_url"],
-            *["posted_on", "closes_on", "topics"],
+            # closed_at: when the posting stopped taking applications (past its closing date, or
+            # closed early by a moderator); null while it is open. Read-only, like every field here.
+            *["posted_on", "closes_on", "closed_at", "topics"],
         ],
     )
 
@@ -405,7 +407,7 @@ class FundingSerializer(CatalogueSerializer):
         "api:funding-detail",
         [
             *["title", "funder", "description", "kind", "amount_min", "amount_max", "currency"],
-            *["deadline", "deadline_timezone", "eligibility", "url", "topics"],
+            *["deadline", "deadline_timezone", "closed_at", "eligibility", "url", "topics"],
         ],
     )
 

@@ -1,4 +1,5 @@
-"""Readers of outside formats: BibTeX, the arXiv API and deadline-tracker YAML.
+"""Readers of outside formats: BibTeX, the arXiv API and deadline-tracker YAML (and github.py: repository
+stats from the GitHub API, which `community.services.github_stats` stores).
 
 Each reader turns its input into plain records (dataclasses, no Django models) and never writes:
 `community.services.imports` matches the records against the catalogue and saves them. A reader

@@ -8,8 +8,15 @@ from .base import CatalogueItem, CatalogueQuerySet
 
 class JobPostingQuerySet(CatalogueQuerySet):
     def open(self):
+        """Postings still taking applications: not closed, and not past their closing date.
+
+        `closed_at` is what the hourly job (community.services.expiry) and moderators set; the date
+        test stays so a posting whose closing date passed an hour ago is not listed until the job runs.
+        """
         today = timezone.now().date()
-        return self.filter(models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=today))
+        return self.filter(closed_at__isnull=True).filter(
+            models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=today)
+        )
 
 
 class JobPosting(CatalogueItem):
@@ -31,6 +38,16 @@ class JobPosting(CatalogueItem):
     apply_url = models.URLField(_("where to apply"))
     posted_on = models.DateField(_("posted on"))
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        _("closed at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When the posting stopped taking applications: set by the hourly job once the closing date "
+            "has passed, or by a moderator when the position is filled. Clear it to reopen the posting."
+        ),
+    )
     topics = models.ManyToManyField("community.Topic", blank=True, related_name="jobs")
 
     objects = JobPostingQuerySet.as_manager()

@@ -1,9 +1,23 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import CatalogueItem
+from .base import CatalogueItem, CatalogueQuerySet
+
+
+class FundingOpportunityQuerySet(CatalogueQuerySet):
+    def open(self, *, now=None):
+        """Calls still taking applications: not closed, and no deadline (rolling) or one not yet past.
+
+        `closed_at` is what the hourly job (community.services.expiry) and moderators set; the
+        deadline test stays so a call is right between two runs of the job.
+        """
+        now = now or timezone.now()
+        return self.filter(closed_at__isnull=True).filter(
+            models.Q(deadline__isnull=True) | models.Q(deadline__gte=now)
+        )
 
 
 class FundingOpportunity(CatalogueItem):
@@ -26,9 +40,21 @@ class FundingOpportunity(CatalogueItem):
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. USD"))
     deadline = models.DateTimeField(_("deadline (UTC)"), null=True, blank=True, db_index=True)
     deadline_timezone = models.CharField(_("announced timezone"), max_length=64, default="UTC")
+    closed_at = models.DateTimeField(
+        _("closed at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When the call stopped taking applications: set by the hourly job once the deadline has "
+            "passed, or by a moderator. Clear it to reopen the call."
+        ),
+    )
     eligibility = models.TextField(_("who can apply"), blank=True)
     url = models.URLField(_("details"))
     topics = models.ManyToManyField("community.Topic", blank=True, related_name="funding")
+
+    objects = FundingOpportunityQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline", "title"]

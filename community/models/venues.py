@@ -50,6 +50,16 @@ class Edition(CatalogueItem):
         blank=True,
         help_text=_("The id a deadline tracker uses, e.g. neurips27"),
     )
+    call_closed_at = models.DateTimeField(
+        _("call for papers closed at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Set by the hourly job to the last paper deadline once every paper deadline has passed. "
+            "Clear it if a paper deadline is extended afterwards."
+        ),
+    )
 
     class Meta:
         ordering = ["-year", "venue__name"]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from community.models import FundingOpportunity
 
@@ -28,7 +28,7 @@ def funding_detail() -> QuerySet[FundingOpportunity]:
 def funding_open(*, now: datetime, limit: int) -> QuerySet[FundingOpportunity]:
     return (
         FundingOpportunity.objects.published()
-        .filter(Q(deadline__isnull=True) | Q(deadline__gte=now))
+        .open(now=now)
         .select_related("funder")
         .order_by(F("deadline").asc(nulls_last=True), "pk")[:limit]
     )

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 
 from community.identifiers import normalize_title
@@ -453,6 +454,13 @@ class _Writer:
                 values[name] = value
         if _web_address(record.link, "link", result):
             values["website"] = record.link
+        if edition.call_closed_at is not None and any(
+            wanted.kind == Deadline.Kind.PAPER and wanted.due_at >= timezone.now()
+            for wanted in record.deadlines
+        ):
+            # The tracker moved a paper deadline past now (an extension): the call is open again.
+            # community.services.expiry closes it once more when that deadline has passed.
+            values["call_closed_at"] = None
         edition_changes = self._save(edition, values, created=created)
 
         existing = {} if created else {(d.kind, d.label): d for d in edition.deadlines.all()}

@@ -35,7 +35,10 @@ def deadlines_ics(request: HttpRequest) -> HttpResponse:
     data = filterset.form.cleaned_data
     funding = []
     if not data.get("venue") and not data.get("kind"):
-        queryset = FundingOpportunity.objects.published().filter(deadline__gte=now).select_related("funder")
+        queryset = (
+            # A call a moderator closed early (withdrawn) leaves the calendar before its deadline.
+            FundingOpportunity.objects.published().open(now=now).filter(deadline__isnull=False)
+        ).select_related("funder")
         if data.get("topic"):
             queryset = queryset.filter(topics=data["topic"])
         if data.get("q", "").strip():

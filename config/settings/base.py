@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from config.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -107,6 +109,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://deepcommons")}
+# Seconds the rendered content of the home page, the lists and search is kept (community.page_cache);
+# 0 turns it off. Off by default: with the per-process local-memory cache, a write seen by one process
+# would not refresh another's pages. Production turns it on when CACHE_URL names a shared cache.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)
 
 # --- e-mail ---------------------------------------------------------------------------------
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
@@ -266,16 +272,16 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- project settings -----------------------------------------------------------------------
+# Optional: sent as a bearer token to the GitHub API (community/importers/github.py) for project stats;
+# it raises the rate limit from 60 to 5,000 requests an hour. Needs no scope (public repositories).
 GITHUB_TOKEN = env("GITHUB_TOKEN")
 PAGE_SIZE = 20
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
+# `plain` lines for a terminal, or `json` (one object per line, production's default) for a log
+# collector; config/logs.py says which keys a JSON line has. Celery workers use the same LOGGING.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 
 # --- training -------------------------------------------------------------------------------
 # Whether this deployment runs Celery workers on the gpu queue; "auto" runs go there only if so.
@@ -288,6 +294,8 @@ CELERY_TASK_ROUTES = {
     "training.execute_runs": {"queue": "cpu"},
     # tf-idf over every paper: scikit-learn is imported by the worker only, never by a web process.
     "community.similar_papers_refresh": {"queue": "default"},
+    "community.close_expired": {"queue": "default"},
+    "community.project_stats_refresh": {"queue": "default"},
 }
 # Memory of the GPUs the gpu workers have (bytes), to size how many seeds one task trains; unset means
 # "large": up to training.reference.batched.sizing.MAX_SEEDS_PER_TASK.
@@ -300,6 +308,11 @@ TRAINING_MAX_TASK_S = env.int("TRAINING_MAX_TASK_S", default=3 * 3600)
 # The one place periodic jobs are defined; django_celery_beat's scheduler copies them into its tables.
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-runs": {"task": "training.requeue_stale_runs", "schedule": 300.0},
+    # Hourly: the open() filters also test the dates, so lists are right between two runs; the
+    # stored closed_at is what the pages show as "Closed", and a late run dates it the same.
+    "close-expired": {"task": "community.close_expired", "schedule": 3600.0},
+    # GitHub stars, forks and last push; a run stops at the API's rate limit and the next one goes on.
+    "refresh-project-stats": {"task": "community.project_stats_refresh", "schedule": 6 * 3600.0},
 }
 
 # --- accounts, submissions and moderation ---------------------------------------------------
