@@ -1,4 +1,4 @@
-"""The run lifecycle services: claim, lease takeover, heartbeat, cancel, finish, sweep summary."""
+"""The run lifecycle services: claim, lease takeover, lease renewal, cancel, finish, sweep summary."""
 
 from datetime import timedelta
 
@@ -13,14 +13,13 @@ from training.services import (
     run_claim,
     run_fail,
     run_finish,
-    run_heartbeat,
     run_record_metric,
     runs_requeue_stale,
     sweep_cancel,
     sweep_publish,
     sweep_start,
 )
-from training.services.runs import LeaseLost
+from training.services.execution import BatchProgressReporter
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +105,9 @@ def test_a_stale_lease_is_taken_over_once_and_the_old_worker_can_no_longer_write
     TrainingRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
     new = run_claim(run_id=run.pk, worker="b")
     assert new.attempt == 2 and new.worker == "b"
-    with pytest.raises(LeaseLost):
-        run_heartbeat(run=old, step=10)
+    # The old worker's next renewal finds its lease gone: it drops the run without a write.
+    assert BatchProgressReporter([old]).renew(step=10) is False
+    assert TrainingRun.objects.get(pk=run.pk).step != 10
     assert run_fail(run=old, error="late") is False
     assert TrainingRun.objects.get(pk=run.pk).state == RunState.RUNNING
 
@@ -124,12 +124,14 @@ def test_finished_runs_are_not_claimed_again(sweep):
     assert run_claim(run_id=run.pk, worker="b") is None
 
 
-def test_heartbeat_reports_a_cancellation_request(sweep):
+def test_a_renewal_ends_a_run_whose_cancellation_was_requested(sweep):
     run = run_claim(run_id=sweep.runs.first().pk, worker="a")
-    assert run_heartbeat(run=run, step=5) is True
+    reporter = BatchProgressReporter([run])
+    assert reporter.renew(step=5) is True
     assert run_cancel(run=run) is True
-    assert run_heartbeat(run=run, step=6) is False
-    assert TrainingRun.objects.get(pk=run.pk).step == 6
+    assert reporter.renew(step=6) is False
+    ended = TrainingRun.objects.get(pk=run.pk)
+    assert ended.step == 6 and ended.state == RunState.CANCELLED
 
 
 def test_cancelling_a_queued_run_ends_it_and_a_worker_then_skips_it(sweep):

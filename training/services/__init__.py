@@ -6,7 +6,6 @@ from .runs import (
     run_claim,
     run_fail,
     run_finish,
-    run_heartbeat,
     run_record_metric,
     runs_requeue_stale,
 )
@@ -18,7 +17,6 @@ __all__ = [
     "run_claim",
     "run_fail",
     "run_finish",
-    "run_heartbeat",
     "run_record_metric",
     "runs_execute",
     "runs_requeue_stale",

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from training.models import RunState, TrainingRun
 
-from .runs import LeaseLost, run_claim, run_fail, run_finish, run_mark_cancelled, run_record_metric
+from .runs import run_claim, run_fail, run_finish, run_mark_cancelled, run_record_metric
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +100,6 @@ def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
     except SoftTimeLimitExceeded:
         for run in reporter.active.values():
             run_fail(run=run, error="Stopped at the task's time limit.")
-    except LeaseLost:
-        pass
     except Exception as exc:  # noqa: BLE001 - any failure must end the runs, never leave them running
         logger.exception("runs %s failed", [r.pk for r in runs])
         for run in reporter.active.values():

@@ -1,8 +1,9 @@
-"""A run's life under a lease: claim, heartbeat, metrics, finish / fail / cancel, takeover.
+"""A run's life under a lease: claim, metrics, finish / fail / cancel, takeover.
 
 `attempt` is the lease token. Every write a worker makes is guarded by `state = 'running' AND
 attempt = <its attempt>`, so a worker whose lease was taken over (its heartbeat went stale) can no
-longer change the run: its update matches no row and it stops with `LeaseLost`.
+longer change the run: its update matches no row. Heartbeats are written for a whole batch at once
+by `execution.BatchProgressReporter.renew`, which drops a run whose lease is gone.
 """
 
 from datetime import timedelta
@@ -15,10 +16,6 @@ from django.utils import timezone
 from training.models import RunMetric, RunState, TrainingRun
 
 MAX_ATTEMPTS = 2
-
-
-class LeaseLost(Exception):
-    """Another worker took this run over, or it was finished meanwhile; stop without writing."""
 
 
 def _stale_before():
@@ -53,13 +50,6 @@ def run_claim(*, run_id: int, worker: str) -> TrainingRun | None:
 
 def _guarded(run: TrainingRun):
     return TrainingRun.objects.filter(pk=run.pk, state=RunState.RUNNING, attempt=run.attempt)
-
-
-def run_heartbeat(*, run: TrainingRun, step: int) -> bool:
-    """Record progress and liveness; returns False when someone asked the run to stop."""
-    if not _guarded(run).update(step=step, heartbeat_at=timezone.now()):
-        raise LeaseLost(f"run {run.pk} attempt {run.attempt} no longer holds its lease")
-    return not TrainingRun.objects.filter(pk=run.pk).values_list("cancel_requested", flat=True)[0]
 
 
 def run_record_metric(*, run: TrainingRun, step: int, values: dict) -> None:
