@@ -216,19 +216,25 @@ def test_a_database_outage_answers_503_and_heals_by_itself(healthy_stack):
     for path in ("/", "/papers/", "/api/v1/papers/"):
         assert requests.get(stack.url(path), timeout=10).status_code == 200
     log_before = len(web.output())
+    # A page the cache cannot answer (paper pages are never cached: community.page_cache).
+    paper = "/papers/attention-is-all-you-need/"
 
     stack.proxy.cut()
     try:
         for _ in range(4):  # more requests than gunicorn workers: each one's kept connection was cut
-            page = requests.get(stack.url("/papers/"), timeout=15)
+            page = requests.get(stack.url(paper), timeout=15)
             assert page.status_code == 503, page.text[:500]
             assert page.headers["Content-Type"].startswith("text/html")
             assert "temporarily unavailable" in page.text and "Traceback" not in page.text
             assert page.headers["Retry-After"] == "30"
-        home = requests.get(stack.url("/"), timeout=15)
-        assert home.status_code == 503 and "temporarily unavailable" in home.text
+        # A list rendered just before the outage is still served from the page cache (Redis is up).
+        cached = requests.get(stack.url("/papers/"), timeout=15)
+        assert cached.status_code == 200 and "Attention Is All You Need" in cached.text
+        # A list nobody asked for yet needs the database.
+        uncached = requests.get(stack.url("/papers/?ordering=title"), timeout=15)
+        assert uncached.status_code == 503 and "temporarily unavailable" in uncached.text
         # The 503 page's stylesheet comes from whitenoise, which needs no database.
-        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', home.text).group(1)
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', uncached.text).group(1)
         assert requests.get(stack.url(stylesheet), timeout=10).status_code == 200
 
         api = requests.get(stack.url("/api/v1/papers/"), timeout=15)
@@ -243,7 +249,7 @@ def test_a_database_outage_answers_503_and_heals_by_itself(healthy_stack):
         stack.proxy.restore()
 
     def healed():
-        paths = ("/papers/", "/readyz", "/api/v1/papers/", "/papers/", "/readyz")
+        paths = (paper, "/readyz", "/api/v1/papers/", paper, "/readyz")
         return all(requests.get(stack.url(p), timeout=10).status_code == 200 for p in paths)
 
     wait_for(healed, timeout=30, interval=0.5, what="the site and /readyz to recover")
