@@ -1,4 +1,5 @@
-"""Rendered fragments of the busiest read-only pages (home, the lists, search), kept in the cache.
+"""Rendered fragments of the busiest read-only pages (home, the lists, search) and the API's list
+responses, kept in the cache.
 
 Most visits are reads of the same few pages, and rendering a list of twenty items with their authors
 and topics costs more than its queries. With PAGE_CACHE_SECONDS > 0 the main content of those pages is
@@ -45,14 +46,15 @@ def catalogue_changed(**_signal_kwargs) -> None:
         cache.incr(VERSION_KEY)
 
 
-def fragment_key(request: HttpRequest, name: str) -> str | None:
-    """The cache key of fragment `name` of this request's page, or None when caching is off."""
+def fragment_key(request: HttpRequest, name: str, *extra: str) -> str | None:
+    """The cache key of fragment `name` of this request's page, or None when caching is off.
+    `extra`: whatever else the fragment depends on."""
     if not enabled():
         return None
     from community.views.base import TIMEZONE_COOKIE, valid_timezone
 
     zone = valid_timezone(request.COOKIES.get(TIMEZONE_COOKIE)) or ""
-    vary = [catalogue_version(), get_language(), zone, request.get_full_path()]
+    vary = [catalogue_version(), get_language(), zone, request.get_full_path(), *extra]
     return make_template_fragment_key(f"page:{name}", vary)
 
 
@@ -64,9 +66,9 @@ def cached_fragment(request: HttpRequest, name: str) -> dict[str, str]:
     return {name: html} if html is not None else {}
 
 
-def fetch(key: str) -> str | None:
+def fetch(key: str):
     return cache.get(key)
 
 
-def store(key: str, html: str) -> None:
-    cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+def store(key: str, value) -> None:
+    cache.set(key, value, settings.PAGE_CACHE_SECONDS)

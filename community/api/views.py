@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from community import filters
+from community import filters, page_cache
 from community.models import Deadline, Venue
 from community.selectors import careers, channels, funding, guides, papers, people, projects, topics, venues
 from community.services import exports, submissions
@@ -53,6 +53,21 @@ class CatalogueReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         if self.action != "list" and self.detail_serializer_class is not None:
             return self.detail_serializer_class
         return self.serializer_class
+
+    def list(self, request, *args, **kwargs):
+        # The page cache (community.page_cache) keeps list data as it keeps rendered lists: per
+        # catalogue version and full path, and per host and scheme, which the `next` and `previous`
+        # links are built from. Reads show published items only, the same for every client.
+        key = page_cache.fragment_key(
+            request, "api-list", request.scheme, request.get_host(), request.accepted_renderer.format
+        )
+        data = page_cache.fetch(key) if key else None
+        if data is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        if key and response.status_code == status.HTTP_200_OK:
+            page_cache.store(key, response.data)
+        return response
 
 
 def _write_docs(kind: str) -> dict:

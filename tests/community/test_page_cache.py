@@ -130,3 +130,23 @@ def test_off_means_every_visit_renders(client):
     assert page_cache.fragment_key(client.get("/papers/").wsgi_request, "content") is None
     response = client.get("/papers/")
     assert response.context["page"].paginator.count == 1
+
+
+def test_api_lists_are_cached_and_a_new_item_shows_at_once(client, django_assert_num_queries):
+    f.PaperFactory(title="Attention is all you need")
+    first = client.get("/api/v1/papers/?search=attention")
+    with django_assert_num_queries(0):
+        second = client.get("/api/v1/papers/?search=attention")
+    assert second.json() == first.json() and second.json()["count"] == 1
+
+    f.PaperFactory(title="Attention over graphs")
+    assert client.get("/api/v1/papers/?search=attention").json()["count"] == 2
+
+
+def test_api_pagination_links_keep_the_host_they_were_asked_on(client):
+    for _ in range(3):
+        f.PaperFactory()
+    first = client.get("/api/v1/papers/?page_size=1", HTTP_HOST="testserver").json()
+    other = client.get("/api/v1/papers/?page_size=1", HTTP_HOST="localhost").json()
+    assert first["next"].startswith("http://testserver/")
+    assert other["next"].startswith("http://localhost/")
