@@ -423,7 +423,7 @@ class GuideSerializer(CatalogueSerializer):
 
     topics = TopicRef(many=True, read_only=True)
 
-    Meta = _meta(Guide, "api:guide-detail", ["title", "summary", "topics"])
+    Meta = _meta(Guide, "api:guide-detail", ["title", "summary", "reviewed_on", "topics"])
 
 
 class GuideDetailSerializer(GuideSerializer):
@@ -435,5 +435,15 @@ class GuideDetailSerializer(GuideSerializer):
     Meta = _meta(
         Guide,
         "api:guide-detail",
-        ["title", "summary", "body", "topics", "papers", "projects", "venues", "organizations"],
+        [
+            "title",
+            "summary",
+            "reviewed_on",
+            "body",
+            "topics",
+            "papers",
+            "projects",
+            "venues",
+            "organizations",
+        ],
     )

@@ -240,3 +240,13 @@ def test_a_deadline_with_an_unknown_zone_label_still_reads(api):
 
     assert body["timezone_label"] == "Mars/Olympus_Mons"
     assert body["announced_at"] == body["due_at"]
+
+
+def test_a_guide_says_when_it_was_last_reviewed(api):
+    reviewed = f.GuideFactory(reviewed_on=dt.date(2026, 11, 28))
+    never = f.GuideFactory(reviewed_on=None)
+
+    listed = {item["slug"]: item for item in api.get("/api/v1/guides/").json()["results"]}
+    assert listed[reviewed.slug]["reviewed_on"] == "2026-11-28"
+    assert listed[never.slug]["reviewed_on"] is None
+    assert api.get(f"/api/v1/guides/{reviewed.slug}/").json()["reviewed_on"] == "2026-11-28"
