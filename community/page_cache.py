@@ -9,7 +9,7 @@ for every request, so one reader's page never carries another's token or name.
 A fragment's key holds the catalogue's version, the language, the reader's time zone and the full
 path (so every filter, page and query has its own entry). Any write to a catalogue model (signals,
 connected in CommunityConfig.ready) and every bulk write (the services call `catalogue_changed`)
-moves the version on, so an approved submission shows at once; PAGE_CACHE_SECONDS bounds what a write
+moves the version on when its transaction commits, so an approved submission shows at once; PAGE_CACHE_SECONDS bounds what a write
 that bypasses both could leave stale. The version lives in the same cache, so it is shared by every
 web process when the cache is (Redis); production turns the page cache on only then.
 """
@@ -20,6 +20,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
@@ -41,7 +42,13 @@ def catalogue_version() -> int:
 
 
 def catalogue_changed(**_signal_kwargs) -> None:
-    """Make every cached fragment stale (a receiver for model signals, and called after bulk writes)."""
+    """Make every cached fragment stale (a receiver for model signals, and called after bulk writes)
+    once the write's transaction commits: moving the version before the commit would let a request
+    in between render the old rows and keep them under the new version."""
+    transaction.on_commit(_next_version)
+
+
+def _next_version() -> None:
     with contextlib.suppress(ValueError):  # no version yet: the next read starts one
         cache.incr(VERSION_KEY)
 

@@ -16,7 +16,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Cast
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from community import page_cache
 from community.models import ChangeRecord, Deadline, Edition, FundingOpportunity, JobPosting
+from community.services.history import history_record
 
 logger = logging.getLogger(__name__)
 
@@ -89,20 +89,17 @@ def items_close(*, items: models.QuerySet, moderator, now: dt.datetime | None = 
     were closed.
     """
     now = now or timezone.now()
-    model = items.model
     with transaction.atomic():
-        ids = list(items.filter(closed_at__isnull=True).select_for_update().values_list("pk", flat=True))
-        closed = model.objects.filter(pk__in=ids, closed_at__isnull=True).update(closed_at=now)
-        content_type = ContentType.objects.get_for_model(model)
-        user = moderator if getattr(moderator, "is_authenticated", False) else None
-        ChangeRecord.objects.bulk_create(
-            ChangeRecord(
-                content_type=content_type,
-                object_id=pk,
-                user=user,
+        # select_related(None): the admin's list joins (a nullable funder) cannot be locked.
+        still_open = list(items.filter(closed_at__isnull=True).select_related(None).select_for_update())
+        closed = items.model.objects.filter(
+            pk__in=[item.pk for item in still_open], closed_at__isnull=True
+        ).update(closed_at=now)
+        for item in still_open:
+            history_record(
+                item=item,
+                user=moderator,
                 action=ChangeRecord.Action.UPDATED,
                 changes={"closed_at": [None, now.isoformat()]},
             )
-            for pk in ids
-        )
     return closed
