@@ -1,5 +1,7 @@
 """Celery tasks of the catalogue. They take ids (or nothing), call one service, and are safe to run twice."""
 
+import dataclasses
+
 from celery import shared_task
 
 from community.services import expiry, github_stats, similar
@@ -15,12 +17,7 @@ def similar_papers_refresh() -> int:
 def close_expired() -> dict:
     """Close expired job postings, funding calls and calls for papers (queue `default`, hourly from
     beat); returns the counts. Safe to run twice: the second run finds nothing left to close."""
-    report = expiry.close_expired()
-    return {
-        "jobs_closed": report.jobs_closed,
-        "funding_closed": report.funding_closed,
-        "editions_closed": report.editions_closed,
-    }
+    return dataclasses.asdict(expiry.close_expired())
 
 
 @shared_task(name="community.project_stats_refresh", ignore_result=True)

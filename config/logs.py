@@ -52,10 +52,8 @@ class JsonFormatter(BaseJsonFormatter):
 
 
 def _current_task():
-    try:
-        from celery import current_task
-    except ImportError:  # pragma: no cover - celery is a dependency; kept so the formatter stands alone
-        return None
+    from celery import current_task  # imported when a record is formatted, not with the settings
+
     # A proxy: falsy outside a task; a worker's own records (not in a task) have a request without id.
     return current_task if current_task and current_task.request.id else None
 
