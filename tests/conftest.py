@@ -3,7 +3,20 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    # Page cache entries and limit counters (the "ratelimit" cache) outlive a test in local memory and
+    # would carry from one test to the next.
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    yield
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -108,7 +108,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------------------------
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://deepcommons")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://deepcommons"),
+    # Limit and throttle counters (sign-up, login, reset, submissions, API throttles). They must never be
+    # evicted to make room for cached pages, so in production this names a Redis configured
+    # `maxmemory-policy noeviction` (the broker's), apart from the LRU cache of CACHE_URL.
+    "ratelimit": env.cache("RATELIMIT_CACHE_URL", default="locmemcache://deepcommons-ratelimit"),
+}
 # Seconds the rendered content of the home page, the lists and search is kept (community.page_cache);
 # 0 turns it off. Off by default: with the per-process local-memory cache, a write seen by one process
 # would not refresh another's pages. Production turns it on when CACHE_URL names a shared cache.

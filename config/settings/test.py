@@ -11,7 +11,11 @@ from .base import CACHES, CELERY_BROKER_URL, DATABASES, VAR_DIR, env, filesystem
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {**CACHES, "default": env.cache("CACHE_URL", default="locmemcache://deepcommons-test")}
+CACHES = {
+    **CACHES,
+    "default": env.cache("CACHE_URL", default="locmemcache://deepcommons-test"),
+    "ratelimit": env.cache("RATELIMIT_CACHE_URL", default="locmemcache://deepcommons-test-ratelimit"),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,23 +1,13 @@
 """Fixtures of the community tests: a member, a moderator and their logged-in clients.
 
-The cache is emptied around every test: the submission rate limiter counts in it, and in local memory
-it would otherwise carry counts from one test to the next.
+The caches are emptied around every test by tests/conftest.py.
 """
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
 from tests.community.moderation_helpers import make_user
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The rate limiter keeps its counts in the cache, which outlives a test in local memory.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)
