@@ -18,6 +18,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from community.csv_cells import csv_cell
+
 from . import charts, selectors
 from .forms import CompareForm
 from .models import FINAL_STATES, RunState
@@ -80,16 +82,6 @@ def _leaderboard_rows(request: HttpRequest, board: selectors.Board) -> list[dict
     ]
 
 
-def _csv_cell(value) -> object:
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote: the
-    hardware name comes from a worker, and a download must not execute anything. Numbers stay numbers."""
-    if isinstance(value, list):
-        value = " ".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
 def _download_name(board: selectors.Board, ext: str) -> str:
     return f"deepcommons-{board.benchmark.slug}-leaderboard.{ext}"
 
@@ -104,7 +96,7 @@ def leaderboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for row in _leaderboard_rows(request, board):
-        writer.writerow([_csv_cell(row[column]) for column in CSV_COLUMNS])
+        writer.writerow([csv_cell(row[column], separator=" ") for column in CSV_COLUMNS])
     return response
 
 

@@ -23,6 +23,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from pylatexenc.latexencode import RULE_REGEX, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
+from community.csv_cells import csv_cell
 from community.models import (
     Channel,
     Deadline,
@@ -203,14 +204,6 @@ def _rows(model: type[models.Model]) -> Iterator[dict[str, Any]]:
         yield row
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else value
-
-
 def catalogue_export(*, fmt: str, output: Path | str) -> dict[Path, int]:
     """Write every published item: JSON to one file (`output`, or `output`/catalogue.json when it
     is a directory or ends with a slash), CSV to one file per type in the directory `output`.
@@ -245,7 +238,7 @@ def catalogue_export(*, fmt: str, output: Path | str) -> dict[Path, int]:
             writer = csv.DictWriter(stream, fieldnames=header)
             writer.writeheader()
             for row in _rows(model):
-                writer.writerow({key: _csv_cell(value) for key, value in row.items()})
+                writer.writerow({key: csv_cell(value) for key, value in row.items()})
                 count += 1
         written[path] = count
     return written

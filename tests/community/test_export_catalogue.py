@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -71,3 +72,25 @@ def test_csv_needs_a_directory(catalogue, tmp_path):
     target.write_text("")
     with pytest.raises(CommandError, match="CSV needs a directory"):
         call_command("export_catalogue", "--format", "csv", "--output", str(target), stdout=io.StringIO())
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_quoted_and_numbers_stay_numbers(db, tmp_path):
+    """An approved organisation named like a formula must not run when the export is opened in a
+    spreadsheet (OWASP CSV injection): the cell starts with a quote; amounts are still numbers."""
+    lab = f.OrganizationFactory(name='=HYPERLINK("http://evil.example","click")', country="+1 country")
+    f.OrganizationFactory(name="@SUM(A1:A9)", country="\tCanada", description="-2+3")
+    f.FundingOpportunityFactory(funder=lab, title="\rGrant", amount_min=Decimal("-5.50"))
+    call_command("export_catalogue", "--format", "csv", "--output", str(tmp_path), stdout=io.StringIO())
+    with (tmp_path / "organizations.csv").open(encoding="utf-8", newline="") as stream:
+        rows = {row["name"]: row for row in csv.DictReader(stream)}
+    evil = rows["'=HYPERLINK(\"http://evil.example\",\"click\")"]
+    assert evil["country"] == "'+1 country"
+    other = rows["'@SUM(A1:A9)"]
+    assert other["country"] == "'\tCanada" and other["description"] == "'-2+3"
+    for row in rows.values():
+        assert row["name"][:1] not in ("=", "+", "-", "@", "\t", "\r")
+    with (tmp_path / "funding.csv").open(encoding="utf-8", newline="") as stream:
+        (grant,) = list(csv.DictReader(stream))
+    assert grant["title"] == "'\rGrant"
+    assert grant["amount_min"] == "-5.50" and grant["amount_max"] == "50000.00"
+    assert grant["funder"] == lab.slug

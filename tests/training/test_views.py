@@ -142,7 +142,8 @@ def test_leaderboard_csv_defuses_spreadsheet_formulas(client):
     sweep.save(update_fields=["summary"])
     text = client.get(reverse("training:leaderboard-csv", args=[bench.slug])).content.decode()
     row = next(csv.DictReader(io.StringIO(text)))
-    assert row["hardware"].startswith("'=")
+    assert row["hardware"] == '\'=HYPERLINK("http://evil")'
+    assert row["mean"] == "0.7" and row["gap"].startswith("0.")  # numbers are written as numbers
 
 
 def test_leaderboard_json(client):
