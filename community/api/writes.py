@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 
@@ -45,10 +46,20 @@ from community.models import (
     Venue,
 )
 from community.services import submissions
+from community.services.rate_limits import RateLimited, client_ip
 
 from .errors import Conflict
-from .fields import SlugRelatedField
-from .throttling import SUBMISSIONS_SCOPE
+from .fields import (
+    ARXIV_ID,
+    DOI,
+    ORCID,
+    REPOSITORY_URL,
+    WEB_URL,
+    SlugRelatedField,
+    UniqueListField,
+    YearField,
+    pattern,
+)
 
 PUBLISHED = ModerationStatus.PUBLISHED
 # Fields every catalogue item has that only the server sets; sent in a body, they are ignored.
@@ -81,10 +92,18 @@ def submission_conflict(exc: DjangoValidationError, request) -> Conflict | None:
 
 
 def call_service(request, service, **kwargs):
-    """Run a submission service; its duplicate errors become 409s, other ValidationErrors 400s (through
-    the exception handler, which names the fields)."""
+    """Run a submission service with the client's address (the services count every submission path
+    against one budget, community.services.rate_limits); its duplicate errors become 409s, other
+    ValidationErrors 400s (through the exception handler, which names the fields), and an exhausted
+    budget a 429 with Retry-After."""
     try:
-        return service(**kwargs)
+        return service(ip=client_ip(request), **kwargs)
+    except RateLimited as exc:
+        raise Throttled(
+            wait=exc.wait_seconds,
+            detail=_("You have sent %(count)s submissions in the last hour; please wait %(minutes)s minutes.")
+            % {"count": exc.count, "minutes": exc.wait_minutes},
+        ) from exc
     except DjangoValidationError as exc:
         conflict = submission_conflict(exc, request)
         if conflict is not None:
@@ -126,9 +145,16 @@ class SubmissionInputSerializer(serializers.ModelSerializer):
     class Meta:
         validators = []  # no unique_together checks: see the class docstring
 
+    # The web addresses a URLField takes, beyond Django's URLValidator: only what the schema can state
+    # (http or https and a host name; a repository also needs a path), so the two agree.
+    url_patterns = {"repository_url": REPOSITORY_URL}
+
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         kwargs["validators"] = [v for v in kwargs.get("validators", []) if not isinstance(v, UniqueValidator)]
+        if issubclass(field_class, serializers.URLField):
+            regex = self.url_patterns.get(field_name, WEB_URL)
+            kwargs["validators"].append(pattern(regex, _("Enter a valid web address (http or https)."), ignore_case=True))
         return field_class, kwargs
 
     def validate(self, attrs):
@@ -137,6 +163,11 @@ class SubmissionInputSerializer(serializers.ModelSerializer):
             if unknown:
                 raise serializers.ValidationError({key: [_("Unknown field.")] for key in unknown})
         return attrs
+
+
+AUTHOR_NAME = r"^[^\s\x00]+( [^\s\x00]+)*$"
+_ARXIV_MESSAGE = gettext_lazy("Not an arXiv identifier (expected e.g. 1706.03762 or hep-th/9901001).")
+_DOI_MESSAGE = gettext_lazy("Not a DOI (expected e.g. 10.1038/nature14236).")
 
 
 def _input_meta(model, fields, **extra_kwargs):
@@ -151,13 +182,18 @@ class PaperInputSerializer(SubmissionInputSerializer):
     venue = published_slug(Venue, required=False, allow_null=True)
     edition = published_slug(Edition, required=False, allow_null=True)
     topics = topics_field()
-    authors = serializers.ListField(
-        child=serializers.CharField(max_length=200),
+    year = YearField()
+    authors = UniqueListField(
+        # One space between words, none around: the service tidies names so, and a name listed twice
+        # is refused, which `uniqueItems` can state only of tidy names.
+        child=serializers.CharField(
+            max_length=200, validators=[pattern(AUTHOR_NAME, gettext_lazy("Write the name with single spaces."))]
+        ),
+        min_length=1,
         max_length=submissions.MAX_AUTHORS,
-        required=False,
         help_text=gettext_lazy(
-            "Author names in order. Each is matched to the person of exactly that name, else a new "
-            "person is submitted with the paper."
+            "Author names in order, at least one, each once. Each is matched to the person of exactly "
+            "that name, else a new person is submitted with the paper."
         ),
     )
     Meta = _input_meta(
@@ -166,6 +202,8 @@ class PaperInputSerializer(SubmissionInputSerializer):
             *["title", "abstract", "year", "authors", "venue", "edition", "volume", "issue", "pages"],
             *["arxiv_id", "doi", "url", "pdf_url", "code_url", "topics"],
         ],
+        arxiv_id={"validators": [pattern(ARXIV_ID, _ARXIV_MESSAGE, ignore_case=True)]},
+        doi={"validators": [pattern(DOI, _DOI_MESSAGE, ignore_case=True)]},
     )
 
 
@@ -239,7 +277,11 @@ class OrganizationInputSerializer(SubmissionInputSerializer):
 
 class PersonInputSerializer(SubmissionInputSerializer):
     affiliation = published_slug(Organization, required=False, allow_null=True)
-    Meta = _input_meta(Person, ["name", "affiliation", "homepage", "orcid", "bio"])
+    Meta = _input_meta(
+        Person,
+        ["name", "affiliation", "homepage", "orcid", "bio"],
+        orcid={"validators": [pattern(ORCID, gettext_lazy("An ORCID iD looks like 0000-0002-1825-0097."))]},
+    )
 
 
 class GuideInputSerializer(SubmissionInputSerializer):
@@ -263,6 +305,7 @@ class DeadlineInputSerializer(serializers.Serializer):
 
 
 class EditionInputSerializer(SubmissionInputSerializer):
+    year = YearField()
     deadlines = DeadlineInputSerializer(many=True, required=False, max_length=submissions.MAX_DEADLINES)
     Meta = _input_meta(
         Edition, ["year", "start_date", "end_date", "city", "country", "website", "external_id", "deadlines"]
@@ -342,7 +385,6 @@ class SubmissionWriteMixin:
     Subclasses set `input_serializer_class` and may override `submit()` (venues pass their kind)."""
 
     input_serializer_class = None
-    throttle_scope = SUBMISSIONS_SCOPE
     error_statuses = WRITE_ERRORS
 
     def get_serializer_class(self):

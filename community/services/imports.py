@@ -12,6 +12,12 @@ the record leaves empty is left as it is. Imported items are published at once (
 leaves new ones for the moderation queue); `status` and `created_by` of existing items are never
 touched. Each created or changed item gets an "imported" entry in its history, by the uploading
 moderator or, from a command, by nobody.
+
+An import that leaves its items for the moderation queue (`pending=True`) by a user is a submission:
+it is refused with RateLimited when the user or the address (`ip`) has spent the one submission
+budget (community.services.rate_limits), and spends one unit when it wrote anything (one file or one
+list of ids, however many records: a moderator's batch is one request to the queue). Imports that
+publish at once, and those from a command (no user, no address), are not limited.
 """
 
 from collections import defaultdict
@@ -45,6 +51,7 @@ from community.models import (
     Venue,
 )
 from community.services.history import diff_values, field_values, history_record
+from community.services.rate_limits import submission_rate_check, submission_rate_hit
 from community.services.similar import similar_papers_refresh_later
 from community.services.slugs import base_slug, unique_slug
 
@@ -134,8 +141,10 @@ def bibtex_import(
     source: str = "BibTeX",
     user=None,
     pending: bool = False,
+    ip: str | None = None,
 ) -> ImportReport:
     """Import every entry of a BibTeX file (given as `text` or a `stream` of bytes or text)."""
+    _check_budget(user=user, ip=ip, pending=pending)
     report = ImportReport(source=source)
     try:
         records = parse_bibtex(_read(text=text, stream=stream))
@@ -143,15 +152,24 @@ def bibtex_import(
         report.results.append(RecordResult(ref=source, outcome=Outcome.FAILED, reason=str(exc)))
         return report
     _Writer(report, user=user, pending=pending).papers(records)
+    _spend_budget(report, user=user, ip=ip, pending=pending)
     return report
 
 
 def arxiv_import(
-    *, ids: Iterable[str], user=None, pending: bool = False, client=None, source: str = "arXiv"
+    *,
+    ids: Iterable[str],
+    user=None,
+    pending: bool = False,
+    client=None,
+    source: str = "arXiv",
+    ip: str | None = None,
 ) -> ImportReport:
     """Import the papers with these arXiv ids from the arXiv API (`client`: an `arxiv.Client`)."""
+    _check_budget(user=user, ip=ip, pending=pending)
     report = ImportReport(source=source)
     _Writer(report, user=user, pending=pending).papers(fetch_arxiv(ids, client=client))
+    _spend_budget(report, user=user, ip=ip, pending=pending)
     return report
 
 
@@ -162,8 +180,10 @@ def deadlines_import(
     source: str = "deadlines",
     user=None,
     pending: bool = False,
+    ip: str | None = None,
 ) -> ImportReport:
     """Import the editions (and their venues and deadlines) of a deadline-tracker YAML file."""
+    _check_budget(user=user, ip=ip, pending=pending)
     report = ImportReport(source=source)
     try:
         records = parse_deadlines(_read(text=text, stream=stream))
@@ -171,7 +191,18 @@ def deadlines_import(
         report.results.append(RecordResult(ref=source, outcome=Outcome.FAILED, reason=str(exc)))
         return report
     _Writer(report, user=user, pending=pending).editions(records)
+    _spend_budget(report, user=user, ip=ip, pending=pending)
     return report
+
+
+def _check_budget(*, user, ip: str | None, pending: bool) -> None:
+    if pending:
+        submission_rate_check(user=user, ip=ip)
+
+
+def _spend_budget(report: ImportReport, *, user, ip: str | None, pending: bool) -> None:
+    if pending and (report.count(Outcome.CREATED) or report.count(Outcome.UPDATED)):
+        submission_rate_hit(user=user, ip=ip)
 
 
 def _read(*, text: str | None, stream: IO | None) -> str:

@@ -1,17 +1,35 @@
-"""How often one person (and one IP address) may submit: a sliding window kept in the cache.
+"""How often one person (and one IP address) may submit or sign up: a sliding window kept in the
+`ratelimit` cache, and the one function that decides a request's client address for every limit.
 
-The cache is local memory by default and Redis in production (CACHE_URL), so the limit holds across
-gunicorn workers there. Each key keeps the times of the recent hits. Reading and writing the list are
-two steps, so two requests at the very same moment may both pass: a limit against floods, not an
-exact counter.
+The counters live in the `ratelimit` cache alias (RATELIMIT_CACHE_URL), never in the page cache: a
+cache that evicts (Redis with an LRU policy, local memory with MAX_ENTRIES) would drop counters to
+make room for pages, and an evicted counter is a limit reset. It is local memory by default and a
+non-evicting Redis in production, so the limit holds across gunicorn workers there. Each key keeps
+the times of the recent hits. Reading and writing the list are two steps, so two requests at the very
+same moment may both pass: a limit against floods, not an exact counter.
+
+Submissions have one budget, whatever the path (web form, API, import): every submission service is
+wrapped in `submission_limited`, which counts per user and per address (SUBMISSION_RATE_LIMIT in
+SUBMISSION_RATE_WINDOW_S) and raises RateLimited; callers only translate that into their answer.
 """
 
+import contextvars
+import functools
+import logging
 import math
 import time
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
+from django.utils.connection import ConnectionProxy
+
+logger = logging.getLogger(__name__)
+
+# Resolved on each use (like django.core.cache.cache), so a test's override_settings(CACHES=...) and
+# each thread get their own connection.
+cache = ConnectionProxy(caches, "ratelimit")
 
 
 class RateLimited(Exception):  # noqa: N818 - a condition to report to the person, not a fault
@@ -55,10 +73,16 @@ def rate_limit_hit(*, scope: str, keys: list[str], window: int) -> None:
         cache.set(_key(scope, key), recent[-1000:], timeout=window)
 
 
+_forwarded_warned = False
+
+
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or with NUM_PROXIES proxies in front, the address the
-    outermost of them saw (entries to its left could be made up by the client)."""
+    """The client's address for every limit (DRF's throttles, sign-up, submissions, login): REMOTE_ADDR,
+    or with NUM_PROXIES proxies in front, the address the outermost of them saw (entries to its left
+    could be made up by the client). Takes a Django HttpRequest or a DRF Request (which proxies META)."""
     proxies = settings.NUM_PROXIES
+    if proxies == 0 and "HTTP_X_FORWARDED_FOR" in request.META:
+        _warn_forwarded_once()
     if proxies > 0:
         forwarded = [
             part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
@@ -68,27 +92,77 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _submission_keys(request: HttpRequest) -> list[str]:
-    keys = [f"ip:{client_ip(request)}"]
-    if request.user.is_authenticated:
-        keys.append(f"user:{request.user.pk}")
+def _warn_forwarded_once() -> None:
+    # A request with X-Forwarded-For while NUM_PROXIES is 0 means one of two things: the site runs
+    # behind a proxy nobody told it about (then every client has the proxy's address and shares one
+    # budget: limits hit everybody at once), or a client made the header up (then it is rightly
+    # ignored). Only the operator can tell which, so say it once per process, not on every request.
+    global _forwarded_warned
+    if _forwarded_warned:
+        return
+    _forwarded_warned = True
+    logger.warning(
+        "A request carries X-Forwarded-For but NUM_PROXIES is 0, so limits use REMOTE_ADDR and ignore "
+        "the header. Behind a proxy, set NUM_PROXIES to the number of proxies that append to it."
+    )
+
+
+# --- the one submission budget ------------------------------------------------------------------
+
+SUBMISSION_SCOPE = "submit"
+# Set while a limited service runs, so a service that calls another (journal_submit calls
+# venue_submit) spends one unit of the budget, not two.
+_inside_limited = contextvars.ContextVar("inside_limited_submission", default=False)
+
+
+def submission_keys(*, user=None, ip: str | None = None) -> list[str]:
+    """The identities one submission is counted against: its address and its signed-in user."""
+    keys = [f"ip:{ip}"] if ip else []
+    if user is not None and getattr(user, "is_authenticated", False):
+        keys.append(f"user:{user.pk}")
     return keys
 
 
-def submission_rate_check(request: HttpRequest) -> None:
-    """Before a submission, a suggested edit or a report: RateLimited if the person or the address
-    already sent SUBMISSION_RATE_LIMIT in the last hour."""
+def submission_rate_check(*, user=None, ip: str | None = None) -> None:
+    """RateLimited if the person or the address already sent SUBMISSION_RATE_LIMIT submissions
+    (items, suggested edits, reports, imports of pending items) in the window."""
     rate_limit_check(
-        scope="submit",
-        keys=_submission_keys(request),
+        scope=SUBMISSION_SCOPE,
+        keys=submission_keys(user=user, ip=ip),
         limit=settings.SUBMISSION_RATE_LIMIT,
         window=settings.SUBMISSION_RATE_WINDOW_S,
     )
 
 
-def submission_rate_hit(request: HttpRequest) -> None:
-    """After a submission was accepted (failed attempts do not count)."""
-    rate_limit_hit(scope="submit", keys=_submission_keys(request), window=settings.SUBMISSION_RATE_WINDOW_S)
+def submission_rate_hit(*, user=None, ip: str | None = None) -> None:
+    """After a submission was accepted (refused ones do not count)."""
+    rate_limit_hit(
+        scope=SUBMISSION_SCOPE,
+        keys=submission_keys(user=user, ip=ip),
+        window=settings.SUBMISSION_RATE_WINDOW_S,
+    )
+
+
+def submission_limited(service: Callable) -> Callable:
+    """Wraps a submission service: it takes a keyword `ip` (the client address, `client_ip(request)`;
+    None from a command or a task) beside its `user`, raises RateLimited before doing anything when
+    either has spent the budget, and counts one hit when it returns (an error spends nothing)."""
+
+    @functools.wraps(service)
+    def limited(*args, ip: str | None = None, **kwargs):
+        if _inside_limited.get():
+            return service(*args, **kwargs)
+        user = kwargs.get("user")
+        submission_rate_check(user=user, ip=ip)
+        token = _inside_limited.set(True)
+        try:
+            result = service(*args, **kwargs)
+        finally:
+            _inside_limited.reset(token)
+        submission_rate_hit(user=user, ip=ip)
+        return result
+
+    return limited
 
 
 def signup_rate_check(request: HttpRequest) -> None:
@@ -99,3 +173,22 @@ def signup_rate_check(request: HttpRequest) -> None:
 
 def signup_rate_hit(request: HttpRequest) -> None:
     rate_limit_hit(scope="signup", keys=[f"ip:{client_ip(request)}"], window=3600)
+
+
+def _password_reset_limits(request: HttpRequest, email: str) -> list[tuple[str, int]]:
+    return [
+        (f"email:{(email or '').strip().lower()}", settings.PASSWORD_RESET_RATE_LIMIT_PER_EMAIL),
+        (f"ip:{client_ip(request)}", settings.PASSWORD_RESET_RATE_LIMIT_PER_IP),
+    ]
+
+
+def password_reset_rate_check(request: HttpRequest, *, email: str) -> None:
+    """Before a password-reset request (each may send a mail): RateLimited if the address or the
+    client IP already asked its limit in the last hour."""
+    for key, limit in _password_reset_limits(request, email):
+        rate_limit_check(scope="password_reset", keys=[key], limit=limit, window=3600)
+
+
+def password_reset_rate_hit(request: HttpRequest, *, email: str) -> None:
+    keys = [key for key, _limit in _password_reset_limits(request, email)]
+    rate_limit_hit(scope="password_reset", keys=keys, window=3600)

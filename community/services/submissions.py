@@ -12,6 +12,10 @@ Duplicates (community.services.duplicates): the same identifier as an existing i
 `DuplicateItem` (code "duplicate", the existing item in `params["item"]` and in `.item`); a
 near-identical title is held back with `NearDuplicate` (code "near_duplicate", the similar items in
 `params["items"]` and `.items`) until the caller submits again with `confirm=True`.
+
+Every public function here is `submission_limited` (community.services.rate_limits): it also takes
+`ip=` (the client address; None from a command) and raises RateLimited when the user or the address
+has used up the one submission budget, whichever path (form, API, import) the write came through.
 """
 
 import contextlib
@@ -61,6 +65,7 @@ from community.services.duplicates import (
     similar_titles,
 )
 from community.services.history import field_values, history_record
+from community.services.rate_limits import submission_limited
 from community.services.slugs import unique_slug
 
 PENDING = ModerationStatus.PENDING
@@ -666,6 +671,7 @@ def _prepare_paper(paper: Paper) -> None:
 _PREPARE: dict[type[models.Model], Callable] = {Paper: _prepare_paper, Person: _prepare_person}
 
 
+@submission_limited
 @transaction.atomic
 def paper_submit(*, data: dict, user, confirm: bool = False) -> Paper:
     """A pending paper with its authors in order (`authors`: a list of names, or text with one name
@@ -706,6 +712,7 @@ def paper_submit(*, data: dict, user, confirm: bool = False) -> Paper:
     return paper
 
 
+@submission_limited
 @transaction.atomic
 def project_submit(*, data: dict, user, confirm: bool = False) -> Project:
     found = {}
@@ -748,6 +755,7 @@ def _named_submit(model, *, data, user, confirm, fixed=None):
     return item
 
 
+@submission_limited
 @transaction.atomic
 def venue_submit(*, data: dict, user, confirm: bool = False, kind: str = Venue.Kind.JOURNAL) -> Venue:
     """A pending venue (a journal unless `kind`, the argument or a key of `data`, says conference);
@@ -761,20 +769,24 @@ def venue_submit(*, data: dict, user, confirm: bool = False, kind: str = Venue.K
     return _named_submit(Venue, data=data, user=user, confirm=confirm, fixed={"kind": kind})
 
 
+@submission_limited
 def journal_submit(*, data: dict, user, confirm: bool = False) -> Venue:
     return venue_submit(data=data, user=user, confirm=confirm, kind=Venue.Kind.JOURNAL)
 
 
+@submission_limited
 @transaction.atomic
 def organization_submit(*, data: dict, user, confirm: bool = False) -> Organization:
     return _named_submit(Organization, data=data, user=user, confirm=confirm)
 
 
+@submission_limited
 @transaction.atomic
 def channel_submit(*, data: dict, user, confirm: bool = False) -> Channel:
     return _named_submit(Channel, data=data, user=user, confirm=confirm)
 
 
+@submission_limited
 @transaction.atomic
 def topic_submit(*, data: dict, user, confirm: bool = False) -> Topic:
     return _named_submit(Topic, data=data, user=user, confirm=confirm)
@@ -818,6 +830,7 @@ def _titled_submit(model, *, data, user, confirm, same=None, check=None, extra_e
     return item
 
 
+@submission_limited
 @transaction.atomic
 def job_submit(*, data: dict, user, confirm: bool = False) -> JobPosting:
     data = dict(data)
@@ -827,6 +840,7 @@ def job_submit(*, data: dict, user, confirm: bool = False) -> JobPosting:
     )
 
 
+@submission_limited
 @transaction.atomic
 def funding_submit(*, data: dict, user, confirm: bool = False) -> FundingOpportunity:
     """A pending funding opportunity; its deadline may be given as `deadline_local` (the date-time as
@@ -838,11 +852,13 @@ def funding_submit(*, data: dict, user, confirm: bool = False) -> FundingOpportu
     )
 
 
+@submission_limited
 @transaction.atomic
 def guide_submit(*, data: dict, user, confirm: bool = False) -> Guide:
     return _titled_submit(Guide, data=data, user=user, confirm=confirm)
 
 
+@submission_limited
 @transaction.atomic
 def person_submit(*, data: dict, user, confirm: bool = False) -> Person:
     """A pending person; an ORCID iD someone already has is refused, a near-identical name is held back
@@ -926,6 +942,7 @@ def _deadline_rows(rows: Any) -> tuple[list[dict], list]:
     return cleaned, errors
 
 
+@submission_limited
 @transaction.atomic
 def edition_submit(*, data: dict, user, confirm: bool = False) -> Edition:
     """A pending conference edition with its deadlines. The conference is a published venue
@@ -1055,6 +1072,7 @@ SUBMIT_SERVICES: dict[type[models.Model], Callable[..., models.Model]] = {
 }
 
 
+@submission_limited
 def item_submit(*, model: type[models.Model], data: dict, user, confirm: bool = False) -> models.Model:
     """Submit an item of any kind: the per-model function above for `model`."""
     try:
@@ -1175,6 +1193,7 @@ def item_changes_save(*, item: models.Model, proposed: dict, user, author_status
             getattr(item, name).set(value)
 
 
+@submission_limited
 @transaction.atomic
 def edit_suggest(*, item: models.Model, changes: dict, user, comment: str = "") -> EditSuggestion:
     """Propose `changes` ({field: value}, only those fields) to a published item; a moderator applies
@@ -1218,6 +1237,7 @@ def edit_suggest(*, item: models.Model, changes: dict, user, comment: str = "") 
 # --- problem reports --------------------------------------------------------------------------
 
 
+@submission_limited
 @transaction.atomic
 def report_create(*, item: models.Model, reason: str, message: str = "", user) -> Report:
     """Report a problem with a published item (wrong facts, duplicate, dead link, spam...)."""

@@ -1,12 +1,15 @@
 """/moderation/import/: moderators upload a BibTeX or deadline-tracker file, or list arXiv ids.
 
 The import runs in the request and the page shows its report, one line per record. The services
-write each record in its own savepoint, so a failed record never leaves half of itself behind.
+write each record in its own savepoint, so a failed record never leaves half of itself behind. The file
+has its own size cap (IMPORT_UPLOAD_MAX_BYTES, checked while it streams in: community.uploads), not
+the 1 MB of ordinary forms.
 """
 
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -17,8 +20,10 @@ from django.views.decorators.http import require_http_methods
 
 from community.permissions import is_moderator
 from community.services.imports import ImportReport, arxiv_import, bibtex_import, deadlines_import
+from community.services.rate_limits import RateLimited, client_ip
+from community.uploads import import_upload_view, upload_limit_message, upload_too_large
+from community.views.submit import rate_limit_message
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 # Each 100 ids is one arXiv request, with a 3-second pause between requests; keep a page quick.
 MAX_ARXIV_IDS = 100
 
@@ -31,9 +36,7 @@ class ImportForm(forms.Form):
     ]
 
     format = forms.ChoiceField(label=_("What to import"), choices=FORMATS, widget=forms.RadioSelect)
-    file = forms.FileField(
-        label=_("File"), required=False, help_text=_("UTF-8 text, at most 2 MB. For BibTeX and YAML.")
-    )
+    file = forms.FileField(label=_("File"), required=False)
     ids = forms.CharField(
         label=_("arXiv ids"),
         required=False,
@@ -44,14 +47,12 @@ class ImportForm(forms.Form):
         label=_("Leave new items pending, for review in the moderation queue"), required=False
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; at most %(limit)s can be imported at once. Split it.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_UPLOAD_BYTES)}
-            )
-        return upload
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The real limit, from the settings, where the moderator chooses the file.
+        self.fields["file"].help_text = _("UTF-8 text, at most %(limit)s. For BibTeX and YAML.") % {
+            "limit": filesizeformat(settings.IMPORT_UPLOAD_MAX_BYTES)
+        }
 
     def clean_ids(self) -> list[str]:
         ids = [value for value in re.split(r"[\s,;]+", self.cleaned_data.get("ids", "")) if value]
@@ -71,15 +72,16 @@ class ImportForm(forms.Form):
         return data
 
 
-def _run(form: ImportForm, *, user) -> ImportReport:
+def _run(form: ImportForm, *, user, ip: str) -> ImportReport:
     data = form.cleaned_data
     if data["format"] == "arxiv":
-        return arxiv_import(ids=data["ids"], user=user, pending=data["pending"])
+        return arxiv_import(ids=data["ids"], user=user, pending=data["pending"], ip=ip)
     service = bibtex_import if data["format"] == "bibtex" else deadlines_import
     upload = data["file"]
-    return service(stream=upload, source=upload.name, user=user, pending=data["pending"])
+    return service(stream=upload, source=upload.name, user=user, pending=data["pending"], ip=ip)
 
 
+@import_upload_view
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -87,11 +89,25 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if not is_moderator(request.user):
         raise PermissionDenied
     report = None
+    status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
+        if upload_too_large(request):
+            # The upload was stopped at the cap: nothing of the file was kept, nothing is imported.
+            form = ImportForm(request.POST)
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", upload_limit_message())
+            return render(request, "community/import_upload.html", {"form": form, "report": None}, status=413)
         if form.is_valid():
-            report = _run(form, user=request.user)
-            form = ImportForm(initial={"format": form.cleaned_data["format"]})
+            try:
+                report = _run(form, user=request.user, ip=client_ip(request))
+            except RateLimited as exc:
+                # Only imports for the moderation queue count (one budget with every submission).
+                form.add_error(None, rate_limit_message(exc))
+                status = 429
+            else:
+                form = ImportForm(initial={"format": form.cleaned_data["format"]})
     else:
         form = ImportForm(initial={"format": "bibtex"})
-    return render(request, "community/import_upload.html", {"form": form, "report": report})
+    return render(request, "community/import_upload.html", {"form": form, "report": report}, status=status)

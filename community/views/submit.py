@@ -1,8 +1,9 @@
 """Submit pages for every kind of item, "suggest an edit" and "report a problem".
 
 Thin: each page parses the form, calls the one service for its action and renders. What the person
-typed is always shown again with the errors beside their fields. Successful sends count towards
-the hourly limit (community.services.rate_limits); the limit is checked before anything else.
+typed is always shown again with the errors beside their fields. The hourly limit is the services'
+(community.services.rate_limits.submission_limited, one budget with the API and imports): a page
+passes the client's address and turns RateLimited into a 429 page that says how long to wait.
 """
 
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from django.views import View
 from community.forms import submissions as forms
 from community.kinds import KIND_LABELS, KINDS
 from community.services import submissions as services
-from community.services.rate_limits import RateLimited, submission_rate_check, submission_rate_hit
+from community.services.rate_limits import RateLimited, client_ip
 
 
 @dataclass(frozen=True)
@@ -138,15 +139,6 @@ def rate_limit_message(exc: RateLimited) -> str:
     ) % {"count": exc.count, "minutes": exc.wait_minutes}
 
 
-def _check_rate(request: HttpRequest, context: dict) -> bool:
-    try:
-        submission_rate_check(request)
-    except RateLimited as exc:
-        context["rate_limited"] = rate_limit_message(exc)
-        return False
-    return True
-
-
 @login_required
 def submit_index(request: HttpRequest) -> HttpResponse:
     kinds = [(key, kind.label, kind.intro) for key, kind in SUBMIT_KINDS.items()]
@@ -194,8 +186,6 @@ class SubmitView(LoginRequiredMixin, View):
                 request, form, formset, preview_body=request.POST.get(self.kind.preview_field, "")
             )
         extra: dict = {}
-        if not _check_rate(request, extra):
-            return self.render_form(request, form, formset, status=429, **extra)
         # Both validated (no short circuit) so every error shows at once.
         form_ok = form.is_valid()
         formset_ok = formset.is_valid() if formset is not None else True
@@ -205,8 +195,14 @@ class SubmitView(LoginRequiredMixin, View):
                 data["deadlines"] = formset.rows()
             try:
                 item = self.kind.service(
-                    data=data, user=request.user, confirm=form.cleaned_data.get("confirm", False)
+                    data=data,
+                    user=request.user,
+                    confirm=form.cleaned_data.get("confirm", False),
+                    ip=client_ip(request),
                 )
+            except RateLimited as exc:
+                extra["rate_limited"] = rate_limit_message(exc)
+                return self.render_form(request, form, formset, status=429, **extra)
             except services.NearDuplicate as exc:
                 extra["similar"] = exc.items
                 apply_errors(form, exc)
@@ -216,7 +212,6 @@ class SubmitView(LoginRequiredMixin, View):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                submission_rate_hit(request)
                 messages.success(
                     request,
                     _(
@@ -253,8 +248,6 @@ def suggest_edit(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         form = form_class(request.POST, instance=item)
         if context["preview_field"] and "preview" in request.POST:
             context["preview_body"] = request.POST.get("body", "")
-        elif not _check_rate(request, context):
-            status = 429
         elif form.is_valid():
             changes = form.submission_data()
             try:
@@ -263,14 +256,17 @@ def suggest_edit(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
                     changes=changes,
                     user=request.user,
                     comment=form.cleaned_data.get("comment", ""),
+                    ip=client_ip(request),
                 )
+            except RateLimited as exc:
+                context["rate_limited"] = rate_limit_message(exc)
+                status = 429
             except services.DuplicateItem as exc:
                 context["duplicate"] = exc.item
                 apply_errors(form, exc)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                submission_rate_hit(request)
                 messages.success(
                     request,
                     _("Thank you: your edit of “%(item)s” was sent to the moderators.") % {"item": item},
@@ -289,20 +285,21 @@ def report_problem(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = forms.ReportForm(request.POST)
-        if not _check_rate(request, context):
-            status = 429
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 services.report_create(
                     item=item,
                     reason=form.cleaned_data["reason"],
                     message=form.cleaned_data["message"],
                     user=request.user,
+                    ip=client_ip(request),
                 )
+            except RateLimited as exc:
+                context["rate_limited"] = rate_limit_message(exc)
+                status = 429
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                submission_rate_hit(request)
                 messages.success(
                     request, _("Thank you: the moderators will look at “%(item)s”.") % {"item": item}
                 )

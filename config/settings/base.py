@@ -4,6 +4,7 @@ With no variable set the project runs on the embedded default: a SQLite file and
 Celery broker under `var/`, so `make run` needs no server at all.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,7 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",  # API tokens for scripts (community/views/tokens.py)
+    "knox",  # API tokens for scripts, stored hashed with an expiry (community/services/tokens.py)
+    "axes",  # failed log-ins counted per username and per client IP (AXES_* below)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.db_unavailable.DatabaseUnavailableMiddleware",  # a 503 page while the database is down
+    # Last: turns a log-in refused by axes (too many failures) into the lockout page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -163,8 +167,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# One size limit per path. Ordinary forms and API bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE (a larger
+# form gets the 413 page of community.middleware.RequestSizeLimitMiddleware). Import uploads (BibTeX,
+# deadline files, archives: views wrapped in community.uploads.import_upload_view): a file of at most
+# IMPORT_UPLOAD_MAX_BYTES, counted while it streams in and stopped at the cap; past
+# FILE_UPLOAD_MAX_MEMORY_SIZE an upload is written to a temporary file, not held in memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- Content-Security-Policy ----------------------------------------------------------------
 # Nothing is loaded from another origin and no template carries an inline script or style.
@@ -230,22 +240,26 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "community.api.pagination.ApiPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "community.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # An unknown ?format= is a 400 `unsupported_format` (DRF's default answers 404).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "community.api.negotiation.ApiContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "community.api.throttling.AnonThrottle",
         "community.api.throttling.UserThrottle",
-        "community.api.throttling.SubmissionThrottle",
+        "community.api.throttling.WriteThrottle",
     ],
-    # Counted in the default cache (CACHE_URL), so with Redis every web process shares them.
+    # Counted in the `ratelimit` cache (RATELIMIT_CACHE_URL), per client_ip() for `anon`. Submissions
+    # are not throttled here: their one budget is SUBMISSION_RATE_LIMIT (community.services.rate_limits).
+    # `writes`: the sweep actions (start, cancel, publish) per account.
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/minute"),
         "user": env("API_THROTTLE_USER", default="600/minute"),
-        "submissions": env("API_THROTTLE_SUBMISSIONS", default="30/hour"),
+        "writes": env("API_THROTTLE_WRITES", default="30/hour"),
     },
     "EXCEPTION_HANDLER": "community.api.errors.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
@@ -328,14 +342,51 @@ LOGOUT_REDIRECT_URL = "community:home"
 # The address links in e-mails point at. Mails are sent from services, which have no request, and
 # taking the host from a request would let a forged Host header put someone else's site in a mail.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# Submissions, suggested edits and reports per person and per IP address in a sliding window.
+# Submissions, suggested edits, reports and imports of pending items per person and per IP address in a
+# sliding window: one budget for the web forms, the API and imports (community.services.rate_limits).
 SUBMISSION_RATE_LIMIT = env.int("SUBMISSION_RATE_LIMIT", default=20)
 SUBMISSION_RATE_WINDOW_S = 3600
 # Sign-ups and "send the confirmation link again" per IP address: each one sends an e-mail.
 SIGNUP_RATE_LIMIT = env.int("SIGNUP_RATE_LIMIT", default=10)
+# Password-reset requests (each one may send a mail) per e-mail address and per client IP in an hour.
+PASSWORD_RESET_RATE_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_RATE_LIMIT_PER_EMAIL", default=5)
+PASSWORD_RESET_RATE_LIMIT_PER_IP = env.int("PASSWORD_RESET_RATE_LIMIT_PER_IP", default=20)
+# API tokens (django-rest-knox): only a hash is stored, each expires API_TOKEN_TTL_DAYS after it was
+# made; the header stays `Authorization: Token <key>`. community.models.ApiTokenInfo adds a name and
+# the last use.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+KNOX_TOKEN_MODEL = "knox.AuthToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# Log-in brute force (django-axes): the site's log-in, the admin's log-in and anything else that calls
+# authenticate() with the request. AXES_FAILURE_LIMIT failures for one username, or from one client IP,
+# lock that username or that IP out for AXES_COOLOFF_MINUTES (each further try starts the wait anew).
+# Counted in the database, so every web process sees them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: not only the pair
+# The one function that says who the client is (it honours NUM_PROXIES), as for every other limit.
+AXES_CLIENT_IP_CALLABLE = "community.services.rate_limits.client_ip"
+AXES_LOCKOUT_CALLABLE = "community.views.accounts.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Failed attempts (username tried, address, browser) are kept only until their cool-off ends; no
+# history of successful log-ins is kept.
+AXES_DISABLE_ACCESS_LOG = True
 # How many proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR). Only with
 # the right number is the client's address the one the proxies saw, not one the client made up.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# DRF reads it too (throttles' get_ident is overridden with client_ip, but nothing in DRF should ever
+# trust more of X-Forwarded-For than the site does).
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 # A POST larger than DATA_UPLOAD_MAX_MEMORY_SIZE gets a 413 page that says so, before CSRF (which
 # reads the body) turns it into a bare 400.
 MIDDLEWARE.insert(

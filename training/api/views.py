@@ -1,23 +1,26 @@
 """Benchmarks, sweeps and runs under /api/v1/: read by everyone (what training.selectors lets them
-see), sweeps started, cancelled and published by staff through training.services, as in the admin.
+see), sweeps started, cancelled and published through training.services, as in the admin, by staff
+holding the permission training.permissions declares for the operation (the admin reads the same).
 
 Runs execute on Celery workers: starting a sweep only creates its queued runs and enqueues them
-once the transaction commits; the response is the sweep as it is then (state `queued`).
+once the transaction commits; the response is the sweep as it is then (state `queued`). A start
+with an `Idempotency-Key` header is done at most once per key (training.services.idempotency).
 """
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from community.api.throttling import SUBMISSIONS_SCOPE
+from community.api.throttling import WRITES_SCOPE
 from community.api.views import ID_PATTERN, SLUG_PATTERN
 from training import selectors, services
 from training.models import Benchmark
+from training.permissions import OPERATION_PERMISSIONS, may
 
 from . import serializers
 from .filters import RunFilter, SweepFilter
@@ -53,11 +56,54 @@ class BenchmarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(self.get_serializer(board.benchmark).data)
 
 
-class IsStaffOrReadOnly(permissions.BasePermission):
-    message = gettext_lazy("Only staff start, cancel or publish sweeps.")
+class TrainingOperationPermission(permissions.BasePermission):
+    """Reads are open; a write is the operation `view.write_operations[view.action]` and needs what
+    training.permissions declares for it (the admin's page or action for the same operation reads the
+    same declaration). A write the view does not map to an operation is refused. Anonymous callers get
+    401 (DRF, from the authentication classes), signed-in ones without the permission 403."""
 
     def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or selectors.is_staff(request.user)
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        operation = getattr(view, "write_operations", {}).get(view.action)
+        if may(request.user, operation):
+            return True
+        self.message = _(
+            "Your account may not do this: it needs staff status and the %(permission)s "
+            "permission; ask an administrator."
+        ) % {"permission": OPERATION_PERMISSIONS.get(operation, _("(undeclared)"))}
+        return False
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = 422
+    default_code = "idempotency_key_reused"
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    # Printable ASCII without spaces, as a header value survives every proxy; a UUID is a good key.
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"^[!-~]+$"},
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=gettext_lazy(
+        "Any unique string (a UUID, say) chosen by the client for this start. Sending the same request "
+        "again with the same key (after a timeout or a lost answer) starts nothing new: the answer is "
+        "the sweep the first request created (201, same `Location`, header `Idempotent-Replayed: true`). "
+        "The same key with a different benchmark, seeds or device answers 422. Keys are per account."
+    ),
+)
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not (1 <= len(key) <= 255 and all("!" <= c <= "~" for c in key)):
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": [_("Send 1 to 255 printable ASCII characters without spaces, e.g. a UUID.")]}
+        )
+    return key
 
 
 @extend_schema_view(
@@ -73,19 +119,20 @@ class IsStaffOrReadOnly(permissions.BasePermission):
         ),
     ),
     create=extend_schema(
-        summary=gettext_lazy("Start a sweep (staff)"),
+        summary=gettext_lazy("Start a sweep (staff with training.add_sweep)"),
+        parameters=[IDEMPOTENCY_KEY],
         request=serializers.SweepStartSerializer,
         responses={201: serializers.SweepDetailSerializer},
     ),
     cancel=extend_schema(
         operation_id="sweeps_cancel",
-        summary=gettext_lazy("Cancel a sweep's unfinished runs (staff)"),
+        summary=gettext_lazy("Cancel a sweep's unfinished runs (staff with training.change_sweep)"),
         request=None,
         responses={200: serializers.SweepCancelResultSerializer},
     ),
     publish=extend_schema(
         operation_id="sweeps_publish",
-        summary=gettext_lazy("Publish or unpublish a finished sweep (staff)"),
+        summary=gettext_lazy("Publish or unpublish a finished sweep (staff with training.change_sweep)"),
         description=gettext_lazy(
             "Only a sweep whose runs have all finished, at least one of them successfully, can be "
             "published (400 otherwise)."
@@ -99,10 +146,14 @@ class SweepViewSet(
 ):
     lookup_value_regex = ID_PATTERN
     serializer_class = serializers.SweepSerializer
-    permission_classes = [IsStaffOrReadOnly]
+    permission_classes = [TrainingOperationPermission]
+    # Each write's operation in training.permissions (the admin asks the same for its start page,
+    # cancel and publish actions).
+    write_operations = {"create": "start", "cancel": "cancel", "publish": "publish"}
+    error_statuses = {"create": ("422",)}  # an Idempotency-Key reused for another sweep
     filter_backends = [DjangoFilterBackend]
     filterset_class = SweepFilter
-    throttle_scope = SUBMISSIONS_SCOPE
+    throttle_scope = WRITES_SCOPE
 
     def get_queryset(self):
         return (
@@ -137,14 +188,28 @@ class SweepViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        sweep = services.sweep_start(
-            benchmark=data["benchmark"],
-            seeds=data["seeds"] if "seeds" in data else data["seed_count"],
-            device=data["device"],
-            user=request.user,
-        )
+        params = {
+            "benchmark": data["benchmark"],
+            "seeds": data["seeds"] if "seeds" in data else data["seed_count"],
+            "device": data["device"],
+            "user": request.user,
+        }
+        key = _idempotency_key(request)
+        headers = {}
+        if key is None:
+            sweep = services.sweep_start(**params)
+        else:
+            try:
+                sweep, created = services.sweep_start_once(key=key, **params)
+            except services.IdempotencyKeyReused as exc:
+                raise IdempotencyKeyReused(exc.messages[0]) from exc
+            if not created:
+                headers["Idempotent-Replayed"] = "true"
         body = self._detail_data(sweep.pk)
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["api_url"]})
+        # A header value must be a plain str: api_url is a DRF Hyperlink (a str subclass), which
+        # wsgiref (`make run`) refuses with a 500 after the sweep was created.
+        headers["Location"] = str(body["api_url"])
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
