@@ -5,7 +5,9 @@ A request body over the size limit gets a page that says so, not a bare 400.
 Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE with RequestDataTooBig the first time
 something reads request.POST; the CSRF middleware is that first reader, and the exception becomes a
 generic 400 there. Answering from the declared Content-Length before any of that keeps the message
-clear (413, "what you sent is larger than 1 MB") and never reads the oversized body.
+clear (413, "what you sent is larger than 1 MB") and never reads the oversized body. The check runs in
+process_view, before the CSRF middleware's: a view wrapped in community.uploads.import_upload_view
+takes a multipart file up to its own, larger cap (IMPORT_UPLOAD_MAX_BYTES) and checks it itself.
 """
 
 from django.conf import settings
@@ -21,10 +23,15 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         # The API answers in JSON and in its own error shape, so it deals with its own requests.
         if request.path_info.startswith("/api/"):
-            return self.get_response(request)
+            return None
+        if getattr(view_func, "has_own_upload_limit", False) and request.content_type == "multipart/form-data":
+            return None
         if limit is not None and request.method in ("POST", "PUT", "PATCH"):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -40,7 +47,7 @@ class RequestSizeLimitMiddleware:
                     },
                     status=413,
                 )
-        return self.get_response(request)
+        return None
 
 
 class PreferredLanguageMiddleware:
