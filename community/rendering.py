@@ -12,6 +12,7 @@ import secrets
 
 import markdown
 import nh3
+from pygments.token import STANDARD_TYPES
 
 ALLOWED_TAGS = {
     "a",
@@ -49,19 +50,22 @@ ALLOWED_TAGS = {
     "tr",
     "ul",
 }
-# `class` only where Markdown itself puts it (code highlighting, math spans); never `style` (the
-# strict CSP would block it anyway) and never `id` (a contributor could clobber the page's own ids).
+# Never `style` (the strict CSP would block it anyway) and never `id` (a contributor could clobber the
+# page's own ids). `class` is not here: see ALLOWED_CLASSES.
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "code": {"class"},
-    "div": {"class"},
     "img": {"src", "alt", "title"},
-    "pre": {"class"},
-    "span": {"class"},
     "td": {"align"},
     "th": {"align"},
     "ol": {"start"},
+}
+# Only the classes this renderer itself writes: codehilite's wrapper and Pygments' token classes (and
+# `hll`, a highlighted line), and the math spans that static/js/math.js hands to KaTeX. Any other class
+# is dropped, so a contributor cannot dress text as the site's own interface (a fake error banner).
+ALLOWED_CLASSES = {
+    "div": {"codehilite"},
+    "span": {name for name in STANDARD_TYPES.values() if name} | {"hll", "math", "math-inline", "math-display"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -141,6 +145,7 @@ def render_markdown(text: str, *, heading_offset: int = 0) -> str:
         rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,

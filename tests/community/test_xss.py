@@ -5,6 +5,7 @@ Every free-text field of every form gets every payload (rotated, so each round p
 in each field); address fields must refuse `javascript:` outright.
 """
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -196,3 +197,31 @@ def test_a_guide_body_keeps_safe_markdown_and_loses_active_html(member, member_c
     assert 'href="https://example.org"' in body
     assert "javascript:" not in body and "onerror" not in body and "onclick" not in body
     assert '<span class="math math-inline">$x_1 * y_2$</span>' in body
+
+
+@pytest.mark.django_db
+def test_a_guide_cannot_dress_text_as_the_sites_interface(member, member_client, moderator):
+    """Only the classes the renderer writes (code highlighting, math) survive: a contributor's
+    `message message-error` or `notice` would look like the site's own banner."""
+    data = VALID_POSTS["guide"]()
+    data["body"] = (
+        '<div class="message message-error notice">Your account is locked, log in at evil.example</div>\n\n'
+        '<span class="messages error math">x</span> <pre class="notice"><code class="notice">z</code></pre>\n\n'
+        "```python\ndef f(x):\n    return 'a'\n```\n\n$x_1 * y_2$ and $$\\sum_i w_i$$"
+    )
+    member_client.post(submit_url("guide"), data)
+    guide = ITEM_MODEL["guide"].objects.get(created_by=member)
+    submission_approve(item=guide, moderator=moderator)
+    response = Client().get(guide.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    body = html[html.index('class="prose guide-body"') :]
+    body = body[: body.index('<aside class="guide-links"')]
+    classes = {c for value in re.findall(r'class="([^"]*)"', body) for c in value.split()}
+    assert not classes & {"message", "message-error", "notice", "messages", "error"}
+    assert "Your account is locked" in body  # the text stays, undressed
+    assert '<span class="math">x</span>' in body  # a renderer class on a span is allowed, no other
+    assert '<div class="codehilite">' in body and '<span class="k">def</span>' in body
+    assert '<span class="s1">' in body
+    assert '<span class="math math-inline">$x_1 * y_2$</span>' in body
+    assert '<span class="math math-display">$$\\sum_i w_i$$</span>' in body
