@@ -1,6 +1,7 @@
 """Middleware of the portal: the request-size page and the preferred-language redirect.
 
-A request body over the size limit gets a page that says so, not a bare 400.
+A request body over the size limit gets a page that says so (under /api/, the API's JSON error shape),
+not a bare 400.
 
 Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE with RequestDataTooBig the first time
 something reads request.POST; the CSRF middleware is that first reader, and the exception becomes a
@@ -11,11 +12,15 @@ takes a multipart file up to its own, larger cap (IMPORT_UPLOAD_MAX_BYTES) and c
 """
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from community.api.errors import API_PREFIX, error_body
 
 
 class RequestSizeLimitMiddleware:
@@ -27,9 +32,6 @@ class RequestSizeLimitMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        # The API answers in JSON and in its own error shape, so it deals with its own requests.
-        if request.path_info.startswith("/api/"):
-            return None
         if getattr(view_func, "has_own_upload_limit", False) and request.content_type == "multipart/form-data":
             return None
         if limit is not None and request.method in ("POST", "PUT", "PATCH"):
@@ -38,6 +40,12 @@ class RequestSizeLimitMiddleware:
             except ValueError:
                 length = 0
             if length > limit:
+                if request.path_info.startswith(API_PREFIX):
+                    # The API answers in JSON, in its own error shape.
+                    message = _(
+                        "The request body is %(sent)s; the API takes at most %(limit)s in one request."
+                    ) % {"sent": filesizeformat(length), "limit": filesizeformat(limit)}
+                    return JsonResponse(error_body("request_too_large", message), status=413)
                 return render(
                     request,
                     "413.html",
