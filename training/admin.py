@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Length
@@ -26,6 +25,7 @@ from . import services
 from .charts import format_gap, format_target, format_value, metric_label
 from .forms import BenchmarkAdminForm, StartRunsForm
 from .models import FINAL_STATES, Benchmark, RunMetric, RunState, Sweep, TrainingRun
+from .permissions import may
 from .selectors import run_percent, sweep_percent
 
 
@@ -149,10 +149,23 @@ class SweepAdmin(admin.ModelAdmin):
         # Sweeps are started from "Start reference runs" (sweep_start validates and enqueues them).
         return False
 
+    # Each page and action asks training.permissions for its operation's permission, as the API does.
     def has_start_permission(self, request) -> bool:
-        """Who may start runs: whoever holds the model's add permission (superusers do)."""
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('add', opts)}")
+        return may(request.user, "start")
+
+    def has_rerun_permission(self, request) -> bool:
+        return may(request.user, "rerun")
+
+    def has_cancel_permission(self, request) -> bool:
+        return may(request.user, "cancel")
+
+    def has_publish_permission(self, request) -> bool:
+        return may(request.user, "publish")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Whoever may start sweeps sees them: the start page redirects to their list, and re-run is
+        # an action on it.
+        return super().has_view_permission(request, obj) or self.has_start_permission(request)
 
     @admin.display(description=_("seeds"))
     def seeds_count(self, obj: Sweep) -> int:
@@ -241,7 +254,7 @@ class SweepAdmin(admin.ModelAdmin):
 
     # --- actions ---
 
-    @admin.action(description=_("Cancel the selected sweeps"), permissions=["change"])
+    @admin.action(description=_("Cancel the selected sweeps"), permissions=["cancel"])
     def cancel_sweeps(self, request, queryset):
         count = sum(services.sweep_cancel(sweep=sweep) for sweep in queryset)
         self.message_user(
@@ -256,7 +269,7 @@ class SweepAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description=_("Re-run the selected sweeps (same benchmark, seeds and device)"), permissions=["start"]
+        description=_("Re-run the selected sweeps (same benchmark, seeds and device)"), permissions=["rerun"]
     )
     def rerun_sweeps(self, request, queryset):
         started = []
@@ -294,11 +307,11 @@ class SweepAdmin(admin.ModelAdmin):
             )
             self.message_user(request, message % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description=_("Publish the selected sweeps on the leaderboards"), permissions=["change"])
+    @admin.action(description=_("Publish the selected sweeps on the leaderboards"), permissions=["publish"])
     def publish_sweeps(self, request, queryset):
         self._publish(request, queryset, True)
 
-    @admin.action(description=_("Unpublish the selected sweeps"), permissions=["change"])
+    @admin.action(description=_("Unpublish the selected sweeps"), permissions=["publish"])
     def unpublish_sweeps(self, request, queryset):
         self._publish(request, queryset, False)
 
@@ -380,6 +393,9 @@ class TrainingRunAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # runs belong to a sweep; start them from the sweeps' "Start reference runs"
 
+    def has_cancel_run_permission(self, request) -> bool:
+        return may(request.user, "cancel_run")
+
     def get_queryset(self, request):
         # The weights stay in the database: a list of runs only needs their size.
         return super().get_queryset(request).defer("weights").annotate(weights_size=Length("weights"))
@@ -442,7 +458,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
             "total": run["total_steps"],
         }
 
-    @admin.action(description=_("Cancel the selected runs"), permissions=["change"])
+    @admin.action(description=_("Cancel the selected runs"), permissions=["cancel_run"])
     def cancel_runs(self, request, queryset):
         count = sum(services.run_cancel(run=run) for run in queryset)
         self.message_user(

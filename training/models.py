@@ -96,11 +96,21 @@ class Sweep(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The API client's `Idempotency-Key` header, so a retried start returns this sweep (one per
+    # creator and key; a sweep started another way has none).
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
 
     objects = SweepQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="sweep_idempotency_key_per_creator",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.benchmark.slug} x {len(self.seeds)} seeds (#{self.pk})"

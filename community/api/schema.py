@@ -17,8 +17,9 @@ ERROR_DESCRIPTIONS = {
     ),
     "401": _("Missing or invalid credentials (an unknown or revoked token, or a login that expired)."),
     "403": _(
-        "Not allowed: writing needs an account, moderation a moderator, sweeps staff; a session "
-        "(cookie) request that writes also needs the CSRF token."
+        "Not allowed: writing needs an account, moderation a moderator, sweeps staff with the "
+        "training permission (training.add_sweep to start, training.change_sweep to cancel or "
+        "publish); a session (cookie) request that writes also needs the CSRF token."
     ),
     "404": _("Not found: an unknown slug or id, an unpublished item, or a page past the end."),
     "409": _(
@@ -26,6 +27,10 @@ ERROR_DESCRIPTIONS = {
         "identifier exists (refused; `error.existing` links it) or `near_duplicate` when items with "
         'nearly the same title exist (listed in `error.existing`): resend with `"confirm": true` to '
         "submit anyway."
+    ),
+    "422": _(
+        "`idempotency_key_reused`: the `Idempotency-Key` already went with a different request; send a "
+        "new key for a new request."
     ),
     "429": _("Too many requests; the `Retry-After` header says how many seconds to wait."),
 }
@@ -46,7 +51,7 @@ class ErrorDetailSerializer(serializers.Serializer):
         help_text=_(
             "Stable, machine-readable: invalid, parse_error, not_authenticated, authentication_failed, "
             "permission_denied, not_found, method_not_allowed, unsupported_media_type, duplicate, "
-            "near_duplicate, conflict, throttled, server_error."
+            "near_duplicate, conflict, idempotency_key_reused, throttled, server_error."
         )
     )
     message = serializers.CharField(help_text=_("What went wrong, for a person."))

@@ -1,6 +1,7 @@
 """Every write of the training app; views, admin actions, commands and tasks call these."""
 
 from .execution import runs_execute
+from .idempotency import IdempotencyKeyReused, sweep_start_once
 from .runs import (
     run_cancel,
     run_claim,
@@ -12,6 +13,7 @@ from .runs import (
 from .sweeps import queue_for, sweep_cancel, sweep_publish, sweep_refresh, sweep_rerun, sweep_start
 
 __all__ = [
+    "IdempotencyKeyReused",
     "queue_for",
     "run_cancel",
     "run_claim",
@@ -25,4 +27,5 @@ __all__ = [
     "sweep_refresh",
     "sweep_rerun",
     "sweep_start",
+    "sweep_start_once",
 ]
