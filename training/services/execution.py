@@ -8,9 +8,12 @@ else on the Django side, so web processes that enqueue runs never load it.
 
 import logging
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,6 +22,44 @@ from training.models import RunState, TrainingRun
 from .runs import run_claim, run_fail, run_finish, run_mark_cancelled, run_record_metric
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# A dropped connection, a restarted or failed-over server: the database's fault, never the run's.
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
+RETRY_FIRST_DELAY_S = 0.1
+RETRY_MAX_DELAY_S = 10.0
+
+
+class DatabaseUnavailable(Exception):  # noqa: N818 - a condition, like Django's ObjectDoesNotExist
+    """The worker could not write to the database before its lease could go stale.
+
+    The runs are left as they are (running, their heartbeat ageing): the stale-run reaper requeues
+    them and another attempt takes them over. They are never marked failed for it.
+    """
+
+
+def retry_on_disconnect(write: Callable[[], T], *, deadline: float, what: str) -> T:
+    """Call `write`; on a database error close the connection and try again with exponential backoff.
+
+    Django reconnects on the next query once the broken connection is closed. `deadline` is a
+    `time.monotonic()` value: a retry that could not start before it raises DatabaseUnavailable,
+    so the caller gives the runs up instead of writing under a lease another worker may hold.
+    Every write retried here is idempotent (guarded updates, metrics that ignore a duplicate).
+    """
+    delay = RETRY_FIRST_DELAY_S
+    while True:
+        try:
+            return write()
+        except INFRASTRUCTURE_ERRORS as exc:
+            if connection.in_atomic_block:
+                raise  # a transaction of the caller's is broken: only the caller can start it again
+            connection.close()
+            if time.monotonic() + delay >= deadline:
+                raise DatabaseUnavailable(f"{what}: the database did not answer in time ({exc})") from exc
+            logger.warning("%s: database error (%s); retrying in %.1f s on a new connection", what, exc, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_DELAY_S)
 
 
 class BatchProgressReporter:
@@ -29,6 +70,10 @@ class BatchProgressReporter:
     renews every lease in one UPDATE and reads the cancellation flags in one SELECT. A cancelled run
     is ended at once and dropped from the batch; the batch stops when no run is left. A run whose
     lease another worker took is dropped without a write.
+
+    Every write is retried across a dropped connection (`write`) for as long as the leases are
+    surely still this worker's: until TRAINING_HEARTBEAT_STALE_S after the last renewal, less a
+    margin for clocks and the write itself. Past that, DatabaseUnavailable stops the batch.
     """
 
     def __init__(self, runs: list[TrainingRun], *, interval_s: float = 1.0) -> None:
@@ -36,32 +81,47 @@ class BatchProgressReporter:
         self.active = {run.pk: run for run in runs}
         self.interval_s = interval_s
         self._last = time.monotonic()
+        self._renewed = self._last  # the runs were just claimed: the claim wrote their heartbeat
 
     def __call__(self, step: int, total_steps: int, metrics: list[dict | None] | None) -> bool:
         if metrics is not None:
-            for run, values in zip(self.runs, metrics, strict=True):
-                if values is not None and run.pk in self.active:
-                    run_record_metric(run=run, step=values.get("step", step), values=values)
+            self.write(lambda: self._record(step, metrics), what=f"metrics at step {step}")
         if metrics is None and time.monotonic() - self._last < self.interval_s:
             return True
         return self.renew(step=step)
 
+    def _record(self, step: int, metrics: list[dict | None]) -> None:
+        for run, values in zip(self.runs, metrics, strict=True):
+            if values is not None and run.pk in self.active:
+                run_record_metric(run=run, step=values.get("step", step), values=values)
+
+    def write(self, write: Callable[[], T], *, what: str) -> T:
+        """Run one database write of the batch, retried until the leases could go stale."""
+        stale_s = settings.TRAINING_HEARTBEAT_STALE_S
+        deadline = self._renewed + stale_s - max(self.interval_s, stale_s / 4)
+        return retry_on_disconnect(write, deadline=deadline, what=f"runs {list(self.active)}: {what}")
+
     def renew(self, *, step: int) -> bool:
         """Renew every lease still held and end the cancelled runs; False when no run is left."""
         self._last = time.monotonic()
-        leases = Q()
-        for run in self.active.values():
-            leases |= Q(pk=run.pk, attempt=run.attempt)
-        held = TrainingRun.objects.filter(leases, state=RunState.RUNNING)
-        held.update(step=step, heartbeat_at=timezone.now())
-        flags = dict(held.values_list("pk", "cancel_requested"))
+        flags = self.write(lambda: self._heartbeat(step), what=f"heartbeat at step {step}")
+        self._renewed = self._last
         for pk in list(self.active):
             if pk not in flags:
                 logger.warning("run %s lost its lease; another worker owns it now", pk)
                 del self.active[pk]
             elif flags[pk]:
-                run_mark_cancelled(run=self.active.pop(pk))
+                run = self.active.pop(pk)
+                self.write(lambda run=run: run_mark_cancelled(run=run), what=f"cancelling run {pk}")
         return bool(self.active)
+
+    def _heartbeat(self, step: int) -> dict[int, bool]:
+        leases = Q()
+        for run in self.active.values():
+            leases |= Q(pk=run.pk, attempt=run.attempt)
+        held = TrainingRun.objects.filter(leases, state=RunState.RUNNING)
+        held.update(step=step, heartbeat_at=timezone.now())
+        return dict(held.values_list("pk", "cancel_requested"))
 
 
 def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
@@ -76,17 +136,28 @@ def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
         return []
     import torch
 
-    from training.reference.errors import RunCancelled
-    from training.reference.sweep import run_sweep
-
     # These networks are tiny: a step is launch-bound, so more intra-op threads do not help, and on a
     # shared 2-core machine two OpenMP threads were measured up to 15x slower than one when the other
     # core was busy. One thread per CPU worker process is the robust default.
     torch.set_num_threads(settings.TRAINING_TORCH_THREADS)
     reporter = BatchProgressReporter(runs, interval_s=settings.TRAINING_HEARTBEAT_INTERVAL_S)
     # Importing torch took seconds; renew the leases now so a slow start is never taken for a dead worker.
-    if not reporter.renew(step=0):
-        return _refreshed(runs)
+    try:
+        if not reporter.renew(step=0):
+            return _refreshed(runs)
+        _train(runs, reporter, worker)
+    except (DatabaseUnavailable, *INFRASTRUCTURE_ERRORS):
+        # Never a failed run: the runs stay running, and once their heartbeat is stale the reaper
+        # (runs_requeue_stale) requeues them for another attempt.
+        logger.exception("runs %s: the database stayed unavailable; leaving them to be retaken", run_ids)
+        return runs
+    return _refreshed(runs)
+
+
+def _train(runs: list[TrainingRun], reporter: BatchProgressReporter, worker: str) -> None:
+    from training.reference.errors import RunCancelled
+    from training.reference.sweep import run_sweep
+
     try:
         results = run_sweep(
             runs[0].config,
@@ -97,25 +168,32 @@ def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
         )
     except RunCancelled:
         pass  # every run was cancelled and already ended by the reporter
+    except (DatabaseUnavailable, *INFRASTRUCTURE_ERRORS):
+        raise  # the database's fault, not the runs': see runs_execute
     except SoftTimeLimitExceeded:
-        for run in reporter.active.values():
-            run_fail(run=run, error="Stopped at the task's time limit.")
+        _fail_active(reporter, "Stopped at the task's time limit.")
     except Exception as exc:  # noqa: BLE001 - any failure must end the runs, never leave them running
         logger.exception("runs %s failed", [r.pk for r in runs])
-        for run in reporter.active.values():
-            run_fail(run=run, error=f"{type(exc).__name__}: {exc}")
+        _fail_active(reporter, f"{type(exc).__name__}: {exc}")
     else:
         for run, result in zip(runs, results, strict=True):
             if run.pk in reporter.active:
-                run_finish(
-                    run=run,
-                    final=result.final,
-                    environment={**result.environment, "worker": worker},
-                    timings=result.timings,
-                    weights=result.weights,
-                    n_params=result.n_params,
+                reporter.write(
+                    lambda run=run, result=result: run_finish(
+                        run=run,
+                        final=result.final,
+                        environment={**result.environment, "worker": worker},
+                        timings=result.timings,
+                        weights=result.weights,
+                        n_params=result.n_params,
+                    ),
+                    what=f"finishing run {run.pk}",
                 )
-    return _refreshed(runs)
+
+
+def _fail_active(reporter: BatchProgressReporter, error: str) -> None:
+    for run in list(reporter.active.values()):
+        reporter.write(lambda run=run: run_fail(run=run, error=error), what=f"failing run {run.pk}")
 
 
 def _refreshed(runs: list[TrainingRun]) -> list[TrainingRun]:

@@ -126,8 +126,15 @@ def sweep_publish(*, sweep: Sweep, published: bool = True) -> Sweep:
     return sweep
 
 
+@transaction.atomic
 def sweep_refresh(*, sweep: Sweep) -> Sweep:
-    """Recompute the sweep's state and summary from its runs."""
+    """Recompute the sweep's state and summary from its runs.
+
+    The sweep's row is locked before its runs are read: when two workers end chunks of one sweep at
+    once, the second refresh waits for the first to commit and then reads both chunks' runs, so
+    neither overwrites the other's result with a summary computed from older rows.
+    """
+    Sweep.objects.select_for_update().filter(pk=sweep.pk).values_list("pk").first()
     runs = list(sweep.runs.order_by("seed").values("seed", "state", "final_metrics", "environment"))
     states = {r["state"] for r in runs}
     if states == {RunState.QUEUED}:
