@@ -126,9 +126,25 @@ def test_timezones_that_cannot_be_read_fail_the_edition_with_a_reason(zone, mess
     assert failure.ref == "conf27 (line 1)"
 
 
-def test_normalize_timezone_label_accepts_what_zone_for_label_reads():
-    for raw in ("AoE", "UTC+8", "UTC-12", "PST", "CEST", "CET", "Europe/Paris", "EST"):
-        zone_for_label(normalize_timezone_label(raw))
+@pytest.mark.parametrize(
+    ("raw", "label", "winter", "summer"),
+    [
+        ("AoE", "AoE", -12, -12),
+        ("UTC+8", "UTC+8", 8, 8),
+        ("UTC-12", "UTC-12", -12, -12),
+        ("PST", "PST", -8, -8),
+        ("CEST", "CEST", 2, 2),
+        ("CET", "UTC+1", 1, 1),
+        ("Europe/Paris", "Europe/Paris", 1, 2),
+        ("EST", "EST", -5, -5),
+    ],
+)
+def test_normalize_timezone_label_gives_a_label_zone_for_label_reads(raw, label, winter, summer):
+    # The stored label, and the offset from UTC that label means in January and in July.
+    assert normalize_timezone_label(raw) == label
+    zone = zone_for_label(label)
+    assert dt.datetime(2027, 1, 15, 12, tzinfo=zone).utcoffset() == dt.timedelta(hours=winter)
+    assert dt.datetime(2027, 7, 15, 12, tzinfo=zone).utcoffset() == dt.timedelta(hours=summer)
 
 
 def test_a_date_not_known_yet_is_skipped_with_a_note():

@@ -83,9 +83,21 @@ def test_train_config_rejects_out_of_bounds(kwargs, message):
     assert excinfo.value.field in kwargs
 
 
-def test_train_config_accepts_the_bounds():
-    TrainConfig(steps=1, batch_size=1, lr=10)
-    TrainConfig(steps=100_000, batch_size=4096, lr=1e-6, optimizer="sgd", momentum=0.9, target_acc=1.0)
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"steps": 1, "batch_size": 1, "lr": 10},
+        {"steps": 100_000, "batch_size": 4096, "lr": 1e-6, "optimizer": "sgd", "momentum": 0.9, "target_acc": 1.0},
+        {"eval_every": 100_000, "weight_decay": 1.0, "optimizer": "sgd", "momentum": 0.0},
+    ],
+)
+def test_train_config_accepts_the_bounds(kwargs):
+    # Each bound is kept as given (not clamped, not replaced by a default), and validates again when
+    # read back as a worker reads it.
+    cfg = TrainConfig(**kwargs)
+    stored = cfg.to_dict()
+    assert {key: stored[key] for key in kwargs} == kwargs
+    assert TrainConfig.from_dict(json.loads(json.dumps(stored))) == cfg
 
 
 @pytest.mark.parametrize("cls", ALL_CONFIGS, ids=lambda c: c.__name__)
