@@ -1,7 +1,8 @@
 """The catalogue's kinds of item by the short name URLs use, and what each one is called in a list.
 
 Moderation, the profile page and the "suggest an edit" / "report a problem" links all speak of
-items of any kind; this is the one table that says which models those are.
+items of any kind; this is the one table that says which models those are, and which of their fields
+a contributor fills in (EDITABLE_FIELDS: the submission and edit services, the review page).
 """
 
 from django.db import models
@@ -39,6 +40,72 @@ KINDS: dict[str, type[models.Model]] = {
     "topic": Topic,
 }
 CATALOGUE_MODELS: tuple[type[models.Model], ...] = tuple(KINDS.values())
+
+# The fields a contributor may set, per model: what a submission fills in and what an edit may change.
+# Paper authors are the ordered list of names ("authors"); status, slug and created_by are never theirs.
+EDITABLE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Paper: (
+        "title",
+        "abstract",
+        "year",
+        "venue",
+        "edition",
+        "volume",
+        "issue",
+        "pages",
+        "arxiv_id",
+        "doi",
+        "url",
+        "pdf_url",
+        "code_url",
+        "topics",
+        "authors",
+    ),
+    Project: (
+        "name",
+        "description",
+        "kind",
+        "repository_url",
+        "homepage",
+        "license",
+        "language",
+        "organization",
+        "topics",
+    ),
+    Venue: ("name", "full_name", "publisher", "website", "description", "topics"),
+    Edition: ("year", "start_date", "end_date", "city", "country", "website", "external_id"),
+    JobPosting: (
+        "organization",
+        "title",
+        "description",
+        "kind",
+        "location",
+        "remote",
+        "apply_url",
+        "posted_on",
+        "closes_on",
+        "topics",
+    ),
+    FundingOpportunity: (
+        "funder",
+        "title",
+        "description",
+        "kind",
+        "amount_min",
+        "amount_max",
+        "currency",
+        "deadline",
+        "deadline_timezone",
+        "eligibility",
+        "url",
+        "topics",
+    ),
+    Channel: ("name", "kind", "url", "description", "topics"),
+    Organization: ("name", "kind", "description", "country", "website", "topics"),
+    Person: ("name", "affiliation", "homepage", "orcid", "bio"),
+    Guide: ("title", "summary", "body", "topics"),
+    Topic: ("name", "description", "parent"),
+}
 
 KIND_LABELS: dict[str, str | Promise] = {
     "paper": _("Paper"),

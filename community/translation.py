@@ -6,7 +6,8 @@ language's text, or the English one while no translation exists (MODELTRANSLATIO
 Papers, projects and the rest keep one text: a paper's title is not translated.
 """
 
-from modeltranslation.translator import TranslationOptions, register
+from django.db import models
+from modeltranslation.translator import NotRegistered, TranslationOptions, register, translator
 
 from community.models import Guide, TimelineEvent, Topic
 
@@ -24,3 +25,12 @@ class TopicTranslationOptions(TranslationOptions):
 @register(TimelineEvent)
 class TimelineEventTranslationOptions(TranslationOptions):
     fields = ("text",)
+
+
+def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields of `model` stored once per language: ("title", "summary", "body") for guides; ()
+    for a model whose text is not translated."""
+    try:
+        return tuple(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return ()

@@ -6,14 +6,13 @@ suggested edit), `report-3` (a problem report). `approve` publishes a submission
 resolves a report; `reject` refuses a submission or an edit, or dismisses a report, and needs a reason
 (it is mailed to the person who sent it).
 
-The queue is one UNION query over the pending rows of every type, oldest first, so a page costs the
-same few queries however many types are waiting.
+The queue is the moderation pages' own (community.selectors.moderation.queue): one UNION query over
+the pending rows of every type, oldest first, so a page costs the same few queries however many
+types are waiting.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import BigIntegerField, CharField, F, IntegerField, Value
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,14 +23,15 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from community.kinds import KINDS, kind_of, label_expression
-from community.models import EditSuggestion, ModerationStatus, Report, ReviewStatus
+from community.kinds import kind_of
 from community.permissions import is_moderator
+from community.selectors.moderation import QUEUE_TYPES, queue, queue_entry
 from community.services import moderation
 
 from .errors import Conflict
+from .serializers import DETAIL_SERIALIZERS
 
-ENTRY_TYPES = [*KINDS, "edit", "report"]
+ENTRY_TYPES = list(QUEUE_TYPES)
 ENTRY_PATTERN = r"(?:" + "|".join(ENTRY_TYPES) + r")-[0-9]{1,18}"
 
 
@@ -40,62 +40,6 @@ class IsModerator(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return is_moderator(request.user)
-
-
-# --- the queue: one UNION over every kind of pending row ------------------------------------------------
-
-
-def _rows(queryset, *, entry_type: str, label, user_field: str, target_type=None, target_id=None):
-    """The queue's columns, with the same names and order in every part of the UNION."""
-    if hasattr(queryset, "rewrite"):
-        # Guides and topics (community/translation.py): modeltranslation would add a column per
-        # language to values(), and the UNION's columns would no longer line up. Unrewritten, the
-        # label is the base column, which holds the text as last written in any language.
-        queryset = queryset.rewrite(False)
-    return queryset.order_by().values(
-        entry_type=Value(entry_type, output_field=CharField()),
-        entry_pk=F("pk"),
-        entry_label=Cast(label, output_field=CharField()),
-        entry_created=F("created_at"),
-        entry_user=F(f"{user_field}__username"),
-        # A typed NULL: PostgreSQL will not unite an untyped NULL (text) with an integer column.
-        target_type=target_type if target_type is not None else Cast(Value(None), IntegerField()),
-        target_id=target_id if target_id is not None else Cast(Value(None), BigIntegerField()),
-    )
-
-
-def queue(*, entry_type: str | None = None):
-    """Pending submissions, edits and reports as dicts (entry_type, entry_pk, entry_label,
-    entry_created, entry_user, target_type, target_id), oldest first: one query per page, plus the
-    count."""
-    parts = [
-        _rows(
-            model.objects.filter(status=ModerationStatus.PENDING),
-            entry_type=kind,
-            label=label_expression(model),
-            user_field="created_by",
-        )
-        for kind, model in KINDS.items()
-        if entry_type in (None, kind)
-    ]
-    for kind, model, user_field, label in (
-        ("edit", EditSuggestion, "submitted_by", F("comment")),
-        ("report", Report, "reported_by", F("reason")),
-    ):
-        if entry_type in (None, kind):
-            parts.append(
-                _rows(
-                    model.objects.filter(status=ReviewStatus.PENDING),
-                    entry_type=kind,
-                    label=label,
-                    user_field=user_field,
-                    target_type=F("content_type_id"),
-                    target_id=F("object_id"),
-                )
-            )
-    first, *rest = parts
-    combined = first.union(*rest, all=True) if rest else first
-    return combined.order_by("entry_created", "entry_type", "entry_pk")
 
 
 class QueueEntrySerializer(serializers.Serializer):
@@ -231,7 +175,7 @@ class ModerationViewSet(viewsets.GenericViewSet):
         entry_type = request.query_params.get("type") or None
         if entry_type is not None and entry_type not in ENTRY_TYPES:
             raise serializers.ValidationError({"type": [_("Choose one of: %s.") % ", ".join(ENTRY_TYPES)]})
-        page = self.paginate_queryset(queue(entry_type=entry_type))
+        page = self.paginate_queryset(queue(types=[entry_type] if entry_type else QUEUE_TYPES))
         entries = QueueEntrySerializer([_entry(request, row) for row in page], many=True)
         return self.get_paginated_response(entries.data)
 
@@ -239,12 +183,7 @@ class ModerationViewSet(viewsets.GenericViewSet):
 
     def _object(self):
         entry_type, _sep, pk = self.kwargs["entry"].rpartition("-")
-        if entry_type == "edit":
-            obj = EditSuggestion.objects.select_related("submitted_by", "content_type").filter(pk=pk).first()
-        elif entry_type == "report":
-            obj = Report.objects.select_related("reported_by", "content_type").filter(pk=pk).first()
-        else:
-            obj = KINDS[entry_type].objects.select_related("created_by").filter(pk=pk).first()
+        obj = queue_entry(entry_type, pk)
         if obj is None:
             raise Http404(_("There is no such entry in the moderation queue."))
         return entry_type, obj
@@ -252,17 +191,14 @@ class ModerationViewSet(viewsets.GenericViewSet):
     def _item_data(self, item) -> dict | None:
         if item is None:
             return None
-        from . import views
-
-        viewset = views.VIEWSET_FOR_MODEL.get(type(item))
-        if viewset is None:
+        serializer_class = DETAIL_SERIALIZERS.get(type(item))
+        if serializer_class is None:  # editions: shown on their venue, no endpoint of their own
             return {
                 "type": kind_of(item),
                 "id": item.pk,
                 "slug": getattr(item, "slug", None),
                 "label": str(item),
             }
-        serializer_class = viewset.detail_serializer_class or viewset.serializer_class
         return {"type": kind_of(item), **serializer_class(item, context=self.get_serializer_context()).data}
 
     def _detail(self, entry_type, obj) -> dict:

@@ -447,3 +447,22 @@ class GuideDetailSerializer(GuideSerializer):
             "organizations",
         ],
     )
+
+
+# --- one item in full, by model -------------------------------------------------------------------
+
+# What each model's detail endpoint shows (`GET /api/v1/papers/<slug>/`); the moderation queue shows
+# a submitted item, and the item an edit or a report concerns, the same way. Editions have no
+# endpoint of their own (they are shown on their venue).
+DETAIL_SERIALIZERS: dict[type[models.Model], type[serializers.Serializer]] = {
+    Paper: PaperDetailSerializer,
+    Person: PersonDetailSerializer,
+    Organization: OrganizationDetailSerializer,
+    Project: ProjectDetailSerializer,
+    Venue: VenueDetailSerializer,
+    JobPosting: JobSerializer,
+    FundingOpportunity: FundingSerializer,
+    Channel: ChannelSerializer,
+    Guide: GuideDetailSerializer,
+    Topic: TopicDetailSerializer,
+}

@@ -328,7 +328,7 @@ class GuideViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
     filterset_class = filters.GuideFilter
 
 
-# Which viewset shows which model (the moderation queue shows a submitted item as its type's detail).
+# Which viewset serves which model (the moderation queue shows an item through DETAIL_SERIALIZERS).
 VIEWSET_FOR_MODEL = {
     viewset.serializer_class.Meta.model: viewset
     for viewset in (

@@ -1,5 +1,7 @@
 """What every catalogue item shares: a slug, timestamps, a moderation status and its creator."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +36,26 @@ def field_label(field: models.Field) -> str:
     if field.verbose_name == field.name.replace("_", " ") and field.name in RELATION_LABELS:
         return str(RELATION_LABELS[field.name])
     return str(field.verbose_name)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly form of a field value (model instances by primary key, dates as ISO text)."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def field_values(item: models.Model) -> dict[str, Any]:
+    """The item's concrete, user-facing field values (no timestamps) in that JSON-friendly form: what
+    the history records and an edit suggestion stores, and what the moderation diff compares."""
+    skip = {"id", "created_at", "updated_at"}
+    return {
+        f.name: _plain(getattr(item, f.attname)) for f in item._meta.concrete_fields if f.name not in skip
+    }
 
 
 class CatalogueQuerySet(models.QuerySet):

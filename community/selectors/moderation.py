@@ -1,11 +1,15 @@
 """Reads for moderators and for a person's own contributions: the review queue, the profile page's
 lists, an item's history and the side-by-side view of a suggested edit.
 
-Items of every kind are listed with one UNION query (a label, a slug, a status and a date per row)
-rather than one query per kind, so the queue and the profile page cost the same whatever the mix.
+The moderation queue is one UNION query over the pending rows of every type (`queue`): items of
+every kind, suggested edits and reports, a label, a slug, a status, a date and a sender per row,
+rather than one query per type, so a page of it costs the same whatever the mix. The moderation
+pages (`pending_items`) and the API (community/api/moderation.py) both read it; the profile page's
+list of a person's items is built from the same rows.
 """
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,7 +17,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import F, IntegerField, Value
+from django.db.models import BigIntegerField, CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language_info
@@ -23,7 +27,9 @@ from modeltranslation.utils import build_localized_fieldname
 from community.kinds import (
     CATALOGUE_MODELS,
     DETAIL_URL_NAMES,
+    EDITABLE_FIELDS,
     KIND_LABELS,
+    KINDS,
     kind_of,
     label_expression,
     slug_path,
@@ -39,8 +45,8 @@ from community.models import (
     ReviewStatus,
     Topic,
 )
-from community.models.base import field_label
-from community.services.history import field_values
+from community.models.base import field_label, field_values
+from community.translation import translated_fields
 
 QUEUE_LIMIT = 100
 
@@ -102,80 +108,116 @@ class ItemRow:
         )
 
 
-def _rows_query(model: type[models.Model], queryset: models.QuerySet) -> models.QuerySet:
-    content_type = ContentType.objects.get_for_model(model)
+# --- the queue: one UNION over every type of entry ---------------------------------------------
+
+# What the moderation queue holds: a pending item of any catalogue kind, a suggested edit, a report.
+QUEUE_TYPES: tuple[str, ...] = (*KINDS, "edit", "report")
+# Edits and reports: the model, who sent it, and the text that labels it in the queue.
+_REVIEWS: dict[str, tuple[type[models.Model], str, str]] = {
+    "edit": (EditSuggestion, "submitted_by", "comment"),
+    "report": (Report, "reported_by", "reason"),
+}
+_OLDEST_FIRST = ("entry_created", "entry_type", "entry_pk")
+
+
+def pending(entry_type: str) -> models.QuerySet:
+    """What waits for a decision among the entries of one type (a catalogue kind, "edit", "report")."""
+    if entry_type in KINDS:
+        return KINDS[entry_type].objects.filter(status=ModerationStatus.PENDING)
+    return _REVIEWS[entry_type][0].objects.filter(status=ReviewStatus.PENDING)
+
+
+def _rows(entry_type: str, queryset: models.QuerySet) -> models.QuerySet:
+    """One part of a UNION: the same columns, with the same names and in the same order, whatever
+    the type (entry_type, entry_pk, entry_label, entry_slug, entry_status, entry_created, entry_user,
+    target_type, target_id)."""
     if hasattr(queryset, "rewrite"):
         # Guides and topics (community/translation.py): modeltranslation would add a column per
-        # language to values_list(), and the UNION's columns would no longer line up. Unrewritten,
-        # the label is the base column, which holds the text as last written in any language.
+        # language to values(), and the UNION's columns would no longer line up. Unrewritten, the
+        # label is the base column, which holds the text as last written in any language.
         queryset = queryset.rewrite(False)
-    # Every column is an annotation with the same name in every part, so the UNION lines up.
-    return (
-        queryset.order_by()
-        .annotate(
-            row_ct=Value(content_type.pk, output_field=IntegerField()),
-            row_pk=F("pk"),
-            row_label=label_expression(model),
-            row_slug=Cast(F(slug_path(model)), models.CharField()),
-            row_status=F("status"),
-            row_at=F("created_at"),
-            row_user=F("created_by__username"),
-        )
-        .values_list("row_ct", "row_pk", "row_label", "row_slug", "row_status", "row_at", "row_user")
+    if entry_type in KINDS:
+        model = KINDS[entry_type]
+        label, slug, user_field = label_expression(model), Cast(F(slug_path(model)), CharField()), "created_by"
+        # A typed NULL: PostgreSQL will not unite an untyped NULL (text) with an integer column.
+        target_type, target_id = Cast(Value(None), IntegerField()), Cast(Value(None), BigIntegerField())
+    else:
+        _model, user_field, label_field = _REVIEWS[entry_type]
+        label, slug = F(label_field), Cast(Value(None), CharField())
+        target_type, target_id = F("content_type_id"), F("object_id")  # the item concerned
+    return queryset.order_by().values(
+        entry_type=Value(entry_type, output_field=CharField()),
+        entry_pk=F("pk"),
+        entry_label=Cast(label, output_field=CharField()),
+        entry_slug=slug,
+        entry_status=F("status"),
+        entry_created=F("created_at"),
+        entry_user=F(f"{user_field}__username"),
+        target_type=target_type,
+        target_id=target_id,
     )
 
 
-def _union_rows(parts: list[models.QuerySet], *, newest_first: bool, limit: int | None) -> list[ItemRow]:
-    if not parts:
-        return []
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    order = ("-row_at", "-row_pk") if newest_first else ("row_at", "row_pk")
-    query = query.order_by(*order)
-    if limit is not None:
-        query = query[:limit]
-    kinds = {ContentType.objects.get_for_model(model).pk: kind_of(model) for model in CATALOGUE_MODELS}
+def _union(parts: list[models.QuerySet], *, newest_first: bool = False) -> models.QuerySet:
+    first, *rest = parts
+    combined = first.union(*rest, all=True) if rest else first
+    return combined.order_by(*(f"-{name}" for name in _OLDEST_FIRST) if newest_first else _OLDEST_FIRST)
+
+
+def queue(*, types: Iterable[str] = QUEUE_TYPES) -> models.QuerySet:
+    """The moderation queue, which the moderation pages and the API both read: every pending entry of
+    `types` (catalogue kinds, "edit", "report"; all by default) as one UNION query of dicts, oldest
+    first, ties by type and then id. Each has entry_type, entry_pk, entry_label (an item's title or
+    name, an edit's comment, a report's reason), entry_slug, entry_status, entry_created, entry_user
+    (the sender's username) and, for edits and reports, the item concerned as target_type (its
+    content type id) and target_id. A slice of it is one query, its count one more, whatever the mix.
+    """
+    return _union([_rows(entry_type, pending(entry_type)) for entry_type in types])
+
+
+def queue_entry(entry_type: str, pk: int | str) -> models.Model | None:
+    """One entry of the queue by type and id, whatever its status (decided ones too), with its sender."""
+    if entry_type in KINDS:
+        return KINDS[entry_type].objects.select_related("created_by").filter(pk=pk).first()
+    model, user_field, _label = _REVIEWS[entry_type]
+    return model.objects.select_related(user_field, "content_type").filter(pk=pk).first()
+
+
+def _item_rows(rows) -> list[ItemRow]:
+    content_types = {kind: ContentType.objects.get_for_model(model).pk for kind, model in KINDS.items()}
     return [
         ItemRow(
-            content_type_id=ct,
-            pk=pk,
-            kind=kinds.get(ct, ""),
-            label=label or "",
-            slug=slug or "",
-            status=status,
-            created_at=at,
-            submitter=user,
+            content_type_id=content_types[row["entry_type"]],
+            pk=row["entry_pk"],
+            kind=row["entry_type"],
+            label=row["entry_label"] or "",
+            slug=row["entry_slug"] or "",
+            status=row["entry_status"],
+            created_at=row["entry_created"],
+            submitter=row["entry_user"],
         )
-        for ct, pk, label, slug, status, at, user in query
+        for row in rows
     ]
 
 
 def pending_items(*, limit: int = QUEUE_LIMIT) -> list[ItemRow]:
-    """Pending items of every kind, oldest first (one query)."""
-    parts = [
-        _rows_query(model, model.objects.filter(status=ModerationStatus.PENDING))
-        for model in CATALOGUE_MODELS
-    ]
-    return _union_rows(parts, newest_first=False, limit=limit)
+    """Pending items of every kind, oldest first: the queue's submissions (one query)."""
+    return _item_rows(queue(types=KINDS)[:limit])
 
 
 def pending_counts() -> dict[str, int]:
     """How many pending items, edits and reports there are in all (the queue shows at most QUEUE_LIMIT)."""
-    parts = [
-        model.objects.filter(status=ModerationStatus.PENDING).order_by().values_list(Value(1))
-        for model in CATALOGUE_MODELS
-    ]
-    items = parts[0].union(*parts[1:], all=True).count()
     return {
-        "items": items,
-        "edits": EditSuggestion.objects.filter(status=ReviewStatus.PENDING).count(),
-        "reports": Report.objects.filter(status=ReviewStatus.PENDING).count(),
+        "items": queue(types=KINDS).count(),
+        "edits": pending("edit").count(),
+        "reports": pending("report").count(),
     }
 
 
 def items_created_by(user) -> list[ItemRow]:
     """Every item `user` submitted, any status, newest first (one query)."""
-    parts = [_rows_query(model, model.objects.filter(created_by=user)) for model in CATALOGUE_MODELS]
-    return _union_rows(parts, newest_first=True, limit=None)
+    parts = [_rows(kind, model.objects.filter(created_by=user)) for kind, model in KINDS.items()]
+    return _item_rows(_union(parts, newest_first=True))
 
 
 def item_rows(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], ItemRow]:
@@ -185,10 +227,12 @@ def item_rows(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], ItemRow]:
         by_ct.setdefault(ct, []).append(pk)
     parts = []
     for ct, pks in sorted(by_ct.items()):
-        model = ContentType.objects.get_for_id(ct).model_class()
-        if model in CATALOGUE_MODELS:
-            parts.append(_rows_query(model, model.objects.filter(pk__in=pks)))
-    return {(row.content_type_id, row.pk): row for row in _union_rows(parts, newest_first=False, limit=None)}
+        kind = kind_of(ContentType.objects.get_for_id(ct).model_class())
+        if kind:
+            parts.append(_rows(kind, KINDS[kind].objects.filter(pk__in=pks)))
+    if not parts:
+        return {}
+    return {(row.content_type_id, row.pk): row for row in _item_rows(_union(parts))}
 
 
 def _with_rows(records: list, rows: dict) -> list:
@@ -293,7 +337,7 @@ def pending_edit_suggestions(*, limit: int = QUEUE_LIMIT) -> list[EditSuggestion
     organisations, venues...). Constant in the number of suggestions.
     """
     suggestions = list(
-        EditSuggestion.objects.filter(status=ReviewStatus.PENDING)
+        pending("edit")
         .select_related("submitted_by", "content_type")
         .order_by("created_at", "id")[:limit]
     )
@@ -366,8 +410,6 @@ def _with_diffs(suggestions: list[EditSuggestion]) -> list[EditSuggestion]:
                 queryset = queryset.select_related("venue")
             names.update({(related, obj.pk): str(obj) for obj in queryset})
 
-    from community.services.submissions import translated_fields
-
     for suggestion in suggestions:
         model = suggestion.content_type.model_class()
         item = items.get((model, suggestion.object_id))
@@ -407,7 +449,7 @@ def _with_diffs(suggestions: list[EditSuggestion]) -> list[EditSuggestion]:
 def pending_reports(*, limit: int = QUEUE_LIMIT) -> list[Report]:
     """Pending reports, oldest first, each with `.row` (label and links of the item; one query)."""
     reports = list(
-        Report.objects.filter(status=ReviewStatus.PENDING)
+        pending("report")
         .select_related("reported_by")
         .order_by("created_at", "id")[:limit]
     )
@@ -448,8 +490,6 @@ def item_for(content_type_id: int, object_id: int) -> models.Model | None:
 
 def item_fields(item: models.Model) -> list[tuple[str, str]]:
     """(label, text) for every field a contributor fills in, for the review page."""
-    from community.services.submissions import EDITABLE_FIELDS
-
     rows = []
     if isinstance(item, Edition):
         rows.append((_("Conference"), str(item.venue)))

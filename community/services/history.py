@@ -7,24 +7,8 @@ from django.db import models
 
 from community.models import ChangeRecord
 
-
-def _plain(value: Any) -> Any:
-    """A JSON-friendly form of a field value (model instances by primary key, dates as ISO text)."""
-    if isinstance(value, models.Model):
-        return value.pk
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, int | float | str | bool) or value is None:
-        return value
-    return str(value)
-
-
-def field_values(item: models.Model) -> dict[str, Any]:
-    """The item's concrete, user-facing field values (no timestamps), for diffs."""
-    skip = {"id", "created_at", "updated_at"}
-    return {
-        f.name: _plain(getattr(item, f.attname)) for f in item._meta.concrete_fields if f.name not in skip
-    }
+# With the models (the moderation selectors read it too); the services import it from here.
+from community.models.base import field_values as field_values
 
 
 def diff_values(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:

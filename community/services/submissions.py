@@ -32,11 +32,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
-from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 from modeltranslation.utils import get_language as translation_language
 
 from community.identifiers import normalize_arxiv_id, normalize_doi
+from community.kinds import EDITABLE_FIELDS
 from community.models import (
     Authorship,
     ChangeRecord,
@@ -67,6 +67,7 @@ from community.services.duplicates import (
 from community.services.history import field_values, history_record
 from community.services.rate_limits import submission_limited
 from community.services.slugs import unique_slug
+from community.translation import translated_fields
 
 PENDING = ModerationStatus.PENDING
 PUBLISHED = ModerationStatus.PUBLISHED
@@ -76,82 +77,6 @@ MAX_AUTHORS = 500
 MAX_DEADLINES = 12
 MAX_MESSAGE_LENGTH = 5000
 _ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
-
-# The fields a contributor may set, per model: what a submission fills in and what an edit may change.
-# Paper authors are the ordered list of names ("authors"); status, slug and created_by are never theirs.
-EDITABLE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
-    Paper: (
-        "title",
-        "abstract",
-        "year",
-        "venue",
-        "edition",
-        "volume",
-        "issue",
-        "pages",
-        "arxiv_id",
-        "doi",
-        "url",
-        "pdf_url",
-        "code_url",
-        "topics",
-        "authors",
-    ),
-    Project: (
-        "name",
-        "description",
-        "kind",
-        "repository_url",
-        "homepage",
-        "license",
-        "language",
-        "organization",
-        "topics",
-    ),
-    Venue: ("name", "full_name", "publisher", "website", "description", "topics"),
-    Edition: ("year", "start_date", "end_date", "city", "country", "website", "external_id"),
-    JobPosting: (
-        "organization",
-        "title",
-        "description",
-        "kind",
-        "location",
-        "remote",
-        "apply_url",
-        "posted_on",
-        "closes_on",
-        "topics",
-    ),
-    FundingOpportunity: (
-        "funder",
-        "title",
-        "description",
-        "kind",
-        "amount_min",
-        "amount_max",
-        "currency",
-        "deadline",
-        "deadline_timezone",
-        "eligibility",
-        "url",
-        "topics",
-    ),
-    Channel: ("name", "kind", "url", "description", "topics"),
-    Organization: ("name", "kind", "description", "country", "website", "topics"),
-    Person: ("name", "affiliation", "homepage", "orcid", "bio"),
-    Guide: ("title", "summary", "body", "topics"),
-    Topic: ("name", "description", "parent"),
-}
-
-
-def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
-    """The fields of `model` stored once per language (community/translation.py): ("title",
-    "summary", "body") for guides; () for a model whose text is not translated."""
-    try:
-        return tuple(translator.get_options_for_model(model).all_fields)
-    except NotRegistered:
-        return ()
-
 
 # Keys a caller may send besides the editable fields: the deadline as a local time plus its zone.
 _ALIASES: dict[type[models.Model], tuple[str, ...]] = {FundingOpportunity: ("deadline_local",)}

@@ -4,6 +4,7 @@ use them. The services mail the submitter; that is their business, so it is patc
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from community.models import EditSuggestion, ModerationStatus, Paper, Report, ReviewStatus
 from community.services import submissions
@@ -180,3 +181,57 @@ def test_the_queue_costs_the_same_for_one_entry_as_for_many(moderator_api, user)
         submit_round(n)
     many = _queue_queries(moderator_api)
     assert one == many <= 12
+
+
+LINKED = {
+    "paper": f.fully_linked_paper,
+    "project": f.linked_project,
+    "venue": f.linked_venue,
+    "job": f.linked_job,
+    "funding": f.linked_funding,
+    "channel": f.linked_channel,
+    "organization": f.linked_organization,
+    "person": f.linked_person,
+    "guide": f.linked_guide,
+    "topic": f.linked_topic,
+}
+
+
+PREPARED_LISTS = {
+    "venue": {"deadlines", "recent_papers", "guides"},
+    "organization": {"people", "projects", "open_jobs", "funding", "guides"},
+}
+
+
+@pytest.mark.parametrize("kind", LINKED)
+def test_an_entry_shows_its_item_as_the_items_own_endpoint_does(kind, moderator_api, api):
+    # The moderation entry and the public detail read one table of detail serializers
+    # (community.api.serializers.DETAIL_SERIALIZERS), not a list of their own.
+    item = LINKED[kind]()
+
+    entry = moderator_api.get(f"/api/v1/moderation/{kind}-{item.pk}/").json()["item"]
+    public = api.get(entry["api_url"]).json()
+
+    assert entry.pop("type") == kind
+    # Lists a selector prepares for the public page (a venue's deadlines, an organisation's people)
+    # are left out of an entry, which shows the item as stored; everything it shows is the same.
+    assert entry == {name: value for name, value in public.items() if name in entry}
+    assert set(public) - set(entry) <= PREPARED_LISTS.get(kind, set())
+
+
+def test_the_api_and_the_moderation_page_list_submissions_in_one_order(moderator_api, moderator, client):
+    # Items sent at the same moment: the queue puts them in one order (created, then type, then id)
+    # wherever it is read. The topic has the smaller id, the paper the earlier type name.
+    f.PaperFactory()
+    topic, paper = f.TopicFactory(status=PENDING), f.PaperFactory(status=PENDING)
+    assert topic.pk < paper.pk
+    same_moment = topic.created_at
+    Paper.objects.filter(pk=paper.pk).update(created_at=same_moment)
+
+    api_ids = [entry["id"] for entry in moderator_api.get("/api/v1/moderation/").json()["results"]]
+    client.force_login(moderator)
+    html = client.get(reverse("community:moderation")).content.decode()
+    page_order = sorted(["paper", "topic"], key=lambda kind: html.index(f"<p class=\"kicker\">{kind.title()}</p>"))
+
+    assert api_ids == [f"paper-{paper.pk}", f"topic-{topic.pk}"]
+    assert page_order == ["paper", "topic"]
