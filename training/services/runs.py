@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from training.models import RunMetric, RunState, TrainingRun
+from training.models import RunMetric, RunState, Sweep, TrainingRun
 
 MAX_ATTEMPTS = 2
 
@@ -38,12 +38,16 @@ def run_claim(*, run_id: int, worker: str) -> TrainingRun | None:
                 stale, attempt__lt=MAX_ATTEMPTS, cancel_requested=False
             ).update(**lease, step=0)
             if not taken:
-                # A stale run out of attempts (or cancelled while its worker died) ends here.
-                TrainingRun.objects.filter(stale).update(
+                # A stale run out of attempts, or cancelled while its worker died, ends here.
+                ended = _end_abandoned(stale, now) or TrainingRun.objects.filter(stale).update(
                     state=RunState.FAILED,
                     error=f"The worker stopped answering and the run had used its {MAX_ATTEMPTS} attempts.",
                     finished_at=now,
                 )
+                if ended:
+                    from .sweeps import sweep_refresh
+
+                    sweep_refresh(sweep=Sweep.objects.select_related("benchmark").get(runs__pk=run_id))
                 return None
     return TrainingRun.objects.select_related("sweep__benchmark").get(pk=run_id)
 
@@ -62,11 +66,22 @@ def run_record_metric(*, run: TrainingRun, step: int, values: dict) -> None:
 def _end(run: TrainingRun, **fields) -> bool:
     from .sweeps import sweep_refresh
 
+    # One transaction: the run's end and its sweep's summary commit together, so a write retried after
+    # a lost connection (execution.retry_on_disconnect) finds both done or neither.
     with transaction.atomic():
         ended = _guarded(run).update(finished_at=timezone.now(), **fields)
-    if ended:
-        sweep_refresh(sweep=run.sweep)
+        if ended:
+            sweep_refresh(sweep=run.sweep)
     return bool(ended)
+
+
+def _end_abandoned(condition: Q, now) -> int:
+    """Cancel the runs matching `condition` (running, asked to stop, their worker gone): no worker will."""
+    return TrainingRun.objects.filter(condition, state=RunState.RUNNING, cancel_requested=True).update(
+        state=RunState.CANCELLED,
+        error="Cancelled on request; its worker stopped answering before it could stop the run.",
+        finished_at=now,
+    )
 
 
 def run_finish(
@@ -114,11 +129,18 @@ def runs_requeue_stale(*, queued_for_s: int = 900) -> int:
     """Wake up runs the broker may have lost: queued too long, or running with a stale heartbeat.
 
     Enqueuing again is safe: `run_claim` lets exactly one worker take a run, and a live one none.
+    A stale run whose cancellation was requested is not woken up but cancelled here (its worker
+    died before it could stop it), and its sweep refreshed, so the sweep finishes and can be published.
+    Returns how many runs were enqueued again.
     """
-    from .sweeps import _enqueue
+    from .sweeps import _enqueue, sweep_refresh
 
-    queued = Q(state=RunState.QUEUED, queued_at__lt=timezone.now() - timedelta(seconds=queued_for_s))
     stale = Q(state=RunState.RUNNING, heartbeat_at__lt=_stale_before())
+    for sweep_id in set(TrainingRun.objects.filter(stale, cancel_requested=True).values_list("sweep_id", flat=True)):
+        with transaction.atomic():
+            if _end_abandoned(Q(stale, sweep_id=sweep_id), timezone.now()):
+                sweep_refresh(sweep=Sweep.objects.select_related("benchmark").get(pk=sweep_id))
+    queued = Q(state=RunState.QUEUED, queued_at__lt=timezone.now() - timedelta(seconds=queued_for_s))
     runs = list(
         TrainingRun.objects.filter(queued | stale, cancel_requested=False).select_related("sweep__benchmark")
     )
