@@ -7,7 +7,8 @@ Two limits, each on its own path:
   otherwise). Such a view is wrapped in `import_upload_view`, which the middleware lets through. The
   file goes to disk past FILE_UPLOAD_MAX_MEMORY_SIZE (Django's TemporaryFileUploadHandler), and
   `ImportUploadLimitHandler`, first in the handler list, counts its bytes as they arrive and stops
-  the upload at the cap, so an oversized file is never stored, not even in a temporary file.
+  the upload at the cap: what was received is dropped (its temporary file closed, and so deleted) and
+  nothing is imported.
 
 The view asks `upload_too_large(request)` after touching request.POST/FILES and re-renders its form
 with the message of `upload_limit_message()`.
