@@ -193,15 +193,20 @@ class ProjectFilter(SearchFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The languages that occur, read once per request: one query whether the page has 1 or 20 rows.
-        languages = list(
-            Project.objects.published()
-            .exclude(language="")
-            .order_by("language")
-            .values_list("language", flat=True)
-            .distinct()
-        )
-        self.filters["language"].extra["choices"] = [(lang, lang) for lang in languages]
+        # The languages that occur, read once per form when it is shown or `?language=` is checked:
+        # one query whether the page has 1 or 20 rows, and none when the page cache answers.
+        self.filters["language"].extra["choices"] = _project_languages
+
+
+def _project_languages() -> list[tuple[str, str]]:
+    languages = (
+        Project.objects.published()
+        .exclude(language="")
+        .order_by("language")
+        .values_list("language", flat=True)
+        .distinct()
+    )
+    return [(lang, lang) for lang in languages]
 
 
 class VenueFilter(SearchFilterSet):

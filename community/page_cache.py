@@ -6,8 +6,13 @@ and topics costs more than its queries. With PAGE_CACHE_SECONDS > 0 the main con
 rendered once and reused; the header (login state, the language switcher's CSRF token) is rendered
 for every request, so one reader's page never carries another's token or name.
 
-A fragment's key holds the catalogue's version, the language, the reader's time zone and the full
-path (so every filter, page and query has its own entry). Any write to a catalogue model (signals,
+A fragment's key holds the catalogue's version, the language, the reader's time zone, the path and
+the page's *validated* query values: the view declares them with `use_query` (a bound form's
+cleaned_data, the page and the sort), empty values left out and names sorted. A parameter the page
+does not know is not part of the key, so `/topics/?junk=1` has the key of `/topics/` and a flood of
+made-up query strings cannot fill the cache. Such a request is served the stored fragment but never
+stores one (its links would carry the junk to every later reader); an invalid value never reaches a
+key (the view answers 400 first), and `?tz=` naming no zone bypasses the cache. Any write to a catalogue model (signals,
 connected in CommunityConfig.ready) and every bulk write (the services call `catalogue_changed`)
 moves the version on when its transaction commits, so an approved submission shows at once; PAGE_CACHE_SECONDS bounds what a write
 that bypasses both could leave stale. The version lives in the same cache, so it is shared by every
@@ -16,15 +21,21 @@ web process when the cache is (Redis); production turns the page cache on only t
 
 import contextlib
 import time
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
 VERSION_KEY = "catalogue:version"
+# What `use_query` stores on the request: (the canonical query, whether every parameter was known).
+_QUERY_ATTR = "_page_cache_query"
+# Read by every page (community.views.base.reader_timezone), so never an unknown parameter.
+ALWAYS_KNOWN = frozenset({"tz"})
 
 
 def enabled() -> bool:
@@ -53,15 +64,53 @@ def _next_version() -> None:
         cache.incr(VERSION_KEY)
 
 
+def _canonical(value: Any) -> str:
+    if isinstance(value, models.Model):
+        return f"{value._meta.label_lower}:{value.pk}"
+    if isinstance(value, list | tuple):
+        return ",".join(_canonical(item) for item in value)
+    return str(value)
+
+
+def query_key(values: Mapping[str, Any]) -> str:
+    """`values` as one string: names sorted, empty values (None, "", []) left out, so `?q=` and no
+    `q` are the same page. False stays: a "no" filter is not "any"."""
+    return "&".join(
+        f"{name}={_canonical(value)}"
+        for name, value in sorted(values.items())
+        if value is not None and value != "" and value != [] and value != ()
+    )
+
+
+def use_query(request: HttpRequest, values: Mapping[str, Any], *, known: Iterable[str]) -> None:
+    """Declare the validated values this request's page depends on (a bound form's cleaned_data, the
+    page, the sort) and the parameter names the page reads (`known`); the key is built from `values`
+    only. A page that declares nothing depends on no parameter but `tz`."""
+    complete = set(request.GET) <= set(known) | ALWAYS_KNOWN
+    setattr(request, _QUERY_ATTR, (query_key(values), complete))
+
+
+def storable(request: HttpRequest) -> bool:
+    """Whether a fragment rendered for this request may be stored: only when it carried no parameter
+    the page does not know (links in the fragment repeat the query string)."""
+    declared = getattr(request, _QUERY_ATTR, None)
+    return declared[1] if declared is not None else set(request.GET) <= ALWAYS_KNOWN
+
+
 def fragment_key(request: HttpRequest, name: str, *extra: str) -> str | None:
-    """The cache key of fragment `name` of this request's page, or None when caching is off.
-    `extra`: whatever else the fragment depends on."""
+    """The cache key of fragment `name` of this request's page, or None when caching is off (or
+    `?tz=` names no zone: the page then says so, quoting it). `extra`: whatever else the fragment
+    depends on."""
     if not enabled():
         return None
     from community.views.base import TIMEZONE_COOKIE, valid_timezone
 
-    zone = valid_timezone(request.COOKIES.get(TIMEZONE_COOKIE)) or ""
-    vary = [catalogue_version(), get_language(), zone, request.get_full_path(), *extra]
+    requested = request.GET.get("tz", "").strip()
+    if requested and not valid_timezone(requested):
+        return None
+    zone = valid_timezone(requested) or valid_timezone(request.COOKIES.get(TIMEZONE_COOKIE)) or ""
+    query = getattr(request, _QUERY_ATTR, ("", True))[0]
+    vary = [catalogue_version(), get_language(), zone, request.path, query, *extra]
     return make_template_fragment_key(f"page:{name}", vary)
 
 

@@ -7,6 +7,7 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -42,6 +43,25 @@ def test_each_compose_command_is_one_the_project_has(name):
             continue
         else:
             pytest.fail(f"{name}: unknown program {program}")
+
+
+def _redis_option(service: str, name: str) -> str | None:
+    argv = COMPOSE["services"][service]["command"]
+    return argv[argv.index(name) + 1] if name in argv else None
+
+
+def test_the_page_cache_evicts_and_the_broker_and_limit_counters_never_do():
+    app = COMPOSE["x-app"]["environment"]
+    page_cache = urlsplit(app["CACHE_URL"]).hostname
+    counters = urlsplit(app["RATELIMIT_CACHE_URL"]).hostname
+    broker = urlsplit(app["CELERY_BROKER_URL"]).hostname
+    assert counters == broker != page_cache
+    assert _redis_option(page_cache, "--maxmemory") == "256mb"
+    assert _redis_option(page_cache, "--maxmemory-policy") == "allkeys-lru"
+    assert _redis_option(counters, "--maxmemory-policy") == "noeviction"
+    assert _redis_option(counters, "--maxmemory") is None  # no cap that would make it refuse writes
+    for name in ("web", "worker", "beat"):
+        assert page_cache in COMPOSE["services"][name]["depends_on"]
 
 
 def test_one_gpu_worker_per_device_with_concurrency_one():

@@ -15,6 +15,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from community import filters, page_cache
 from community.models import Deadline, Venue
@@ -22,7 +23,7 @@ from community.selectors import careers, channels, funding, guides, papers, peop
 from community.services import exports, submissions
 
 from . import serializers, writes
-from .filters import FullTextSearchFilter
+from .filters import SEARCH_PARAM, FullTextSearchFilter
 from .renderers import BibTeXRenderer
 from .writes import SubmissionWriteMixin
 
@@ -56,18 +57,37 @@ class CatalogueReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def list(self, request, *args, **kwargs):
         # The page cache (community.page_cache) keeps list data as it keeps rendered lists: per
-        # catalogue version and full path, and per host and scheme, which the `next` and `previous`
-        # links are built from. Reads show published items only, the same for every client.
-        key = page_cache.fragment_key(
-            request, "api-list", request.scheme, request.get_host(), request.accepted_renderer.format
-        )
+        # catalogue version and validated filter, search, sort and page values (unknown parameters
+        # left out, and a request carrying one never stores), and per host and scheme, which the
+        # `next` and `previous` links are built from. Reads show published items only, the same for
+        # every client. An invalid filter is never looked up: the list below answers it with a 400.
+        key = None
+        if page_cache.enabled() and self._use_cache_query(request):
+            key = page_cache.fragment_key(
+                request, "api-list", request.scheme, request.get_host(), request.accepted_renderer.format
+            )
         data = page_cache.fetch(key) if key else None
         if data is not None:
             return Response(data)
         response = super().list(request, *args, **kwargs)
-        if key and response.status_code == status.HTTP_200_OK:
+        if key and response.status_code == status.HTTP_200_OK and page_cache.storable(request):
             page_cache.store(key, response.data)
         return response
+
+    def _use_cache_query(self, request) -> bool:
+        """Declare the list's validated query values to the page cache; False when a filter is invalid."""
+        filterset = DjangoFilterBackend().get_filterset(request, self.get_queryset(), self)
+        if filterset is None or not filterset.is_valid():
+            return False
+        pagination = {}
+        for name in (self.paginator.page_query_param, self.paginator.page_size_query_param):
+            raw = request.query_params.get(name, "").strip()
+            pagination[name] = str(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else raw
+        search = request.query_params.get(SEARCH_PARAM, "").strip()
+        values = {**filterset.form.cleaned_data, **pagination, SEARCH_PARAM: search}
+        known = [*filterset.form.fields, *pagination, SEARCH_PARAM, api_settings.URL_FORMAT_OVERRIDE]
+        page_cache.use_query(request, values, known=known)
+        return True
 
 
 def _write_docs(kind: str) -> dict:
@@ -274,6 +294,12 @@ class PaperViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
     detail_serializer_class = serializers.PaperDetailSerializer
     filterset_class = filters.PaperFilter
     renderer_classes = [JSONRenderer, BibTeXRenderer]
+
+    def get_renderers(self):
+        # BibTeX is a form of papers: a write's receipt or a report has none (400 `unsupported_format`).
+        if self.action not in ("list", "retrieve"):
+            return [JSONRenderer()]
+        return super().get_renderers()
 
     def _wants_bibtex(self) -> bool:
         return getattr(self.request.accepted_renderer, "format", None) == BibTeXRenderer.format

@@ -37,7 +37,8 @@ class PageCacheNode(template.Node):
             # The page's querysets are lazy, so a hit above never ran them (the home page's view
             # needs nothing more than this).
             html = self.nodelist.render(context)
-            page_cache.store(key, html)
+            if page_cache.storable(request):
+                page_cache.store(key, html)
         return html
 
 

@@ -40,6 +40,17 @@ def form_problems(form) -> list[str]:
     return problems
 
 
+def page_value(request: HttpRequest) -> str | None:
+    """`?page=` as the page cache keys it ("1" when absent, "007" read as "7", "last"), or None when
+    it is not a page number (paginate answers that with a 400)."""
+    raw = request.GET.get("page", "1").strip() or "1"
+    if raw == "last":
+        return raw
+    if raw.isascii() and raw.isdigit() and len(raw) <= 9:
+        return str(int(raw))
+    return None
+
+
 def paginate(request: HttpRequest, queryset, per_page: int | None = None) -> Page:
     """The page `?page=` asks for. Not a number: InvalidParameter (400); past the end or below 1: 404."""
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
@@ -74,14 +85,23 @@ class CatalogueListView(View):
         return {}
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        cached = page_cache.cached_fragment(request, "content")
-        if cached:
-            # Rendered before for this very path, so its parameters were valid; no query needed.
-            context = {"cached_fragments": cached, "section": self.section, "title": self.title}
-            return render(request, self.template_name, context)
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             return bad_request(request, form_problems(filterset.form))
+        page_number = page_value(request)
+        if page_number is not None:
+            # The page cache keys on the validated filter, sort and page values only (unknown
+            # parameters left out), so made-up query strings share one entry.
+            page_cache.use_query(
+                request,
+                {**filterset.form.cleaned_data, "page": page_number},
+                known=[*filterset.form.fields, "page"],
+            )
+            cached = page_cache.cached_fragment(request, "content")
+            if cached:
+                # The items were rendered before for these values; no query of the list needed.
+                context = {"cached_fragments": cached, "section": self.section, "title": self.title}
+                return render(request, self.template_name, context)
         try:
             page = paginate(request, filterset.qs)
         except InvalidParameter as exc:

@@ -18,23 +18,18 @@ class SearchForm(forms.Form):
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    cached = page_cache.cached_fragment(request, "content")
-    if cached:
-        # The title and the header's search box still need the text; the results are in the fragment.
-        return render(
-            request,
-            "community/search.html",
-            {"cached_fragments": cached, "q": _query(request), "section": "search"},
-        )
     form = SearchForm(request.GET)
     if not form.is_valid():
         return bad_request(request, form_problems(form))
     text = form.cleaned_data["q"].strip()
+    # Keyed on the validated text only: other parameters share its entry (community.page_cache).
+    page_cache.use_query(request, {"q": text}, known=["q"])
+    cached = page_cache.cached_fragment(request, "content")
+    if cached:
+        # The title and the header's search box still need the text; the results are in the fragment.
+        return render(
+            request, "community/search.html", {"cached_fragments": cached, "q": text, "section": "search"}
+        )
     sections = search_catalogue(text=text) if text else []
     context = {"form": form, "q": text, "sections": sections, "limit": SEARCH_LIMIT, "section": "search"}
     return render(request, "community/search.html", context)
-
-
-def _query(request: HttpRequest) -> str:
-    """The searched text of a request whose page was rendered before (so it passed the form)."""
-    return request.GET.get("q", "").strip()

@@ -5,16 +5,17 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from community.permissions import MODERATORS_GROUP
+from tests.api.tokens import api_token_key
 
 
 @pytest.fixture(autouse=True)
 def _own_throttle_counts(monkeypatch):
-    # Throttle counts live in the default cache (Redis in CI, shared by every test process). A key
+    # Throttle counts live in the `ratelimit` cache (a Redis shared by every test process when
+    # RATELIMIT_CACHE_URL names one). A key
     # prefix of its own gives each test fresh counts without flushing anyone else's.
     monkeypatch.setattr(
         SimpleRateThrottle, "cache_format", f"throttle_{uuid.uuid4().hex}_%(scope)s_%(ident)s"
@@ -28,7 +29,7 @@ def api():
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
     return client
 
 

@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from community import page_cache
 from community.models import Channel, Paper, Report, Topic
 from community.services import rate_limits
 from tests.community import factories as f
@@ -185,3 +186,67 @@ def test_an_import_for_the_moderation_queue_spends_the_same_budget(settings):
     response = web.post(reverse("community:import-upload"), {"format": "bibtex", "file": upload})
     assert response.status_code == 200
     assert Paper.objects.count() == 1
+
+
+# --- item 7: the page cache key, and counters that no page can evict -------------------------------
+
+
+def _own_cache(**options):
+    """The page cache in a local memory of its own (CI's default cache is a shared Redis), the limit
+    counters where the settings put them."""
+    default = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits-test"}
+    if options:
+        default["OPTIONS"] = options
+    return override_settings(PAGE_CACHE_SECONDS=60, CACHES={**settings.CACHES, "default": default})
+
+
+def _entries() -> set[str]:
+    from django.core.cache import cache
+
+    return set(cache._cache)
+
+
+def test_made_up_query_strings_add_no_cache_entries(client):
+    f.TopicFactory(name="Graph learning")
+    with _own_cache():
+        plain = client.get("/topics/")
+        api_plain = client.get(TOPICS)
+        assert plain.status_code == api_plain.status_code == 200
+        before = _entries()
+        key = page_cache.fragment_key(plain.wsgi_request, "content")
+        for n in range(400):
+            response = client.get(f"/topics/?junk={n}")
+            assert response.status_code == 200
+            assert "Graph learning" in response.content.decode()
+        assert page_cache.fragment_key(response.wsgi_request, "content") == key
+        for n in range(50):
+            assert client.get(f"{TOPICS}?junk={n}&page=0{1}").status_code == 200
+        assert _entries() == before
+        # Known parameters still have entries of their own, keyed on their validated values.
+        client.get("/topics/?ordering=-name")
+        client.get("/topics/?ordering=-name&q=")
+        assert len(_entries()) == len(before) + 1
+
+
+def test_page_cache_evictions_never_reset_a_limit(client, settings):
+    settings.SIGNUP_RATE_LIMIT = 4
+    url = reverse("accounts:signup")
+    with _own_cache(MAX_ENTRIES=20, CULL_FREQUENCY=2):
+
+        def signup(number):
+            data = {
+                "username": f"person{number}",
+                "email": f"person{number}@example.org",
+                "password1": "a-long-pass-phrase-9",
+                "password2": "a-long-pass-phrase-9",
+            }
+            return Client(REMOTE_ADDR=ADDRESS).post(url, data).status_code
+
+        assert [signup(n) for n in range(1, 5)] == [200] * 4
+        assert signup(5) == 429
+        # Enough different pages to cycle the small page cache several times over.
+        for n in range(100):
+            assert client.get(f"/search/?q=word{n}").status_code == 200
+        assert signup(6) == 429
+        assert signup(7) == 429
+    assert not User.objects.filter(username__in=["person5", "person6", "person7"]).exists()
