@@ -16,9 +16,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from community.permissions import MODERATORS_GROUP
+from community.services.tokens import api_token_create
 from training.models import Benchmark
 from training.reference.registry import spec
 
@@ -38,8 +38,8 @@ def main(path: str) -> None:
         user.save()
         if role == "moderator":
             user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-        token = Token.objects.create(user=user)
-        accounts[role] = {"username": user.username, "password": password, "token": token.key}
+        _token, key = api_token_create(user=user, name="e2e")
+        accounts[role] = {"username": user.username, "password": password, "token": key}
 
     config = spec(
         {"network": "cnn2d", "dataset": "digits", "train": {"steps": FAULT_STEPS, "eval_every": 100}}

@@ -10,10 +10,12 @@ from .moderation import ChangeRecord, EditSuggestion, Report, ReviewStatus
 from .papers import Authorship, Paper, SimilarPaper
 from .people import Organization, Person
 from .projects import Project
+from .tokens import ApiTokenInfo
 from .topics import Topic
 from .venues import Deadline, Edition, Venue
 
 __all__ = [
+    "ApiTokenInfo",
     "Authorship",
     "ChangeRecord",
     "EditSuggestion",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from community.kinds import CATALOGUE_MODELS
 from community.models import ChangeRecord, EditSuggestion, Report
 from community.services.notifications import absolute_url, mail_user_on_commit
+from community.services.tokens import api_tokens_revoke_all
 
 
 class ActivationTokenGenerator(PasswordResetTokenGenerator):
@@ -50,24 +51,30 @@ def _send_verification(user) -> None:
 def account_signup(*, username: str, email: str, password: str):
     """Create an inactive account and mail the confirmation link; returns it.
 
-    If the address already has an account, nothing is created (None is returned) and the address
-    is told instead: its owner gets the confirmation link again, or a note that they already have
-    an account. The page the person sees is the same either way, so the sign-up form cannot be used
-    to find out who has an account here.
+    If the address already has a confirmed account, nothing is created (None is returned) and the
+    address is told instead that it has an account. The page the person sees is the same either way,
+    so the sign-up form cannot be used to find out who has an account here.
+
+    An account still waiting for its confirmation proves nothing about the address, so a new sign-up
+    for that address replaces it (deleted, with anything hanging off it): the mail carries the link of
+    the account just asked for, never the waiting one's. Otherwise whoever signed up first with
+    someone else's address would get their account confirmed by the owner's click.
     """
     User = get_user_model()
     email = User.objects.normalize_email((email or "").strip())
-    existing = User.objects.filter(email__iexact=email).order_by("pk").first() if email else None
-    if existing is not None:
-        if _unconfirmed(existing):
-            _send_verification(existing)
-        else:
-            mail_user_on_commit(
-                user=existing,
-                template="accounts/email/already_registered",
-                context={"url": absolute_url(reverse("accounts:password_reset"))},
-            )
+    same_address = User.objects.filter(email__iexact=email).order_by("pk") if email else User.objects.none()
+    confirmed = next((user for user in same_address if not _unconfirmed(user)), None)
+    if confirmed is not None:
+        mail_user_on_commit(
+            user=confirmed,
+            template="accounts/email/already_registered",
+            context={"url": absolute_url(reverse("accounts:password_reset"))},
+        )
         return None
+    # Deleted before the new account is checked, so it may take the waiting one's username; a refused
+    # sign-up raises, and the transaction puts the waiting account back.
+    for waiting in same_address:
+        account_delete(user=waiting)
     user = User(username=(username or "").strip(), email=email, is_active=False)
     user.set_password(password)
     errors = {}
@@ -115,6 +122,16 @@ def account_verify(*, uidb64: str, token: str):
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
+
+
+def account_password_changed(*, user) -> int:
+    """After a password reset or change: revoke every API token of the account; returns how many.
+
+    The account's other sessions end by themselves: each session holds a hash of the password it
+    logged in with, and Django drops one whose hash no longer matches (the page that changed the
+    password keeps its own session with update_session_auth_hash).
+    """
+    return api_tokens_revoke_all(user=user)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ SUBMISSION_RATE_WINDOW_S) and raises RateLimited; callers only translate that in
 
 import contextvars
 import functools
+import hashlib
 import logging
 import math
 import time
@@ -176,8 +177,10 @@ def signup_rate_hit(request: HttpRequest) -> None:
 
 
 def _password_reset_limits(request: HttpRequest, email: str) -> list[tuple[str, int]]:
+    # A hash: the counter store keeps no address, and the key has a fixed length whatever was typed.
+    address = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()
     return [
-        (f"email:{(email or '').strip().lower()}", settings.PASSWORD_RESET_RATE_LIMIT_PER_EMAIL),
+        (f"email:{address}", settings.PASSWORD_RESET_RATE_LIMIT_PER_EMAIL),
         (f"ip:{client_ip(request)}", settings.PASSWORD_RESET_RATE_LIMIT_PER_IP),
     ]
 

@@ -22,7 +22,13 @@ from community.forms.accounts import AccountDeleteForm, LoginForm, ResendVerific
 from community.permissions import is_moderator
 from community.selectors.moderation import contributions_of
 from community.services import accounts as services
-from community.services.rate_limits import RateLimited, signup_rate_check, signup_rate_hit
+from community.services.rate_limits import (
+    RateLimited,
+    password_reset_rate_check,
+    password_reset_rate_hit,
+    signup_rate_check,
+    signup_rate_hit,
+)
 from community.views.submit import apply_errors
 
 
@@ -103,6 +109,13 @@ class LoginView(auth_views.LoginView):
     extra_context = {"section": "account"}
 
 
+def locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None):
+    """django-axes' answer to a log-in attempt (this site's or the admin's) while the username or the
+    client IP is locked out after too many failures (AXES_LOCKOUT_CALLABLE): 429, with what to do."""
+    context = {"section": "account", "minutes": settings.AXES_COOLOFF_MINUTES}
+    return render(request, "accounts/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
 class LogoutView(auth_views.LogoutView):
     # POST only (Django's LogoutView refuses GET): a link or an image cannot log anyone out.
     template_name = "accounts/logged_out.html"
@@ -115,6 +128,20 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        # Each request may send a mail: limited per address and per client IP, whether or not the
+        # address has an account (so the answer still tells nobody who has one).
+        email = form.cleaned_data["email"]
+        try:
+            password_reset_rate_check(self.request, email=email)
+        except RateLimited as exc:
+            context = self.get_context_data(form=form)
+            context["rate_limited"] = _(
+                "Too many password-reset requests for this address or from your network; no mail was "
+                "sent. Please wait %(minutes)s minutes and try again, and check your spam folder for "
+                "the mails already sent."
+            ) % {"minutes": exc.wait_minutes}
+            return self.render_to_response(context, status=429)
+        password_reset_rate_hit(self.request, email=email)
         # Links in the mail use SITE_URL, never the request's Host header.
         self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
@@ -128,6 +155,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.account_password_changed(user=form.user)
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
@@ -138,8 +170,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
-        messages.success(self.request, _("Your password was changed."))
-        return super().form_valid(form)
+        # Django's view keeps this session (update_session_auth_hash); every other one ends.
+        response = super().form_valid(form)
+        if services.account_password_changed(user=form.user):
+            messages.success(
+                self.request,
+                _(
+                    "Your password was changed. Your API tokens were revoked: create new ones for your "
+                    "scripts."
+                ),
+            )
+        else:
+            messages.success(self.request, _("Your password was changed."))
+        return response
 
 
 @login_required

@@ -271,7 +271,8 @@ SPECTACULAR_SETTINGS = {
         "The deep-learning community's catalogue (papers, people, organisations, projects, venues with "
         "their editions and deadlines, jobs, funding, channels, guides, topics) and the training "
         "results (benchmarks, sweeps, runs). Reading is open; writing needs an account (a token from "
-        "/account/tokens/, sent as `Authorization: Token <key>`, or the browser session with its "
+        "/account/tokens/, sent as `Authorization: Token <key>`; it expires after API_TOKEN_TTL_DAYS, 90 days "
+        "by default, and a password reset or change revokes it; or the browser session with its "
         "CSRF token) and goes to the moderators' queue. Every error has the shape "
         '`{"error": {"code", "message", "fields"}}`.'
     ),
@@ -288,7 +289,9 @@ SPECTACULAR_SETTINGS = {
         f"{name}KindEnum": f"community.models.{name}.Kind"
         for name in ("Organization", "Venue", "Project", "JobPosting", "FundingOpportunity", "Channel")
     }
-    | {"DeadlineKindEnum": "community.models.Deadline.Kind"},
+    | {"DeadlineKindEnum": "community.models.Deadline.Kind"}
+    # The time zone labels a deadline takes (two fields), one enum.
+    | {"TimezoneLabelEnum": "community.api.fields.TIMEZONE_LABELS"},
 }
 
 # --- project settings -----------------------------------------------------------------------
@@ -355,7 +358,7 @@ PASSWORD_RESET_RATE_LIMIT_PER_IP = env.int("PASSWORD_RESET_RATE_LIMIT_PER_IP", d
 # made; the header stays `Authorization: Token <key>`. community.models.ApiTokenInfo adds a name and
 # the last use.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
-KNOX_TOKEN_MODEL = "knox.AuthToken"
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 - a model name, not a secret
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
     "AUTH_HEADER_PREFIX": "Token",

@@ -50,6 +50,9 @@ def test_list_query_count_does_not_grow_with_the_page(endpoint, who, api, user_a
     url = f"/api/v1/{endpoint}/"
     make = LISTS[endpoint]
     make()
+    if who == "token":
+        # A token's first use writes its "last used" (at most once a minute): not the list's cost.
+        client.get(url)
     one = _queries(client, url, {"page_size": 20})
     for _ in range(19):
         make()

@@ -1,11 +1,20 @@
-"""/account/tokens/: create, replace and revoke the API token; the key is shown once and works."""
+"""/account/tokens/: named, hashed, expiring API tokens (django-rest-knox), listed with created, last
+used and expiry; each one revoked on its own; the key is shown once and works."""
 
+import importlib
 import re
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from knox.models import AuthToken
 from rest_framework.test import APIClient
+
+from community.models import ApiTokenInfo
+from tests.api.tokens import api_token_key
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +28,22 @@ def browser(user):
     return client
 
 
-def _post(client, action):
+def _post(client, action, **data):
     page = client.get(URL)
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
-    return client.post(URL, {"action": action, "csrfmiddlewaretoken": csrf})
+    return client.post(URL, {"action": action, "csrfmiddlewaretoken": csrf, **data})
+
+
+def _shown_key(response) -> str:
+    return re.search(r'id="token-key" type="text" readonly value="([^"]+)"', response.content.decode()).group(
+        1
+    )
+
+
+def _create(client, name="laptop script") -> str:
+    response = _post(client, "create", name=name)
+    assert response.status_code == 200
+    return _shown_key(response)
 
 
 def _api_status(key: str) -> int:
@@ -40,42 +61,85 @@ def test_login_required():
 def test_create_shows_the_key_once_and_it_authenticates(browser, user):
     assert "You have no token" in browser.get(URL).content.decode()
 
-    created = _post(browser, "create")
+    created = _post(browser, "create", name="laptop script")
 
     assert created.status_code == 200
-    key = Token.objects.get(user=user).key
-    assert key in created.content.decode()
     assert "no-store" in created["Cache-Control"]
+    key = _shown_key(created)
     assert _api_status(key) == 200
 
     later = browser.get(URL).content.decode()
-    assert key not in later and key[:6] in later
+    assert key not in later and key[:8] in later
+    assert "laptop script" in later
 
 
-def test_create_again_replaces_the_old_token(browser, user):
-    _post(browser, "create")
-    old = Token.objects.get(user=user).key
-    _post(browser, "create")
-    new = Token.objects.get(user=user).key
-    assert new != old
-    assert _api_status(old) == 401 and _api_status(new) == 200
+def test_the_key_is_stored_hashed_and_expires_after_the_default_ttl(browser, user, settings):
+    key = _create(browser)
+
+    token = AuthToken.objects.get(user=user)
+    assert token.digest != key and key not in token.digest
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM knox_authtoken")
+        stored = [str(value) for row in cursor.fetchall() for value in row]
+    assert not any(key in value for value in stored)
+    assert settings.API_TOKEN_TTL_DAYS == 90
+    assert abs(token.expiry - (timezone.now() + timedelta(days=90))) < timedelta(minutes=5)
+    assert token.info.name == "laptop script"
 
 
-def test_revoke(browser, user):
-    _post(browser, "create")
-    key = Token.objects.get(user=user).key
+def test_an_expired_token_is_refused(user):
+    key = api_token_key(user)
+    AuthToken.objects.filter(user=user).update(expiry=timezone.now() - timedelta(seconds=1))
+    assert _api_status(key) == 401
 
-    response = _post(browser, "revoke")
+
+def test_several_named_tokens_are_listed_and_each_is_revoked_alone(browser, user):
+    first = _create(browser, "ci runner")
+    second = _create(browser, "notebook")
+    page = browser.get(URL).content.decode()
+    assert "ci runner" in page and "notebook" in page
+    assert page.count('name="action" value="revoke"') == 2
+
+    digest = AuthToken.objects.get(user=user, info__name="ci runner").digest
+    response = _post(browser, "revoke", token=digest)
 
     assert response.status_code == 302
-    assert not Token.objects.filter(user=user).exists()
-    assert _api_status(key) == 401
-    assert "revoked" in browser.get(URL).content.decode()
+    assert _api_status(first) == 401 and _api_status(second) == 200
+    page = browser.get(URL).content.decode()
+    assert "revoked" in page and "ci runner" not in page and "notebook" in page
+
+
+def test_last_used_is_shown_and_written_at_most_once_a_minute(browser, user):
+    key = _create(browser)
+    assert "never" in browser.get(URL).content.decode().split("laptop script", 1)[1].split("</tr>")[0]
+
+    assert _api_status(key) == 200
+    info = ApiTokenInfo.objects.get(token__user=user)
+    assert info.last_used is not None and timezone.now() - info.last_used < timedelta(minutes=1)
+    row = browser.get(URL).content.decode().split("laptop script", 1)[1].split("</tr>")[0]
+    assert row.count("never") == 0
+
+    recent = timezone.now() - timedelta(seconds=30)
+    ApiTokenInfo.objects.filter(pk=info.pk).update(last_used=recent)
+    assert _api_status(key) == 200
+    assert ApiTokenInfo.objects.get(pk=info.pk).last_used == recent
+
+    stale = timezone.now() - timedelta(minutes=2)
+    ApiTokenInfo.objects.filter(pk=info.pk).update(last_used=stale)
+    assert _api_status(key) == 200
+    assert ApiTokenInfo.objects.get(pk=info.pk).last_used > stale
+
+
+def test_a_token_needs_a_name(browser, user):
+    response = _post(browser, "create", name="  ")
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    assert not AuthToken.objects.filter(user=user).exists()
 
 
 def test_posts_need_the_csrf_token(browser, user):
-    assert browser.post(URL, {"action": "create"}).status_code == 403
-    assert not Token.objects.filter(user=user).exists()
+    assert browser.post(URL, {"action": "create", "name": "x"}).status_code == 403
+    assert not AuthToken.objects.filter(user=user).exists()
 
 
 def test_an_unknown_action_is_a_400(browser):
@@ -83,10 +147,36 @@ def test_an_unknown_action_is_a_400(browser):
 
 
 def test_one_users_page_never_touches_anothers_token(browser, staff_user, user):
-    other = Token.objects.create(user=staff_user)
-    _post(browser, "revoke")
-    assert Token.objects.filter(pk=other.pk).exists()
+    other_key = api_token_key(staff_user)
+    other = AuthToken.objects.get(user=staff_user)
+
+    response = _post(browser, "revoke", token=other.digest)
+
+    assert response.status_code == 302
+    assert AuthToken.objects.filter(pk=other.pk).exists() and _api_status(other_key) == 200
+    assert "nothing was revoked" in browser.get(URL).content.decode()
+
+
+def test_a_request_without_credentials_is_told_the_token_scheme():
+    response = APIClient().post("/api/v1/topics/computer-vision/report/", {"reason": "spam"}, format="json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
 
 
 def test_the_page_is_also_under_the_chinese_prefix(browser):
     assert browser.get("/zh-hans" + URL).status_code == 200
+
+
+def test_the_upgrade_revokes_the_old_plain_text_tokens():
+    # What the database looked like before: rest_framework.authtoken's table with a key in clear.
+    migration = importlib.import_module("community.migrations.0009_api_tokens_hashed")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id integer)")
+        cursor.execute("INSERT INTO authtoken_token VALUES ('0123456789abcdef0123456789abcdef01234567', 1)")
+
+    # Only what the function uses of a schema editor (SQLite's refuses to open inside the test's transaction).
+    editor = SimpleNamespace(connection=connection, execute=lambda sql: connection.cursor().execute(sql))
+    migration.drop_plain_text_tokens(None, editor)
+
+    assert "authtoken_token" not in connection.introspection.table_names()
+    assert _api_status("0123456789abcdef0123456789abcdef01234567") == 401
