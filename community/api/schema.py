@@ -3,17 +3,33 @@
 `ApiAutoSchema` adds them from what the operation is (a list, a path with an id, a write) and what its
 view declares (`error_statuses`, a dict of extra statuses per action), so no view repeats them and a
 new endpoint is documented as soon as it exists. The schemathesis test checks the API answers only
-with statuses the schema lists.
+with statuses the schema lists, and accepts every request the schema calls valid.
+
+It also documents what DRF's defaults leave out: the `format` query parameter of every operation
+(with the formats its renderers have; anything else is a 400 `unsupported_format`, see
+community.api.negotiation), and that a request body takes no keys but its documented fields
+(`additionalProperties: false`; an unknown key is refused with a 400).
 """
 
+from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django_filters import NumberFilter
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_basic_type, build_parameter_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from .fields import NON_BLANK_TEXT, SLUG, TEXT, SlugRelatedField
 
 ERROR_DESCRIPTIONS = {
     "400": _(
-        "Invalid input: a body field, a filter or a query parameter; `error.fields` says what is wrong "
-        "with each field."
+        "Invalid input: a body field, a filter or a query parameter (an unknown `format` is "
+        "`unsupported_format`); `error.fields` says what is wrong with each field. Besides what the schema "
+        "states, a write is refused when a slug names nothing published, or when fields disagree "
+        "(an end before its start, amounts in the wrong order, an edition of another venue)."
     ),
     "401": _("Missing or invalid credentials (an unknown or revoked token, or a login that expired)."),
     "403": _(
@@ -26,7 +42,8 @@ ERROR_DESCRIPTIONS = {
         "The submission duplicates the catalogue. `error.code` is `duplicate` when an item with the same "
         "identifier exists (refused; `error.existing` links it) or `near_duplicate` when items with "
         'nearly the same title exist (listed in `error.existing`): resend with `"confirm": true` to '
-        "submit anyway."
+        "submit anyway. Elsewhere (`conflict`): the state of what the request acts on refuses it, e.g. "
+        "a moderation entry already decided or a sweep without a succeeded run to publish."
     ),
     "422": _(
         "`idempotency_key_reused`: the `Idempotency-Key` already went with a different request; send a "
@@ -49,8 +66,8 @@ class ExistingItemSerializer(serializers.Serializer):
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text=_(
-            "Stable, machine-readable: invalid, parse_error, not_authenticated, authentication_failed, "
-            "permission_denied, not_found, method_not_allowed, unsupported_media_type, duplicate, "
+            "Stable, machine-readable: invalid, parse_error, unsupported_format, not_authenticated, "
+            "authentication_failed, permission_denied, not_found, method_not_allowed, unsupported_media_type, duplicate, "
             "near_duplicate, conflict, idempotency_key_reused, throttled, server_error."
         )
     )
@@ -70,20 +87,96 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
+def _state_input_rules(field, schema: dict) -> None:
+    """What DRF's input fields enforce and drf-spectacular leaves out of a request schema."""
+    if getattr(field, "unique_items", False):
+        schema["uniqueItems"] = True
+    if isinstance(field, SlugRelatedField):
+        schema.pop("minLength", None)
+        schema.update(type="string", pattern=SLUG.pattern)
+    elif isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
+        # "-", "." and "" match drf-spectacular's pattern but are no number.
+        whole = field.max_whole_digits
+        schema["pattern"] = rf"^-?([0-9]{{1,{whole}}}(\.[0-9]{{1,{field.decimal_places}}})?|\.[0-9]{{1,{field.decimal_places}}})$"
+    elif (
+        type(field) is serializers.CharField
+        and schema.get("type") == "string"
+        and not {"pattern", "enum", "format", "oneOf"} & set(schema)
+    ):
+        # The field's own RegexValidator when it has one (drf-spectacular states it only for fields of
+        # a serializer, not for the items of a list).
+        regexes = [v.regex.pattern for v in field.validators if isinstance(v, RegexValidator)]
+        if regexes:
+            schema["pattern"] = regexes[0]
+        else:
+            schema["pattern"] = TEXT if field.allow_blank or not field.trim_whitespace else NON_BLANK_TEXT
+
+
 class ApiAutoSchema(AutoSchema):
     def error_statuses(self) -> set[str]:
-        statuses = {"401", "429"}
+        # 400 everywhere: any operation refuses an unknown `?format=`.
+        statuses = {"400", "401", "429"}
         has_id = "{" in self.path
         if has_id:
             statuses.add("404")
         if self.method == "GET":
             if self._is_list_view():
-                statuses |= {"400", "404"}  # a bad filter value; a page past the end
+                statuses.add("404")  # a page past the end
         else:
-            statuses |= {"400", "403"}
+            statuses.add("403")
         action = getattr(self.view, "action", None) or self.method.lower()
         statuses |= set(getattr(self.view, "error_statuses", {}).get(action, ()))
         return statuses
+
+    def _get_format_parameters(self):
+        # DRF's ?format= override exists on every operation, not only those with two renderers.
+        formats = self.map_renderers("format")
+        if not api_settings.URL_FORMAT_OVERRIDE or not formats:
+            return []
+        return [
+            build_parameter_type(
+                name=api_settings.URL_FORMAT_OVERRIDE,
+                schema=build_basic_type(OpenApiTypes.STR),
+                location=OpenApiParameter.QUERY,
+                enum=formats,
+                description=str(
+                    _("The answer's format; another value is refused (400 `unsupported_format`).")
+                ),
+            )
+        ]
+
+    def _get_filter_parameters(self):
+        # A FilterSet's number filters refuse values outside min_value..max_value, and IntegerFilter
+        # anything but a whole number; drf-spectacular states neither.
+        parameters = super()._get_filter_parameters()
+        filterset = getattr(self.view, "filterset_class", None)
+        for parameter in parameters:
+            filter_ = filterset.base_filters.get(parameter["name"]) if filterset else None
+            if not isinstance(filter_, NumberFilter):
+                continue
+            schema = parameter["schema"]
+            if issubclass(filter_.field_class, forms.IntegerField):
+                schema["type"] = "integer"
+            for key, bound in (("minimum", "min_value"), ("maximum", "max_value")):
+                if filter_.extra.get(bound) is not None:
+                    schema[key] = filter_.extra[bound]
+        return parameters
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request":
+            _state_input_rules(field, schema)
+        return schema
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and (one_of := getattr(serializer, "exactly_one_of", None)):
+            schema["oneOf"] = [{"required": [name]} for name in one_of]
+        if direction == "request" and schema.get("type") == "object" and "additionalProperties" not in schema:
+            # A body has its documented fields only: submissions refuse an unknown key (a typo must not
+            # vanish, SubmissionInputSerializer.validate), the other writes ignore it.
+            schema["additionalProperties"] = False
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -12,9 +12,11 @@ identifier exists (arXiv id, DOI, repository, unique name; refused whatever the 
 `near_duplicate` when items with nearly the same title exist; the same request with `"confirm": true`
 is then accepted. Any other problem the service finds is a 400 naming the field.
 
-The input serializers only convert: slugs to published items, text to dates and numbers. Every rule
-(what may be set, duplicates, dates in order, ORCID format) is the service's, so the web form and the
-API can never disagree. Their fields are listed explicitly; none of them is server-owned (status,
+The input serializers convert (slugs to published items, text to dates and numbers) and declare the
+rules a JSON Schema can state (lengths, ranges, patterns, choices, required and non-blank fields), so
+the OpenAPI schema tells a client what the API accepts (community.api.schema; tests/api/test_fuzz.py
+checks every request the schema calls valid is accepted). The service still checks everything (what
+may be set, duplicates, dates in order, ORCID format), so the web form and the API can never disagree. Their fields are listed explicitly; none of them is server-owned (status,
 slug, created_by, timestamps, a project's stars and other fetched stats).
 """
 
@@ -51,7 +53,10 @@ from community.services.rate_limits import RateLimited, client_ip
 from .errors import Conflict
 from .fields import (
     ARXIV_ID,
+    CURRENCY,
     DOI,
+    LOCAL_DATETIME,
+    NAME,
     ORCID,
     REPOSITORY_URL,
     WEB_URL,
@@ -59,6 +64,7 @@ from .fields import (
     UniqueListField,
     YearField,
     pattern,
+    timezone_label_field,
 )
 
 PUBLISHED = ModerationStatus.PUBLISHED
@@ -165,7 +171,6 @@ class SubmissionInputSerializer(serializers.ModelSerializer):
         return attrs
 
 
-AUTHOR_NAME = r"^[^\s\x00]+( [^\s\x00]+)*$"
 _ARXIV_MESSAGE = gettext_lazy("Not an arXiv identifier (expected e.g. 1706.03762 or hep-th/9901001).")
 _DOI_MESSAGE = gettext_lazy("Not a DOI (expected e.g. 10.1038/nature14236).")
 
@@ -187,7 +192,7 @@ class PaperInputSerializer(SubmissionInputSerializer):
         # One space between words, none around: the service tidies names so, and a name listed twice
         # is refused, which `uniqueItems` can state only of tidy names.
         child=serializers.CharField(
-            max_length=200, validators=[pattern(AUTHOR_NAME, gettext_lazy("Write the name with single spaces."))]
+            max_length=200, validators=[pattern(NAME, gettext_lazy("Write the name with single spaces."))]
         ),
         min_length=1,
         max_length=submissions.MAX_AUTHORS,
@@ -248,9 +253,11 @@ class JobInputSerializer(SubmissionInputSerializer):
 class FundingInputSerializer(SubmissionInputSerializer):
     funder = published_slug(Organization)
     topics = topics_field()
+    deadline_timezone = timezone_label_field(required=False)
     deadline_local = serializers.CharField(
         required=False,
         write_only=True,
+        validators=[pattern(LOCAL_DATETIME, gettext_lazy("Enter a date and time, e.g. 2027-05-15T23:59."))],
         help_text=gettext_lazy(
             "The deadline as announced, without an offset (e.g. 2027-05-15T23:59), in `deadline_timezone` "
             "(AoE, UTC, UTC+8 or an IANA name); stored as the UTC instant. Or give `deadline` with an offset."
@@ -262,6 +269,11 @@ class FundingInputSerializer(SubmissionInputSerializer):
             *["title", "funder", "description", "kind", "amount_min", "amount_max", "currency"],
             *["deadline", "deadline_local", "deadline_timezone", "eligibility", "url", "topics"],
         ],
+        currency={
+            "validators": [pattern(CURRENCY, gettext_lazy("Give the ISO 4217 code, e.g. EUR."), ignore_case=True)],
+            "help_text": gettext_lazy("ISO 4217, e.g. EUR; needed with an amount."),
+        },
+        amount_max={"help_text": gettext_lazy("At least `amount_min`.")},
     )
 
 
@@ -298,9 +310,10 @@ class DeadlineInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Deadline.Kind.choices)
     label = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     due_local = serializers.CharField(
-        help_text=gettext_lazy("The date and time as announced, e.g. 2027-05-15T23:59, in `timezone_label`.")
+        validators=[pattern(LOCAL_DATETIME, gettext_lazy("Enter a date and time, e.g. 2027-05-15T23:59."))],
+        help_text=gettext_lazy("The date and time as announced, e.g. 2027-05-15T23:59, in `timezone_label`."),
     )
-    timezone_label = serializers.CharField(max_length=64, default="AoE")
+    timezone_label = timezone_label_field(default="AoE")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 

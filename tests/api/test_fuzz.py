@@ -116,7 +116,8 @@ def _references() -> dict:
     }
 
 
-BODY_REFERENCES = ("venue", "edition", "organization", "funder", "affiliation", "parent", "topics", "benchmark")
+# Body fields that name a related item by slug.
+BODY_REFERENCES = ("venue", "edition", "organization", "funder", "affiliation", "parent", "topics", "benchmark")  # fmt: skip
 # Query parameters that filter by a related item (or a value that occurs), and the reference each takes.
 FILTER_REFERENCES = {
     "topic": "topic",
@@ -144,7 +145,8 @@ def _within_rules_the_schema_cannot_state(case):
         a, b = body.get(first), body.get(last)
         if a is not None and b is not None and _number_or_text(b) < _number_or_text(a):
             body[first], body[last] = b, a
-    if (body.get("amount_min") is not None or body.get("amount_max") is not None) and not body.get("currency"):
+    amounts = body.get("amount_min") is not None or body.get("amount_max") is not None
+    if amounts and not body.get("currency"):
         body["currency"] = "EUR"
     return case
 
@@ -249,10 +251,14 @@ def test_unknown_formats_are_refused_with_400(catalogue, wsgi_app, staff_token, 
 
         @settings(max_examples=len(unknown), derandomize=True, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))  # fmt: skip
-        @given(case=operation.as_strategy().map(_within_rules_the_schema_cannot_state), value=st.sampled_from(unknown))
+        @given(
+            case=operation.as_strategy().map(_within_rules_the_schema_cannot_state),
+            value=st.sampled_from(unknown),
+        )
         def run(case, value):
             case.query = {**(case.query or {}), "format": value}
-            response = case.call_and_validate(headers=headers, checks=CHECKS[:-1])  # the request is off-schema
+            # Every check but positive_data_acceptance: the request is outside the schema.
+            response = case.call_and_validate(headers=headers, checks=CHECKS[:-1])
             assert response.status_code == 400, f"?format={value} answered {response.status_code}"
             error = response.json()["error"]
             assert error["code"] == "unsupported_format" and value in error["message"], error

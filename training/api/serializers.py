@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.api.fields import SlugRelatedField
+from community.api.fields import SlugRelatedField, UniqueListField
 from community.api.serializers import PaperRef
 from training.models import Benchmark, Device, Sweep, TrainingRun
 from training.selectors import is_staff, run_percent
@@ -198,7 +198,7 @@ class SweepStartSerializer(serializers.Serializer):
     device. Everything else (queue, state, summary, creator) the server decides."""
 
     benchmark = SlugRelatedField(slug_field="slug", queryset=Benchmark.objects.all())
-    seeds = serializers.ListField(
+    seeds = UniqueListField(
         child=serializers.IntegerField(min_value=0, max_value=2**31 - 1),
         min_length=1,
         max_length=MAX_SEEDS,
@@ -209,6 +209,7 @@ class SweepStartSerializer(serializers.Serializer):
         min_value=1, max_value=MAX_SEEDS, required=False, help_text=_("Seeds 0..N-1; give this or `seeds`.")
     )
     device = serializers.ChoiceField(choices=Device.choices, default=Device.AUTO)
+    exactly_one_of = ("seeds", "seed_count")  # the schema's oneOf (community.api.schema)
 
     def validate(self, attrs):
         if ("seeds" in attrs) == ("seed_count" in attrs):

@@ -7,6 +7,7 @@ once the transaction commits; the response is the sweep as it is then (state `qu
 with an `Idempotency-Key` header is done at most once per key (training.services.idempotency).
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from community.api.errors import Conflict
 from community.api.throttling import WRITES_SCOPE
 from community.api.views import ID_PATTERN, SLUG_PATTERN
 from training import selectors, services
@@ -150,7 +152,8 @@ class SweepViewSet(
     # Each write's operation in training.permissions (the admin asks the same for its start page,
     # cancel and publish actions).
     write_operations = {"create": "start", "cancel": "cancel", "publish": "publish"}
-    error_statuses = {"create": ("422",)}  # an Idempotency-Key reused for another sweep
+    # create: an Idempotency-Key reused for another sweep; publish: the sweep cannot be published yet.
+    error_statuses = {"create": ("422",), "publish": ("409",)}
     filter_backends = [DjangoFilterBackend]
     filterset_class = SweepFilter
     throttle_scope = WRITES_SCOPE
@@ -222,7 +225,11 @@ class SweepViewSet(
         sweep = self._detail(int(pk))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.sweep_publish(sweep=sweep, published=serializer.validated_data["published"])
+        try:
+            services.sweep_publish(sweep=sweep, published=serializer.validated_data["published"])
+        except DjangoValidationError as exc:
+            # The request is well formed; the sweep's state refuses it (no succeeded run yet): a 409.
+            raise Conflict(" ".join(exc.messages)) from exc
         return Response(self._detail_data(sweep.pk))
 
 
