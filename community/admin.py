@@ -3,6 +3,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -26,6 +29,7 @@ from .models import (
     Topic,
     Venue,
 )
+from .services.accounts import account_password_changed
 from .services.expiry import items_close
 from .services.moderation import guide_mark_reviewed, submission_approve, submission_reject
 
@@ -320,3 +324,18 @@ class TimelineEventAdmin(TranslationAdmin):
     list_filter = ("year",)
     search_fields = ("text", "slug")
     autocomplete_fields = ("paper", "project")
+
+
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin; setting someone's password here also revokes their API tokens, as a
+    password reset or change does (their other sessions end by themselves)."""
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            account_password_changed(user=self.get_object(request, unquote(id)))
+        return response
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), UserAdmin)

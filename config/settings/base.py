@@ -384,6 +384,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Failed attempts (username tried, address, browser) are kept only until their cool-off ends; no
 # history of successful log-ins is kept.
 AXES_DISABLE_ACCESS_LOG = True
+# Failures and lock-outs are still logged (the username and address masked); no start-up banner.
+AXES_VERBOSE = False
 # How many proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR). Only with
 # the right number is the client's address the one the proxies saw, not one the client made up.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)

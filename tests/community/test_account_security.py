@@ -172,6 +172,24 @@ def test_a_password_change_keeps_this_session_and_ends_every_other_and_every_tok
     assert response.status_code == 200 and "API tokens were revoked" in response.content.decode()
 
 
+def test_an_administrator_setting_a_password_revokes_the_tokens_too(member, staff_user):
+    f.TopicFactory(name="Computer vision", slug="computer-vision")
+    owner = Client()
+    assert _log_in(owner, "member", "pw-member-123456").status_code == 302
+    key = _make_token(owner)
+    admin = Client()
+    admin.force_login(staff_user)
+
+    response = admin.post(
+        f"/admin/auth/user/{member.pk}/password/",
+        {"password1": "set by the admin 123", "password2": "set by the admin 123", "usable_password": "true"},
+    )
+
+    assert response.status_code == 302
+    assert _report_status(key) == 401
+    assert not _logged_in(owner)
+
+
 # --- item 3: brute force -----------------------------------------------------------------------
 
 LOCKED = "Too many failed log-ins"
