@@ -218,7 +218,10 @@ def test_the_profile_lists_my_submissions_with_their_status_and_my_edits_and_rep
 
 
 @pytest.mark.django_db
-def test_the_profile_page_costs_the_same_for_one_contribution_as_for_many(member, member_client, moderator):
+def test_the_profile_page_costs_the_same_for_one_contribution_as_for_many(
+    member, member_client, moderator, settings
+):
+    settings.SUBMISSION_RATE_LIMIT = 1000  # many rounds of submissions by one user: setup, not the limit under test
     url = reverse("accounts:profile")
     _contribute(member, moderator, 1)
     member_client.get(url)

@@ -300,8 +300,9 @@ def _count(client, url):
 
 @pytest.mark.django_db
 def test_the_queue_costs_the_same_for_one_round_of_everything_as_for_many(
-    moderator, member, moderator_client
+    moderator, member, moderator_client, settings
 ):
+    settings.SUBMISSION_RATE_LIMIT = 1000  # many rounds of submissions by one user: setup, not the limit under test
     url = reverse("community:moderation")
     _fill_queue(moderator, member, 1)
     moderator_client.get(url)  # content types cached, as in a running site
