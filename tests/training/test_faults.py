@@ -14,7 +14,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from tests.training.conftest import wait_for
+from tests.support.celery_worker import wait_for
 from training.models import FINAL_STATES, Benchmark, RunState, Sweep, TrainingRun
 from training.services import run_claim, run_finish, sweep_start
 from training.services import sweeps as sweeps_module
@@ -25,7 +25,10 @@ postgresql_only = pytest.mark.skipif(
     reason="needs PostgreSQL (server connections to terminate, row locks); CI runs the suite on it",
 )
 
-HEARTBEAT_SQL = 'SET "step" = %s, "heartbeat_at" = %s'  # BatchProgressReporter's lease renewal
+# The worker's writes, as they reach the database: a lease renewal, a metrics row, a run's end.
+HEARTBEAT = ("UPDATE", 'SET "step" = %s, "heartbeat_at" = %s')
+METRICS = ("INSERT", '"training_runmetric"')
+RUN_END = ("UPDATE", '"final_metrics" = ')
 
 
 def _benchmark(slug="lin", **train):
@@ -38,16 +41,19 @@ def _benchmark(slug="lin", **train):
     )
 
 
-def _failing_heartbeats(failing):
-    """An execute wrapper (Django's hook around every SQL statement) that makes the heartbeat
-    UPDATEs whose number (from 1) `failing` accepts raise OperationalError, as a dropped connection does."""
-    heartbeats = itertools.count(1)
+def _failing(statement, failing):
+    """An execute wrapper (Django's hook around every SQL statement) that makes the statements of one
+    kind whose number (from 1) `failing` accepts raise OperationalError, as a dropped connection does."""
+    verb, marker = statement
+    count = itertools.count(1)
 
     def wrapper(execute, sql, params, many, context):
-        if sql.startswith("UPDATE") and HEARTBEAT_SQL in sql and failing(next(heartbeats)):
+        if sql.startswith(verb) and marker in sql and failing(next(count)):
+            wrapper.failed += 1
             raise OperationalError("server closed the connection unexpectedly")
         return execute(sql, params, many, context)
 
+    wrapper.failed = 0
     return wrapper
 
 
@@ -62,15 +68,26 @@ def _assert_trained_once(sweep, *, attempt=1):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_database_error_in_a_heartbeat_fails_no_run(settings):
+def test_one_database_error_in_a_heartbeat_or_a_metric_write_fails_no_run(settings):
     # A heartbeat after every step, as on the review's worker; its 5th UPDATE (at step 4) fails once.
     settings.TRAINING_HEARTBEAT_INTERVAL_S = 0
     sweep = sweep_start(benchmark=_benchmark(), seeds=4, device="cpu", enqueue=False)
     run_ids = list(sweep.runs.values_list("pk", flat=True))
 
-    with connection.execute_wrapper(_failing_heartbeats(lambda n: n == 5)):
+    # ... and so do one metrics write and the first run's final write.
+    faults = [
+        _failing(HEARTBEAT, lambda n: n == 5),
+        _failing(METRICS, lambda n: n == 3),
+        _failing(RUN_END, lambda n: n == 1),
+    ]
+    with (
+        connection.execute_wrapper(faults[0]),
+        connection.execute_wrapper(faults[1]),
+        connection.execute_wrapper(faults[2]),
+    ):
         result = execute_runs.apply(args=[run_ids])  # the worker's task, executed here
 
+    assert [fault.failed for fault in faults] == [1, 1, 1]
     assert result.successful(), result.traceback
     _assert_trained_once(sweep)
 
@@ -82,11 +99,13 @@ def test_a_database_that_stays_away_leaves_the_runs_to_be_retaken_never_failed(s
     sweep = sweep_start(benchmark=_benchmark(), seeds=2, device="cpu", enqueue=False)
     run_ids = list(sweep.runs.values_list("pk", flat=True))
 
-    with connection.execute_wrapper(_failing_heartbeats(lambda n: n >= 5)):
+    with connection.execute_wrapper(_failing(HEARTBEAT, lambda n: n >= 5)):
         execute_runs.apply(args=[run_ids])
 
     # The runs stay running: the database's fault is never recorded as the runs' failure.
-    assert {(r.state, r.error) for r in TrainingRun.objects.filter(pk__in=run_ids)} == {(RunState.RUNNING, "")}
+    assert {(r.state, r.error) for r in TrainingRun.objects.filter(pk__in=run_ids)} == {
+        (RunState.RUNNING, "")
+    }
     # Once their heartbeat is stale, the periodic reaper wakes them up and a worker trains them again.
     TrainingRun.objects.filter(pk__in=run_ids).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
     apply_async = mocker.patch("training.tasks.execute_runs.apply_async")
@@ -183,4 +202,3 @@ def test_two_chunks_of_one_sweep_ending_at_once_both_count(mocker):
     sweep = Sweep.objects.get(pk=sweep.pk)
     assert set(sweep.runs.values_list("state", flat=True)) == {RunState.SUCCEEDED}
     assert sweep.state == RunState.SUCCEEDED and sweep.summary["n"] == 2
-

@@ -6,6 +6,7 @@ lease, metrics, curve, weights and page. torch is imported here, inside the func
 else on the Django side, so web processes that enqueue runs never load it.
 """
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -54,7 +55,10 @@ def retry_on_disconnect(write: Callable[[], T], *, deadline: float, what: str) -
         except INFRASTRUCTURE_ERRORS as exc:
             if connection.in_atomic_block:
                 raise  # a transaction of the caller's is broken: only the caller can start it again
-            connection.close()
+            # Closing a broken connection may complain; it is dropped all the same, and Django opens
+            # a new one at the next query.
+            with contextlib.suppress(*INFRASTRUCTURE_ERRORS):
+                connection.close()
             if time.monotonic() + delay >= deadline:
                 raise DatabaseUnavailable(f"{what}: the database did not answer in time ({exc})") from exc
             logger.warning("%s: database error (%s); retrying in %.1f s on a new connection", what, exc, delay)
