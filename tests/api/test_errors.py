@@ -32,6 +32,22 @@ def test_400_names_each_bad_field(staff_api):
     assert all(isinstance(messages, list) and messages for messages in error["fields"].values())
 
 
+def test_400_for_an_unknown_format(api, user_api):
+    """Schemathesis found `POST /api/v1/papers/?format=AAA` answering an undocumented 404 (DRF's
+    content negotiation raises Http404); any operation now answers 400 `unsupported_format`, naming
+    the formats it has, whoever asks and before the slug is looked up."""
+    error = assert_error(user_api.post("/api/v1/papers/?format=AAA", {}, format="json"), 400, "unsupported_format")
+    assert "AAA" in error["message"] and "json" in error["message"]
+    assert_error(api.post("/api/v1/papers/?format=AAA", {}, format="json"), 400, "unsupported_format")
+    assert_error(api.get("/api/v1/topics/no-such-topic/?format=xml"), 400, "unsupported_format")
+    # BibTeX is a form of papers, not of a write's receipt (it was rendered as a Python dict).
+    error = assert_error(user_api.post("/api/v1/papers/?format=bibtex", {}, format="json"), 400, "unsupported_format")
+    assert "bibtex" in error["message"]
+    # The formats an operation lists still work.
+    assert api.get("/api/v1/papers/?format=bibtex").status_code == 200
+    assert api.get("/api/v1/topics/?format=json").status_code == 200
+
+
 def test_400_for_a_body_that_is_not_json(staff_api):
     response = staff_api.generic("POST", "/api/v1/sweeps/", "{not json", content_type="application/json")
     assert_error(response, 400, "parse_error")

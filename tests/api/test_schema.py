@@ -75,6 +75,45 @@ def test_filters_and_formats_are_parameters(schema):
     assert "application/x-bibtex" in papers["responses"]["200"]["content"]
 
 
+def test_every_operation_documents_its_formats(schema):
+    """`?format=` on every operation, with the formats it answers in (anything else is a 400)."""
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            formats = {p["name"]: p for p in operation.get("parameters", [])}.get("format")
+            assert formats and formats["in"] == "query", (method, path)
+            expected = ["bibtex", "json"] if path.startswith("/api/v1/papers/") and method == "get" else ["json"]
+            assert formats["schema"]["enum"] == expected, (method, path)
+            assert "400" in operation["responses"], (method, path)
+
+
+def test_write_bodies_state_the_rules_the_api_enforces(schema):
+    """Schemathesis found 19 write operations refusing most data their schema called valid (`"year": 0`):
+    the request bodies now state the API's rules (tests/api/test_fuzz.py checks each is enough)."""
+    components = schema["components"]["schemas"]
+    paper = components["PaperInputRequest"]
+    assert paper["additionalProperties"] is False
+    assert set(paper["required"]) >= {"title", "year", "authors"}
+    fields = paper["properties"]
+    assert fields["year"]["minimum"] == 1800 and fields["year"]["maximum"] >= 2031
+    assert fields["authors"]["minItems"] == 1 and fields["authors"]["uniqueItems"] is True
+    assert fields["title"]["minLength"] == 1 and "pattern" in fields["title"]  # not only white space
+    assert fields["venue"]["pattern"] == "^[-a-zA-Z0-9_]{1,200}$"
+    assert fields["url"]["oneOf"][0]["pattern"].startswith("^https?://")
+    assert fields["doi"]["oneOf"][0]["pattern"].startswith("^((https?://)?(dx\\.)?doi\\.org/|doi:)?10\\.")
+    assert "pattern" in components["PersonInputRequest"]["properties"]["orcid"]["oneOf"][0]
+    project = components["ProjectInputRequest"]["properties"]
+    assert project["repository_url"]["pattern"] != fields["url"]["oneOf"][0]["pattern"]  # a path is needed
+    funding = components["FundingInputRequest"]["properties"]
+    assert "pattern" in funding["deadline_local"]
+    assert funding["deadline_timezone"]["allOf"] == [{"$ref": "#/components/schemas/TimezoneLabelEnum"}]
+    assert "UTC+8" in components["TimezoneLabelEnum"]["enum"]
+    assert components["SweepStartRequest"]["oneOf"] == [{"required": ["seeds"]}, {"required": ["seed_count"]}]
+    # A filter's bounds, and the statuses a write can answer beyond 400.
+    runs = {p["name"]: p for p in schema["paths"]["/api/v1/runs/"]["get"]["parameters"]}
+    assert runs["sweep"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+    assert "409" in schema["paths"]["/api/v1/sweeps/{id}/publish/"]["post"]["responses"]
+
+
 def test_schema_is_served(api):
     response = api.get("/api/v1/schema/")
     assert response.status_code == 200
