@@ -45,10 +45,6 @@ ERROR_DESCRIPTIONS = {
         "submit anyway. Elsewhere (`conflict`): the state of what the request acts on refuses it, e.g. "
         "a moderation entry already decided or a sweep without a succeeded run to publish."
     ),
-    "422": _(
-        "`idempotency_key_reused`: the `Idempotency-Key` already went with a different request; send a "
-        "new key for a new request."
-    ),
     "429": _("Too many requests; the `Retry-After` header says how many seconds to wait."),
 }
 

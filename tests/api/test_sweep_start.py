@@ -143,14 +143,14 @@ def test_the_same_seeds_given_as_a_list_are_the_same_request(starter, enqueue):
     assert Sweep.objects.count() == 1
 
 
-def test_the_same_key_with_another_payload_is_a_422_and_starts_nothing(starter, enqueue):
+def test_the_same_key_with_another_payload_is_a_409_and_starts_nothing(starter, enqueue):
     benchmark = BenchmarkFactory()
     key = {"HTTP_IDEMPOTENCY_KEY": "nightly-2026-12-02"}
     first = starter.post(URL, {"benchmark": benchmark.slug, "seed_count": 1}, format="json", **key)
 
     other = starter.post(URL, {"benchmark": benchmark.slug, "seed_count": 3}, format="json", **key)
 
-    assert other.status_code == 422
+    assert other.status_code == 409
     error = other.json()["error"]
     assert error["code"] == "idempotency_key_reused"
     assert f"#{first.json()['id']}" in error["message"] and "new key" in error["message"]
@@ -222,10 +222,10 @@ def test_a_copy_that_lost_the_race_returns_the_winners_sweep(staff_user, enqueue
     assert not TrainingRun.objects.exists()
 
 
-def test_the_schema_documents_the_header_and_the_422(api):
+def test_the_schema_documents_the_header_and_the_409(api):
     schema = api.get("/api/v1/schema/?format=json").json()
     start = schema["paths"]["/api/v1/sweeps/"]["post"]
     header = next(p for p in start["parameters"] if p["name"] == "Idempotency-Key")
     assert header["in"] == "header" and not header.get("required", False)
     assert header["schema"]["maxLength"] == 255
-    assert "422" in start["responses"]
+    assert "idempotency_key_reused" in start["responses"]["409"]["description"]

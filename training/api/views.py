@@ -12,12 +12,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from community.api.errors import Conflict
+from community.api.schema import ErrorSerializer
 from community.api.throttling import WRITES_SCOPE
 from community.api.views import ID_PATTERN, SLUG_PATTERN
 from training import selectors, services
@@ -77,11 +78,6 @@ class TrainingOperationPermission(permissions.BasePermission):
         return False
 
 
-class IdempotencyKeyReused(exceptions.APIException):
-    status_code = 422
-    default_code = "idempotency_key_reused"
-
-
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     # Printable ASCII without spaces, as a header value survives every proxy; a UUID is a good key.
@@ -92,7 +88,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
         "Any unique string (a UUID, say) chosen by the client for this start. Sending the same request "
         "again with the same key (after a timeout or a lost answer) starts nothing new: the answer is "
         "the sweep the first request created (201, same `Location`, header `Idempotent-Replayed: true`). "
-        "The same key with a different benchmark, seeds or device answers 422. Keys are per account."
+        "The same key with a different benchmark, seeds or device answers 409 `idempotency_key_reused`. "
+        "Keys are per account."
     ),
 )
 
@@ -124,7 +121,16 @@ def _idempotency_key(request) -> str | None:
         summary=gettext_lazy("Start a sweep (staff with training.add_sweep)"),
         parameters=[IDEMPOTENCY_KEY],
         request=serializers.SweepStartSerializer,
-        responses={201: serializers.SweepDetailSerializer},
+        responses={
+            201: serializers.SweepDetailSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=gettext_lazy(
+                    "`idempotency_key_reused`: this Idempotency-Key already started a sweep with a "
+                    "different benchmark, seeds or device; send a new key for a new sweep."
+                ),
+            ),
+        },
     ),
     cancel=extend_schema(
         operation_id="sweeps_cancel",
@@ -153,7 +159,7 @@ class SweepViewSet(
     # cancel and publish actions).
     write_operations = {"create": "start", "cancel": "cancel", "publish": "publish"}
     # create: an Idempotency-Key reused for another sweep; publish: the sweep cannot be published yet.
-    error_statuses = {"create": ("422",), "publish": ("409",)}
+    error_statuses = {"publish": ("409",)}
     filter_backends = [DjangoFilterBackend]
     filterset_class = SweepFilter
     throttle_scope = WRITES_SCOPE
@@ -205,7 +211,7 @@ class SweepViewSet(
             try:
                 sweep, created = services.sweep_start_once(key=key, **params)
             except services.IdempotencyKeyReused as exc:
-                raise IdempotencyKeyReused(exc.messages[0]) from exc
+                raise Conflict(exc.messages[0], code="idempotency_key_reused") from exc
             if not created:
                 headers["Idempotent-Replayed"] = "true"
         body = self._detail_data(sweep.pk)
