@@ -162,8 +162,11 @@ def test_an_unfinished_sweep_cannot_be_published(staff_api):
 
     response = staff_api.post(f"/api/v1/sweeps/{sweep.pk}/publish/", {}, format="json")
 
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "invalid"
+    # A well-formed request the sweep's state refuses: 409 (a 400 would say the body was wrong, which
+    # the schema's positive_data_acceptance check in test_fuzz.py flagged).
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "conflict" and "succeeded run" in error["message"]
     assert not Sweep.objects.get(pk=sweep.pk).published
 
 
