@@ -30,8 +30,12 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The suite in parallel (pytest-xdist): one process per core, at most 4, each with its own database,
+# broker and cache keys (config/settings/test.py). `make test PYTEST_ARGS="-n 0"` runs it in one process;
+# PYTEST_ARGS comes last, so it overrides these options.
+PYTEST_XDIST ?= -n auto --maxprocesses 4 --dist loadgroup
 test: lint check
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A config worker -Q default,cpu --concurrency 1 --loglevel INFO

@@ -8,13 +8,13 @@ import pytest
 
 from community.models import Paper
 from tests.community.factories import fully_linked_paper
-from tests.training.conftest import _database_url
+from tests.support.celery_worker import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _script(name, *args):
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     return subprocess.run([f"scripts/{name}", *args], cwd=ROOT, env=env, capture_output=True, text=True)
 
 

@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from tests.community.pages import DETAIL_PAGES, LIST_PAGES, detail_url, list_url
-from tests.training.conftest import _database_url
+from tests.support.celery_worker import database_url
 from tests.training.factories import BenchmarkFactory, finished_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ def test_a_web_process_serves_every_page_without_importing_torch(django_user_mod
         reverse("api:run-list"),
     ]
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url()}
     out = subprocess.run(
         [sys.executable, "-c", SERVE, json.dumps(urls)],
         cwd=ROOT,

@@ -6,7 +6,15 @@ With DATABASE_URL and CELERY_BROKER_URL set (CI) the suite runs on PostgreSQL an
 import os
 
 from .base import *  # noqa: F403
-from .base import CACHES, CELERY_BROKER_URL, DATABASES, VAR_DIR, env, filesystem_broker_options
+from .base import (
+    CACHES,
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    CELERY_BROKER_URL,
+    DATABASES,
+    VAR_DIR,
+    env,
+    filesystem_broker_options,
+)
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,6 +24,18 @@ CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://deepcommons-test"),
     "ratelimit": env.cache("RATELIMIT_CACHE_URL", default="locmemcache://deepcommons-test-ratelimit"),
 }
+# pytest-xdist runs the suite in several processes (PYTEST_XDIST_WORKER: gw0, gw1, ...). Each has a cache
+# key prefix, a broker folder or Redis key prefix of its own (below), so one process's Celery worker
+# never takes another's tasks and one emptying its cache never wipes another's entries (on a shared
+# Redis, PrefixedRedisCache.clear() deletes only its own prefix). The Celery worker a test starts
+# inherits the variable and so lands in the same place. PostgreSQL test databases get the suffix from
+# pytest-django, SQLite ones are one per process (below).
+TEST_PROCESS = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+for _cache in CACHES.values():
+    _cache["KEY_PREFIX"] = TEST_PROCESS
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "tests.support.caches.PrefixedRedisCache"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -28,5 +48,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # Its own folder, so a `make run` worker never sees test messages, nor the tests its messages.
-    BROKER_DIR = VAR_DIR / "test-broker"
+    BROKER_DIR = VAR_DIR / "test-broker" / TEST_PROCESS
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(BROKER_DIR)
+else:
+    # Redis (CI): every key the broker writes (queues, bindings, unacked messages) under this prefix.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": f"{TEST_PROCESS}:"}

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from community.permissions import MODERATORS_GROUP
-from tests.api.tokens import api_token_key
+from tests.api.tokens import token_client
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +25,6 @@ def _own_throttle_counts(monkeypatch):
 @pytest.fixture
 def api():
     return APIClient()
-
-
-def token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
-    return client
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.training.conftest import wait_for
+from tests.support.celery_worker import wait_for
 from training.models import Benchmark, RunState, TrainingRun
 from training.services import run_cancel, sweep_start
 
