@@ -3,8 +3,9 @@ their titles and abstracts (tf-idf vectors, cosine similarity), stored as Simila
 
 One service recomputes the whole table; the Celery task `community.similar_papers_refresh` (queue
 `default`) calls it after papers are published (moderation, imports), and `load_seed_data` calls it
-directly. scikit-learn is imported inside the function, never at module level: web processes only
-enqueue (`similar_papers_refresh_later`), and must not pay for importing it.
+directly. scikit-learn and numpy are base dependencies (a `default` worker has no torch, and needs
+none), imported inside the function, never at module level: web processes only enqueue
+(`similar_papers_refresh_later`), and must not pay for importing them.
 
 Idempotent: a paper's rows are only rewritten when its list (neighbours, order or rounded score)
 changed, so a second run with the same papers writes nothing and `dumpdata` stays byte-identical.

@@ -11,12 +11,16 @@ from .base import (
     CELERY_BROKER_TRANSPORT_OPTIONS,
     CELERY_BROKER_URL,
     DATABASES,
+    INSTALLED_APPS,
     VAR_DIR,
     env,
     filesystem_broker_options,
 )
 
 DEBUG = False
+# `generate_catalogue` (benchmarks/catalogue), which the load and search-plan tests call.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks.catalogue"]
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from benchmarks.catalogue.generate import catalogue_generate
 from community.models import Authorship, FundingOpportunity, JobPosting, Paper, Person, Project
-from community.services.synthetic import catalogue_generate
 
 pytestmark = pytest.mark.django_db
 

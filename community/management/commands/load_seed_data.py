@@ -39,13 +39,7 @@ class Command(BaseCommand):
             self.stdout.write("Nothing to change: the database already matches the seed data.")
         # Here rather than on a worker, so the first `make run` shows similar papers at once; the
         # same service the task calls, and as idempotent (a rerun rewrites nothing).
-        try:
-            similar = similar_papers_refresh()
-        except ImportError as exc:  # scikit-learn comes with the train extra; the catalogue is loaded
-            self.stdout.write(
-                self.style.WARNING(f"Similar papers not computed ({exc}): pip install -e '.[train]'.")
-            )
-            return
+        similar = similar_papers_refresh()
         self.stdout.write(
             f"Similar papers: {similar.links} links among {similar.papers} published papers "
             f"({similar.changed} lists rewritten)."

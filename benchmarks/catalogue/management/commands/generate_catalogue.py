@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from community.services.synthetic import catalogue_generate
+from benchmarks.catalogue.generate import catalogue_generate
 
 
 class Command(BaseCommand):
