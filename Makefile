@@ -33,7 +33,7 @@ check: install
 # The suite in parallel (pytest-xdist): one process per core, at most 4, each with its own database,
 # broker and cache keys (config/settings/test.py). `make test PYTEST_ARGS="-n 0"` runs it in one process;
 # PYTEST_ARGS comes last, so it overrides these options.
-PYTEST_XDIST ?= -n auto --maxprocesses 4 --dist loadgroup
+PYTEST_XDIST ?= -n logical --maxprocesses 4 --dist loadgroup
 test: lint check
 	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
