@@ -61,7 +61,9 @@ def retry_on_disconnect(write: Callable[[], T], *, deadline: float, what: str) -
                 connection.close()
             if time.monotonic() + delay >= deadline:
                 raise DatabaseUnavailable(f"{what}: the database did not answer in time ({exc})") from exc
-            logger.warning("%s: database error (%s); retrying in %.1f s on a new connection", what, exc, delay)
+            logger.warning(
+                "%s: database error (%s); retrying in %.1f s on a new connection", what, exc, delay
+            )
             time.sleep(delay)
             delay = min(delay * 2, RETRY_MAX_DELAY_S)
 
@@ -80,12 +82,15 @@ class BatchProgressReporter:
     margin for clocks and the write itself. Past that, DatabaseUnavailable stops the batch.
     """
 
-    def __init__(self, runs: list[TrainingRun], *, interval_s: float = 1.0) -> None:
+    def __init__(
+        self, runs: list[TrainingRun], *, interval_s: float = 1.0, claimed_at: float | None = None
+    ) -> None:
         self.runs = runs
         self.active = {run.pk: run for run in runs}
         self.interval_s = interval_s
         self._last = time.monotonic()
-        self._renewed = self._last  # the runs were just claimed: the claim wrote their heartbeat
+        # The claim wrote the runs' first heartbeat (`claimed_at`: time.monotonic() before claiming).
+        self._renewed = self._last if claimed_at is None else claimed_at
 
     def __call__(self, step: int, total_steps: int, metrics: list[dict | None] | None) -> bool:
         if metrics is not None:
@@ -134,6 +139,7 @@ def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
     Safe to call twice for the same ids: a run is claimed once (see `run_claim`); runs that are
     finished, cancelled or alive elsewhere are skipped. Returns the runs as they ended.
     """
+    claimed_at = time.monotonic()
     runs = [run for run_id in run_ids if (run := run_claim(run_id=run_id, worker=worker)) is not None]
     if not runs:
         logger.info("runs %s: nothing to do (finished, cancelled or alive elsewhere)", run_ids)
@@ -144,7 +150,9 @@ def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
     # shared 2-core machine two OpenMP threads were measured up to 15x slower than one when the other
     # core was busy. One thread per CPU worker process is the robust default.
     torch.set_num_threads(settings.TRAINING_TORCH_THREADS)
-    reporter = BatchProgressReporter(runs, interval_s=settings.TRAINING_HEARTBEAT_INTERVAL_S)
+    reporter = BatchProgressReporter(
+        runs, interval_s=settings.TRAINING_HEARTBEAT_INTERVAL_S, claimed_at=claimed_at
+    )
     # Importing torch took seconds; renew the leases now so a slow start is never taken for a dead worker.
     try:
         if not reporter.renew(step=0):

@@ -136,7 +136,9 @@ def runs_requeue_stale(*, queued_for_s: int = 900) -> int:
     from .sweeps import _enqueue, sweep_refresh
 
     stale = Q(state=RunState.RUNNING, heartbeat_at__lt=_stale_before())
-    for sweep_id in set(TrainingRun.objects.filter(stale, cancel_requested=True).values_list("sweep_id", flat=True)):
+    for sweep_id in set(
+        TrainingRun.objects.filter(stale, cancel_requested=True).values_list("sweep_id", flat=True)
+    ):
         with transaction.atomic():
             if _end_abandoned(Q(stale, sweep_id=sweep_id), timezone.now()):
                 sweep_refresh(sweep=Sweep.objects.select_related("benchmark").get(pk=sweep_id))
