@@ -4,9 +4,10 @@ import re
 import zoneinfo
 
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from community.services.submissions import year_range
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 
@@ -65,22 +66,15 @@ def pattern(regex: str, message, *, ignore_case: bool = False) -> RegexValidator
 
 
 class YearField(serializers.IntegerField):
-    """A year from 1800 to five years from now, the range submissions._year_check enforces (computed
-    when the serializer is made, so the schema's `maximum` moves with the calendar)."""
-
-    FIRST = 1800
-    AHEAD = 5
+    """A year in submissions.year_range(), the range the service enforces (computed when the
+    serializer is made, so the schema's `maximum` moves with the calendar)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", self.FIRST)
-        kwargs.setdefault("max_value", timezone.now().year + self.AHEAD)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "min_value": _("Give a year between 1800 and five years from now."),
-                "max_value": _("Give a year between 1800 and five years from now."),
-            },
-        )
+        first, last = year_range()
+        kwargs.setdefault("min_value", first)
+        kwargs.setdefault("max_value", last)
+        message = _("Give a year between 1800 and five years from now.")
+        kwargs.setdefault("error_messages", {"min_value": message, "max_value": message})
         super().__init__(**kwargs)
 
 

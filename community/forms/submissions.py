@@ -34,6 +34,7 @@ from community.models import (
 )
 from community.models.base import RELATION_LABELS
 from community.models.venues import zone_for_label
+from community.services import submissions
 
 TIMEZONE_HELP = _("AoE (anywhere on Earth), UTC, UTC+8, UTC-5 or an IANA name such as Europe/Berlin.")
 
@@ -110,9 +111,9 @@ class SubmissionForm(forms.ModelForm):
                 field.widget.attrs.setdefault("size", 8)
         if "year" in self.fields:
             # The service's bounds, checked here too so the error shows with the others.
-            year = self.fields["year"]
-            year.validators += [MinValueValidator(1800), MaxValueValidator(dt.date.today().year + 5)]
-            year.widget.attrs.update(min=1800, max=dt.date.today().year + 5)
+            year, (first, last) = self.fields["year"], submissions.year_range()
+            year.validators += [MinValueValidator(first), MaxValueValidator(last)]
+            year.widget.attrs.update(min=first, max=last)
 
     def _current_pks(self, name: str) -> list:
         if not self.instance.pk or name not in {f.name for f in self.instance._meta.get_fields()}:

@@ -75,6 +75,12 @@ REJECTED = ModerationStatus.REJECTED
 
 MAX_AUTHORS = 500
 MAX_DEADLINES = 12
+
+
+def year_range() -> tuple[int, int]:
+    """The years a paper or an edition may have: 1800 to five years from now (the form and the API's
+    serializers state the same bounds from here)."""
+    return 1800, timezone.now().year + 5
 MAX_MESSAGE_LENGTH = 5000
 _ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
@@ -508,7 +514,8 @@ def _record_submission(item: models.Model, *, user, m2m: dict, confirm: bool, ch
 
 def _year_check(item, errors):
     year = getattr(item, "year", None)
-    if isinstance(year, int) and not 1800 <= year <= timezone.now().year + 5:
+    first, last = year_range()
+    if isinstance(year, int) and not first <= year <= last:
         _add(
             errors,
             "year",
