@@ -21,6 +21,7 @@ from community.kinds import KIND_LABELS, kind_of
 from community.models import EditSuggestion, ModerationStatus, Report, ReviewStatus
 from community.permissions import is_moderator
 from community.selectors import moderation as selectors
+from community.selectors import suggestions as suggestion_selectors
 from community.services import merge as merge_services
 from community.services import moderation as services
 from community.views.submit import apply_errors
@@ -47,7 +48,7 @@ def _next_or_queue(request: HttpRequest):
 
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
-    suggestions = selectors.pending_edit_suggestions()
+    suggestions = suggestion_selectors.pending_edit_suggestions()
     reports = selectors.pending_reports()
     # The prefixes of their decision forms, as the review views below read them.
     for suggestion in suggestions:
@@ -147,7 +148,7 @@ def edit_review(request: HttpRequest, pk: int) -> HttpResponse:
         if decided := _decide(request, form, {"approve": approve, "reject": reject}):
             return decided
         status = 400
-    suggestion = selectors.edit_suggestion_with_diff(pk)
+    suggestion = suggestion_selectors.edit_suggestion_with_diff(pk)
     context = {
         "suggestion": suggestion,
         "form": form,

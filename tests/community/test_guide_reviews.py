@@ -121,7 +121,7 @@ def test_an_untranslated_guide_edited_on_the_chinese_site_gets_its_first_chinese
     assert suggestion.changes == {"title": "只有英文"} and suggestion.language == "zh-hans"
     # The moderator sees that there is no Chinese title yet (the English one is not what is replaced).
     with translation.override("en"):
-        from community.selectors.moderation import edit_suggestion_with_diff
+        from community.selectors.suggestions import edit_suggestion_with_diff
 
         (diff,) = edit_suggestion_with_diff(suggestion.pk).diff
     assert (diff.current, diff.proposed) == ("", "只有英文")
