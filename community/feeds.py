@@ -26,6 +26,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event
 
+from common.timezones import zone_for_label
 from community.models import (
     Channel,
     Deadline,
@@ -39,7 +40,6 @@ from community.models import (
     Topic,
     Venue,
 )
-from community.models.venues import zone_for_label
 
 FEED_SIZE = 30
 SUMMARY_WORDS = 80

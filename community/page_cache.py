@@ -31,6 +31,8 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
+from common.timezones import TIMEZONE_COOKIE, valid_timezone
+
 VERSION_KEY = "catalogue:version"
 # What `use_query` stores on the request: (the canonical query, whether every parameter was known).
 _QUERY_ATTR = "_page_cache_query"
@@ -103,8 +105,6 @@ def fragment_key(request: HttpRequest, name: str, *extra: str) -> str | None:
     depends on."""
     if not enabled():
         return None
-    from community.views.base import TIMEZONE_COOKIE, valid_timezone
-
     requested = request.GET.get("tz", "").strip()
     if requested and not valid_timezone(requested):
         return None

@@ -1,12 +1,12 @@
 """Serializer fields the API's writes share."""
 
 import re
-import zoneinfo
 
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from common.timezones import timezone_labels
 from community.services.submissions import year_range
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
@@ -92,17 +92,7 @@ LOCAL_DATETIME = (
 )
 
 
-def _timezone_labels() -> list[str]:
-    """Every label community.models.venues.zone_for_label understands: AoE, UTC, UTC+N / UTC-N, the
-    IANA names and the abbreviations."""
-    from community.models.venues import TIMEZONE_ABBREVIATIONS, TIMEZONE_LABEL_ZONES
-
-    offsets = [f"UTC+{hours}" for hours in range(1, 15)] + [f"UTC-{hours}" for hours in range(1, 13)]
-    labels = {*TIMEZONE_LABEL_ZONES, *offsets, *zoneinfo.available_timezones(), *TIMEZONE_ABBREVIATIONS}
-    return sorted(labels)
-
-
-TIMEZONE_LABELS = [(label, label) for label in _timezone_labels()]
+TIMEZONE_LABELS = [(label, label) for label in timezone_labels()]
 
 
 def timezone_label_field(**kwargs) -> serializers.ChoiceField:

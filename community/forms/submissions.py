@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from common.timezones import zone_for_label
 from community.models import (
     Channel,
     Deadline,
@@ -33,7 +34,6 @@ from community.models import (
     Venue,
 )
 from community.models.base import RELATION_LABELS
-from community.models.venues import zone_for_label
 from community.services import submissions
 
 TIMEZONE_HELP = _("AoE (anywhere on Earth), UTC, UTC+8, UTC-5 or an IANA name such as Europe/Berlin.")

@@ -32,55 +32,50 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 from django.utils.translation import gettext
 
-from community.models.venues import TIMEZONE_ABBREVIATIONS, Deadline, zone_for_label
+from common.timezones import normalize_timezone_label, to_utc
+from community.deadline_kinds import DEADLINE_KINDS
 
 from . import ImportFileError, ParseFailure
 
-Kind = Deadline.Kind
-
 # Dates that are not known yet.
 _UNKNOWN_DATES = {"", "TBA", "TBD", "N/A", "NA", "NONE", "?"}
-# Abbreviations that name more than one zone: refused rather than guessed.
-_AMBIGUOUS = {"CST": "UTC-6 or UTC+8", "IST": "UTC+5:30 (Asia/Kolkata) or UTC+1", "BST": "UTC+1 or UTC+6"}
-_OFFSET = re.compile(r"^(?:UTC|GMT)\s*([+\-\u2212])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 # `type` of a `deadlines:` item -> kind. A type not listed is OTHER, labelled with the type.
 DEADLINE_TYPES = {
-    "abstract": Kind.ABSTRACT,
-    "abstract_deadline": Kind.ABSTRACT,
-    "paper": Kind.PAPER,
-    "submission": Kind.PAPER,
-    "full_paper": Kind.PAPER,
-    "deadline": Kind.PAPER,
-    "supplementary": Kind.SUPPLEMENTARY,
-    "supplemental": Kind.SUPPLEMENTARY,
-    "rebuttal": Kind.REBUTTAL,
-    "rebuttal_start": Kind.REBUTTAL,
-    "rebuttal_end": Kind.REBUTTAL,
-    "author_response": Kind.REBUTTAL,
-    "notification": Kind.NOTIFICATION,
-    "decision": Kind.NOTIFICATION,
-    "final_decision": Kind.NOTIFICATION,
-    "camera_ready": Kind.CAMERA_READY,
+    "abstract": "abstract",
+    "abstract_deadline": "abstract",
+    "paper": "paper",
+    "submission": "paper",
+    "full_paper": "paper",
+    "deadline": "paper",
+    "supplementary": "supplementary",
+    "supplemental": "supplementary",
+    "rebuttal": "rebuttal",
+    "rebuttal_start": "rebuttal",
+    "rebuttal_end": "rebuttal",
+    "author_response": "rebuttal",
+    "notification": "notification",
+    "decision": "notification",
+    "final_decision": "notification",
+    "camera_ready": "camera_ready",
 }
 # The flat keys: key -> (kind, label).
 FLAT_DEADLINES = {
-    "deadline": (Kind.PAPER, ""),
-    "abstract_deadline": (Kind.ABSTRACT, ""),
-    "rebuttal_period_end": (Kind.REBUTTAL, "end of the rebuttal period"),
-    "review_release_date": (Kind.OTHER, "reviews released"),
-    "final_decision_date": (Kind.NOTIFICATION, ""),
+    "deadline": ("paper", ""),
+    "abstract_deadline": ("abstract", ""),
+    "rebuttal_period_end": ("rebuttal", "end of the rebuttal period"),
+    "review_release_date": ("other", "reviews released"),
+    "final_decision_date": ("notification", ""),
 }
 
 
 @dataclass(frozen=True)
 class DeadlineRecord:
-    kind: str  # a Deadline.Kind value
+    kind: str  # a Deadline.Kind value (a key of DEADLINE_KINDS)
     label: str
     due_at: dt.datetime  # aware, UTC
     timezone_label: str  # as announced, normalised: AoE, UTC+8, PST, an IANA name
@@ -102,72 +97,6 @@ class EditionRecord:
     note: str = ""
     deadlines: tuple[DeadlineRecord, ...] = ()
     notes: tuple[str, ...] = field(default=())
-
-
-# --- timezones -----------------------------------------------------------------------------------
-
-
-def _offset_label(hours: int) -> str:
-    return f"UTC{'+' if hours > 0 else '-'}{abs(hours)}" if hours else "UTC"
-
-
-def _is_fixed_at(label: str, hours: int) -> bool:
-    """Whether `zone_for_label(label)` is `hours` from UTC all year (no summer time)."""
-    zone = zone_for_label(label)
-    expected = dt.timedelta(hours=hours)
-    return all(dt.datetime(2025, month, 15, 12, tzinfo=zone).utcoffset() == expected for month in (1, 7))
-
-
-def normalize_timezone_label(value: Any) -> str:
-    """The label to store for a tracker's `timezone`; raises ValueError saying what would work."""
-    text = str(value).strip() if value is not None else ""
-    if not text:
-        return "AoE"  # the trackers' convention: a deadline without a timezone is AoE
-    if text.lower() in ("aoe", "anywhere on earth"):
-        return "AoE"
-    if text.upper() in ("UTC", "GMT", "Z", "ETC/UTC", "ETC/GMT", "UTC+0", "UTC-0", "GMT+0", "GMT-0"):
-        return "UTC"
-    match = _OFFSET.match(text)
-    if match:
-        sign, hours, minutes = match.groups()
-        if minutes and int(minutes):
-            raise ValueError(
-                gettext(
-                    "timezone %(zone)s: offsets with minutes are not supported; use an IANA name such as Asia/Kolkata."
-                )
-                % {"zone": repr(text)}
-            )
-        hours_ahead = int(hours) * (1 if sign == "+" else -1)
-        if not -12 <= hours_ahead <= 14:
-            raise ValueError(
-                gettext("timezone %(zone)s: no zone is that far from UTC.") % {"zone": repr(text)}
-            )
-        return _offset_label(hours_ahead)
-    # Some trackers write abbreviations as if they were IANA names: Etc/PST.
-    abbreviation = text.upper().removeprefix("ETC/")
-    if abbreviation in _AMBIGUOUS:
-        raise ValueError(
-            gettext(
-                "timezone %(zone)s names more than one zone; write the offset it means, e.g. %(offsets)s."
-            )
-            % {"zone": repr(text), "offsets": _AMBIGUOUS[abbreviation]}
-        )
-    if abbreviation in TIMEZONE_ABBREVIATIONS:
-        hours = TIMEZONE_ABBREVIATIONS[abbreviation]
-        # Kept as announced where the site reads the label the same way; IANA's CET (say) follows
-        # summer time, so a "CET" deadline is stored as UTC+1, which is what it meant.
-        return abbreviation if _is_fixed_at(abbreviation, hours) else _offset_label(hours)
-    try:
-        ZoneInfo(text)
-    except (KeyError, ValueError, OSError):
-        raise ValueError(
-            gettext(
-                "unknown timezone %(zone)s: use AoE, an offset such as UTC+8 or UTC-5, an IANA name such as "
-                "America/Los_Angeles, or an abbreviation such as PST."
-            )
-            % {"zone": repr(text)}
-        ) from None
-    return text
 
 
 # --- dates ---------------------------------------------------------------------------------------
@@ -194,12 +123,6 @@ def _local_time(value: Any) -> dt.datetime | None:
 
 def _not_a_date(value: Any) -> str:
     return gettext("%(value)s is not a date; write it as 'YYYY-MM-DD HH:MM:SS'.") % {"value": repr(value)}
-
-
-def _instant(local: dt.datetime, label: str) -> dt.datetime:
-    if local.tzinfo is None:
-        local = local.replace(tzinfo=zone_for_label(label))
-    return local.astimezone(dt.UTC)
 
 
 def _date(value: Any, name: str) -> dt.date | None:
@@ -324,7 +247,7 @@ def _deadlines(item: dict) -> tuple[list[DeadlineRecord], list[str]]:
                     % {"index": index}
                 )
             kind_name = _string(entry.get("type")).lower().replace("-", "_").replace(" ", "_")
-            kind = DEADLINE_TYPES.get(kind_name, Kind.OTHER)
+            kind = DEADLINE_TYPES.get(kind_name, "other")
             label = _string(entry.get("label"))
             if not label and kind_name and kind_name != kind:
                 label = kind_name.replace("_", " ")
@@ -350,13 +273,13 @@ def _deadlines(item: dict) -> tuple[list[DeadlineRecord], list[str]]:
                 )
                 continue
             timezone_label = normalize_timezone_label(zone)
-            due_at = _instant(local, timezone_label)
+            due_at = to_utc(local, timezone_label)
         except ValueError as exc:
             raise ValueError(gettext("%(where)s: %(error)s") % {"where": where, "error": exc}) from None
         if (kind, label) in records:
             raise ValueError(
                 gettext("%(where)s: a second %(kind)s deadline labelled %(label)s; give each its own label.")
-                % {"where": where, "kind": str(Kind(kind).label).lower(), "label": repr(label)}
+                % {"where": where, "kind": str(DEADLINE_KINDS[kind]).lower(), "label": repr(label)}
             )
         records[(kind, label)] = DeadlineRecord(
             kind=kind, label=label, due_at=due_at, timezone_label=timezone_label

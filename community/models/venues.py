@@ -1,12 +1,12 @@
 """Conferences and journals, a conference's yearly editions, and their deadlines."""
 
-from zoneinfo import ZoneInfo
-
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from common.timezones import zone_for_label
+from community.deadline_kinds import DEADLINE_KINDS
 
 from .base import CatalogueItem
 
@@ -80,68 +80,6 @@ class Edition(CatalogueItem):
         return reverse("community:venue-detail", kwargs={"slug": self.venue.slug}) + f"#edition-{self.year}"
 
 
-# Fixed offsets for the labels deadline announcements use; AoE ("anywhere on Earth") is UTC-12.
-# IANA's Etc/GMT+12 is UTC-12: the Etc zones carry the opposite sign on purpose.
-TIMEZONE_LABEL_ZONES = {"AoE": "Etc/GMT+12", "UTC": "UTC"}
-
-# Abbreviations deadline announcements use, as the fixed offsets (hours from UTC) they name: a
-# deadline "23:59 PDT" means UTC-7 whatever the date. Only consulted for labels that are not IANA
-# names, so an IANA name keeps its IANA meaning (IANA's CET, EET, WET and MET follow summer time;
-# the deadline importer stores those as UTC+1 and the like instead). Ambiguous ones (CST, IST, BST)
-# are left out on purpose.
-TIMEZONE_ABBREVIATIONS = {
-    "GMT": 0,
-    "WET": 0,
-    "WEST": 1,
-    "CET": 1,
-    "CEST": 2,
-    "EET": 2,
-    "EEST": 3,
-    "MSK": 3,
-    "SGT": 8,
-    "HKT": 8,
-    "AWST": 8,
-    "KST": 9,
-    "JST": 9,
-    "AEST": 10,
-    "AEDT": 11,
-    "NZST": 12,
-    "NZDT": 13,
-    "HST": -10,
-    "AKST": -9,
-    "AKDT": -8,
-    "PST": -8,
-    "PDT": -7,
-    "MST": -7,
-    "MDT": -6,
-    "CDT": -5,
-    "EST": -5,
-    "EDT": -4,
-}
-
-
-def _offset_zone(hours: int) -> ZoneInfo:
-    # UTC+8 is eight hours ahead of UTC, which IANA spells Etc/GMT-8.
-    return ZoneInfo(f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}") if hours else ZoneInfo("UTC")
-
-
-def zone_for_label(label: str) -> ZoneInfo:
-    """The zone a deadline was announced in: `AoE`, `UTC`, `UTC+8` / `UTC-5`, an IANA name, or an
-    abbreviation of TIMEZONE_ABBREVIATIONS (`PST`) that is not an IANA name."""
-    if label in TIMEZONE_LABEL_ZONES:
-        return ZoneInfo(TIMEZONE_LABEL_ZONES[label])
-    if label.startswith("UTC") and label[3:4] in ("+", "-") and label[4:].isdigit():
-        hours = int(label[4:])
-        # UTC+8 is eight hours ahead of UTC, which IANA spells Etc/GMT-8.
-        return ZoneInfo(f"Etc/GMT{'-' if label[3] == '+' else '+'}{hours}")
-    try:
-        return ZoneInfo(label)
-    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        if label in TIMEZONE_ABBREVIATIONS:
-            return _offset_zone(TIMEZONE_ABBREVIATIONS[label])
-        raise
-
-
 class DeadlineQuerySet(models.QuerySet):
     def public(self):
         """Deadlines whose venue (and edition, when there is one) are published."""
@@ -157,15 +95,9 @@ class Deadline(models.Model):
     page can say "23:59 AoE" beside the reader's local time.
     """
 
-    class Kind(models.TextChoices):
-        # A context: "Paper" and "Abstract" name what is due here, not a catalogue paper or a field.
-        ABSTRACT = "abstract", pgettext_lazy("deadline kind", "Abstract")
-        PAPER = "paper", pgettext_lazy("deadline kind", "Paper")
-        SUPPLEMENTARY = "supplementary", pgettext_lazy("deadline kind", "Supplementary material")
-        REBUTTAL = "rebuttal", pgettext_lazy("deadline kind", "Rebuttal")
-        NOTIFICATION = "notification", pgettext_lazy("deadline kind", "Notification")
-        CAMERA_READY = "camera_ready", pgettext_lazy("deadline kind", "Camera-ready")
-        OTHER = "other", pgettext_lazy("deadline kind", "Other")
+    # ABSTRACT, PAPER, ...: the values and labels live in community.deadline_kinds, which the importer
+    # (no model) reads too.
+    Kind = models.TextChoices("Kind", [(value.upper(), (value, label)) for value, label in DEADLINE_KINDS.items()])
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="deadlines")
     edition = models.ForeignKey(

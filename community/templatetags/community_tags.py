@@ -12,8 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from common.timezones import zone_for_label
 from community import page_cache
-from community.models.venues import zone_for_label
 from community.rendering import render_markdown
 
 register = template.Library()

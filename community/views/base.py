@@ -6,8 +6,7 @@ Views stay thin: they parse the query string, call one selector and render. A ba
 says what was wrong; a page number past the end is a 404. Neither is ever a 500.
 """
 
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, Paginator
@@ -17,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
+from common.timezones import TIMEZONE_COOKIE, valid_timezone
 from community import page_cache
 from community.selectors._common import RELATED_LIMIT
-
-TIMEZONE_COOKIE = "tz"
 
 
 class InvalidParameter(Exception):
@@ -136,18 +134,6 @@ class CatalogueDetailView(DetailView):
 
 
 # --- the reader's time zone -------------------------------------------------------------------
-
-
-@cache
-def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def valid_timezone(name: str | None) -> str | None:
-    """`name` when it is an IANA zone this server knows, else None (never raises)."""
-    if name and len(name) <= 64 and name in _known_zones():
-        return name
-    return None
 
 
 def reader_timezone(request: HttpRequest) -> tuple[ZoneInfo, str | None]:
