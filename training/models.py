@@ -22,7 +22,8 @@ class Benchmark(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description and protocol"))
     config = models.JSONField(_("run config"), help_text=_("network, dataset, model and train sections"))
-    targets = models.JSONField(_("targets"), default=list)
+    # Empty when no paper claims a number and no target is set (mnist1d-lstm): ranked, but no verdict.
+    targets = models.JSONField(_("targets"), default=list, blank=True)
     higher_is_better = models.BooleanField(default=True)
     paper = models.ForeignKey(
         "community.Paper", null=True, blank=True, on_delete=models.SET_NULL, related_name="benchmarks"

@@ -12,9 +12,10 @@ pytestmark = pytest.mark.django_db
 def test_load_benchmarks_seeds_the_fixed_slugs_and_is_idempotent():
     out = StringIO()
     call_command("load_benchmarks", stdout=out)
-    assert "6 created" in out.getvalue()
+    assert "7 created" in out.getvalue()
     assert set(Benchmark.objects.values_list("slug", flat=True)) == {
-        "mnist1d-logreg", "mnist1d-mlp", "mnist1d-cnn", "mnist1d-gru", "digits-cnn", "linear-regression",
+        "mnist1d-logreg", "mnist1d-mlp", "mnist1d-cnn", "mnist1d-gru", "mnist1d-lstm", "digits-cnn",
+        "linear-regression",
     }  # fmt: skip
     cnn = Benchmark.objects.get(slug="mnist1d-cnn")
     assert cnn.targets == [{"metric": "test_acc", "value": 0.94, "tolerance": 0.02}]
@@ -23,7 +24,34 @@ def test_load_benchmarks_seeds_the_fixed_slugs_and_is_idempotent():
     assert "6000 steps" in cnn.description and "last step" in cnn.description
     out = StringIO()
     call_command("load_benchmarks", stdout=out)
-    assert "0 created, 0 updated, 6 unchanged" in out.getvalue()
+    assert "0 created, 0 updated, 7 unchanged" in out.getvalue()
+
+
+def test_the_lstm_benchmark_claims_nothing_and_a_short_cpu_run_is_ranked_without_a_verdict(client):
+    call_command("load_benchmarks", stdout=StringIO())
+    lstm = Benchmark.objects.get(slug="mnist1d-lstm")
+    # The reference code's bidirectional LSTM, with the GRU benchmark's shape and protocol, and no claim.
+    assert (lstm.network, lstm.dataset, lstm.targets, lstm.paper) == ("lstm", "mnist1d", [], None)
+    gru = Benchmark.objects.get(slug="mnist1d-gru")
+    assert lstm.config["model"] == gru.config["model"]
+    assert (lstm.config["model"]["hidden"], lstm.config["model"]["bidirectional"]) == (6, True)
+    assert lstm.config["train"] == gru.config["train"]
+    lstm.config["train"].update(steps=30, eval_every=10)  # a short protocol: this is a test
+    lstm.save()
+
+    out, err = StringIO(), StringIO()
+    call_command("run_reference", "mnist1d-lstm", "--seeds", "2", "--device", "cpu", "--sync", "--publish",
+                 stdout=out, stderr=err)  # fmt: skip
+
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["seed"] for line in lines] == [0, 1]
+    assert all(0 <= line["final"]["test_acc"] <= 1 for line in lines)
+    sweep = Sweep.objects.get()
+    assert sweep.state == RunState.SUCCEEDED and sweep.summary["verdict"] is None
+    page = client.get(lstm.get_absolute_url()).content.decode()
+    assert "This benchmark has no target; its sweeps get no verdict." in page
+    assert f"/results/sweeps/{sweep.pk}/" in page  # ranked on the leaderboard all the same
+    assert "Reproduced" not in page
 
 
 def test_run_reference_sync_trains_here_and_prints_one_json_line_per_run():
