@@ -55,6 +55,7 @@ CURRENCY = r"^[A-Z]{3}$"  # ISO 4217
 NAME = rf"^[^{SPACE}]+( [^{SPACE}]+)*$"
 # Text a write takes: no NUL (PostgreSQL cannot store it; DRF refuses it); where the field may not be
 # blank, something besides white space (DRF strips it before the blank check).
+NO_NUL = r"^[^\x00]*$"
 TEXT = r"^[^\x00]+$"  # "" is the other branch of the oneOf drf-spectacular gives a blank-allowed field
 NON_BLANK_TEXT = rf"^[^\x00]*[^{SPACE}][^\x00]*$"
 

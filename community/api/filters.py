@@ -17,6 +17,8 @@ from rest_framework.filters import BaseFilterBackend
 from community.filters import SEARCH_MAX_LENGTH
 from community.search import text_search
 
+from .fields import NO_NUL
+
 SEARCH_PARAM = "search"
 
 
@@ -59,6 +61,6 @@ class FullTextSearchFilter(BaseFilterBackend):
                     )
                     % {"fields": fields}
                 ),
-                "schema": {"type": "string", "maxLength": SEARCH_MAX_LENGTH},
+                "schema": {"type": "string", "maxLength": SEARCH_MAX_LENGTH, "pattern": NO_NUL},
             }
         ]

@@ -7,6 +7,8 @@ an error still answers in the API's JSON error shape, since it has no BibTeX for
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+EMPTY = "% No paper matches this request.\n"
+
 
 class BibTeXRenderer(BaseRenderer):
     media_type = "application/x-bibtex"
@@ -18,6 +20,7 @@ class BibTeXRenderer(BaseRenderer):
         if response is not None and response.status_code >= 400:
             response["Content-Type"] = "application/json"
             return JSONRenderer().render(data)
-        if isinstance(data, str):
-            return data.encode(self.charset)
-        return b"" if data is None else str(data).encode(self.charset)
+        text = data if isinstance(data, str) else "" if data is None else str(data)
+        # No paper matched: a BibTeX comment rather than an empty body, from which DRF would drop the
+        # Content-Type (a client then cannot tell it is BibTeX; schemathesis took it for broken JSON).
+        return (text or EMPTY).encode(self.charset)

@@ -14,7 +14,7 @@ community.api.negotiation), and that a request body takes no keys but its docume
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
-from django_filters import NumberFilter
+from django_filters import CharFilter, NumberFilter
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type, build_parameter_type
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +22,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from .fields import NON_BLANK_TEXT, SLUG, TEXT, SlugRelatedField
+from .fields import NO_NUL, NON_BLANK_TEXT, SLUG, TEXT, SlugRelatedField
 
 ERROR_DESCRIPTIONS = {
     "400": _(
@@ -148,9 +148,14 @@ class ApiAutoSchema(AutoSchema):
         filterset = getattr(self.view, "filterset_class", None)
         for parameter in parameters:
             filter_ = filterset.base_filters.get(parameter["name"]) if filterset else None
+            schema = parameter["schema"]
+            if isinstance(filter_, CharFilter):
+                # A form CharField: no NUL, and its max_length.
+                schema.setdefault("pattern", NO_NUL)
+                if filter_.extra.get("max_length"):
+                    schema["maxLength"] = filter_.extra["max_length"]
             if not isinstance(filter_, NumberFilter):
                 continue
-            schema = parameter["schema"]
             if issubclass(filter_.field_class, forms.IntegerField):
                 schema["type"] = "integer"
             for key, bound in (("minimum", "min_value"), ("maximum", "max_value")):

@@ -250,3 +250,16 @@ def test_a_guide_says_when_it_was_last_reviewed(api):
     assert listed[reviewed.slug]["reviewed_on"] == "2026-11-28"
     assert listed[never.slug]["reviewed_on"] is None
     assert api.get(f"/api/v1/guides/{reviewed.slug}/").json()["reviewed_on"] == "2026-11-28"
+
+
+def test_bibtex_with_no_matching_paper_is_still_bibtex(api):
+    """An empty page of BibTeX used to be an empty body, from which DRF drops the Content-Type (the
+    fuzzer read it as broken JSON): it is a BibTeX comment, typed as BibTeX."""
+    f.fully_linked_paper(year=2017)
+
+    response = api.get("/api/v1/papers/", {"format": "bibtex", "year": 1999})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/x-bibtex")
+    library = bibtexparser.parse_string(response.content.decode())
+    assert library.entries == [] and not library.failed_blocks
