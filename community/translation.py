@@ -3,13 +3,27 @@
 Guides and topics are the catalogue's own prose, so they are written in every language the portal
 speaks: `title` becomes `title_en` and `title_zh_hans`, and reading `guide.title` gives the active
 language's text, or the English one while no translation exists (MODELTRANSLATION_FALLBACK_LANGUAGES).
-Papers, projects and the rest keep one text: a paper's title is not translated.
+The descriptions of the other catalogue kinds (an organisation's, a venue's, a project's, a channel's,
+a funding call's and its eligibility, a job's, a person's biography) are ours to write as well, so they
+are stored per language too. Names and titles stay one text (a name is not translated), and so does a
+paper's abstract: it is the authors' own text, in the language they wrote it in.
 """
 
 from django.db import models
 from modeltranslation.translator import NotRegistered, TranslationOptions, register, translator
 
-from community.models import Guide, TimelineEvent, Topic
+from community.models import (
+    Channel,
+    FundingOpportunity,
+    Guide,
+    JobPosting,
+    Organization,
+    Person,
+    Project,
+    TimelineEvent,
+    Topic,
+    Venue,
+)
 
 
 @register(Guide)
@@ -25,6 +39,24 @@ class TopicTranslationOptions(TranslationOptions):
 @register(TimelineEvent)
 class TimelineEventTranslationOptions(TranslationOptions):
     fields = ("text",)
+
+
+class _DescriptionOptions(TranslationOptions):
+    fields = ("description",)
+
+
+for _model in (Organization, Venue, Project, Channel, JobPosting):
+    translator.register(_model, _DescriptionOptions)
+
+
+@register(FundingOpportunity)
+class FundingTranslationOptions(TranslationOptions):
+    fields = ("description", "eligibility")
+
+
+@register(Person)
+class PersonTranslationOptions(TranslationOptions):
+    fields = ("bio",)
 
 
 def translated_fields(model: type[models.Model]) -> tuple[str, ...]:

@@ -14,6 +14,8 @@ class Channel(CatalogueItem):
         JOB_BOARD = "job_board", _("Job board")
         MAILING_LIST = "mailing_list", _("Mailing list")
         CHAT = "chat", _("Chat")
+        # Where people write at length about their work; the seed document recommends reading them.
+        BLOG = "blog", _("Blog")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)

@@ -9,14 +9,17 @@ from .base import CatalogueItem, CatalogueQuerySet
 
 class FundingOpportunityQuerySet(CatalogueQuerySet):
     def open(self, *, now=None):
-        """Calls still taking applications: not closed, and no deadline (rolling) or one not yet past.
+        """Calls still taking applications: not closed, and either rolling or with a deadline not yet past.
+
+        A call with no deadline and not marked rolling is a call whose date is not announced yet (a
+        yearly programme between two rounds): it is not open, and its page says so.
 
         `closed_at` is what the hourly job (community.services.expiry) and moderators set; the
         deadline test stays so a call is right between two runs of the job.
         """
         now = now or timezone.now()
         return self.filter(closed_at__isnull=True).filter(
-            models.Q(deadline__isnull=True) | models.Q(deadline__gte=now)
+            models.Q(deadline__isnull=True, rolling=True) | models.Q(deadline__gte=now)
         )
 
 
@@ -39,6 +42,14 @@ class FundingOpportunity(CatalogueItem):
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. USD"))
     deadline = models.DateTimeField(_("deadline (UTC)"), null=True, blank=True, db_index=True)
+    rolling = models.BooleanField(
+        _("rolling (no deadline)"),
+        default=False,
+        help_text=_(
+            "Tick when the call takes applications all year round. A call with no deadline that is not "
+            "rolling shows “date not announced” and is not listed as open."
+        ),
+    )
     deadline_timezone = models.CharField(_("announced timezone"), max_length=64, default="UTC")
     closed_at = models.DateTimeField(
         _("closed at"),
@@ -68,6 +79,10 @@ class FundingOpportunity(CatalogueItem):
             raise ValidationError({"amount_max": _("The largest amount is below the smallest.")})
         if (self.amount_min is not None or self.amount_max is not None) and not self.currency:
             raise ValidationError({"currency": _("Give the currency of the amounts.")})
+        if self.rolling and self.deadline is not None:
+            raise ValidationError(
+                {"rolling": _("A rolling call has no deadline: clear the deadline or untick “rolling”.")}
+            )
 
     def get_absolute_url(self) -> str:
         return reverse("community:funding-detail", kwargs={"slug": self.slug})

@@ -15,6 +15,8 @@ class Venue(CatalogueItem):
     class Kind(models.TextChoices):
         CONFERENCE = "conference", _("Conference")
         JOURNAL = "journal", _("Journal")
+        # A smaller meeting, often a seminar series or one held beside a conference (研讨会).
+        WORKSHOP = "workshop", _("Workshop")
 
     name = models.CharField(_("short name"), max_length=100, unique=True, help_text=_("e.g. NeurIPS, JMLR"))
     full_name = models.CharField(_("full name"), max_length=300, blank=True)

@@ -45,6 +45,8 @@ EDITION_FIELDS: dict[str, Field] = {
     "external_id": _text(),
 }
 
+# The catalogue's own prose is stored per language (community/translation.py): a bare `description`
+# is the English text, `description_zh_hans` the Chinese one; names, titles and abstracts are one text.
 # Load order: topics first, because everything else links to them; a family only refers to the
 # families above it.
 SCHEMAS: dict[str, dict[str, Field]] = {
@@ -62,6 +64,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "name": _text(True),
         "kind": _text(True),
         "description": _text(),
+        "description_zh_hans": _text(),
         "country": _text(),
         "website": _text(),
         "topics": Field("list", ref="topics"),
@@ -74,6 +77,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "publisher": _text(),
         "website": _text(),
         "description": _text(),
+        "description_zh_hans": _text(),
         "topics": Field("list", ref="topics"),
         "editions": Field("editions"),
     },
@@ -84,6 +88,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "homepage": _text(),
         "orcid": _text(),
         "bio": _text(),
+        "bio_zh_hans": _text(),
     },
     "projects": {
         "slug": _text(True),
@@ -91,6 +96,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "kind": _text(True),
         "repository_url": _text(True),
         "description": _text(),
+        "description_zh_hans": _text(),
         "homepage": _text(),
         "license": _text(),
         "language": _text(),
@@ -103,6 +109,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "kind": _text(True),
         "url": _text(True),
         "description": _text(),
+        "description_zh_hans": _text(),
         "topics": Field("list", ref="topics"),
     },
     "papers": {
@@ -131,7 +138,11 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "kind": _text(True),
         "url": _text(True),
         "description": _text(),
+        "description_zh_hans": _text(),
         "eligibility": _text(),
+        "eligibility_zh_hans": _text(),
+        # Takes applications all year; without it, a call with no deadline shows "date not announced".
+        "rolling": Field("bool"),
         "currency": _text(),
         "amount_min": Field("amount"),
         "amount_max": Field("amount"),
@@ -146,6 +157,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "posted_on": Field("date", True),
         "closes_on": Field("date"),
         "description": _text(),
+        "description_zh_hans": _text(),
         "location": _text(),
         "remote": Field("bool"),
         "topics": Field("list", ref="topics"),

@@ -14,7 +14,7 @@ written when the seed creates or changes the guide, or the guide has none: a mod
 of an unchanged guide stands. The seed never deletes rows; an item removed from the YAML
 stays in the database until someone removes it.
 
-Guides and topics are stored per language (community/translation.py). The load runs with English
+Guides, topics and the descriptions of the other kinds are stored per language (community/translation.py). The load runs with English
 active, so a bare field (`name`, `title`) is the English text and fills `name_en`; the Chinese text
 is stated as `name_zh_hans` and so on. Guides come from `guides/<language>/<slug>.md`, the timeline of
 /history/ from history.yaml.
@@ -161,7 +161,7 @@ class _Loader:
             where=where,
             slug=item["slug"],
             lookups=[{"name": item["name"]}],
-            fields=_plain(item, "name", "kind", "description", "country", "website"),
+            fields=_plain(item, "name", "kind", "description", "description_zh_hans", "country", "website"),
             m2m=self._topics(item),
         )
 
@@ -171,7 +171,9 @@ class _Loader:
             where=where,
             slug=item["slug"],
             lookups=[{"name": item["name"]}],
-            fields=_plain(item, "name", "kind", "full_name", "publisher", "website", "description"),
+            fields=_plain(
+                item, "name", "kind", "full_name", "publisher", "website", "description", "description_zh_hans"
+            ),
             m2m=self._topics(item),
         )
         for edition in item.get("editions", []):
@@ -191,7 +193,7 @@ class _Loader:
         return venue
 
     def _person(self, item: dict, *, where: str) -> Person:
-        fields = _plain(item, "name", "homepage", "orcid", "bio")
+        fields = _plain(item, "name", "homepage", "orcid", "bio", "bio_zh_hans")
         if "affiliation" in item:
             fields["affiliation"] = self.rows["organizations"][item["affiliation"]]
         # Names are not unique, so people are matched by slug only: a namesake entered by hand
@@ -202,6 +204,7 @@ class _Loader:
         fields = _plain(
             item, "name", "kind", "repository_url", "description", "homepage", "license", "language"
         )
+        fields |= _plain(item, "description_zh_hans")
         if "organization" in item:
             fields["organization"] = self.rows["organizations"][item["organization"]]
         return self._upsert(
@@ -219,7 +222,7 @@ class _Loader:
             where=where,
             slug=item["slug"],
             lookups=[{"name": item["name"]}],
-            fields=_plain(item, "name", "kind", "url", "description"),
+            fields=_plain(item, "name", "kind", "url", "description", "description_zh_hans"),
             m2m=self._topics(item),
         )
 
@@ -253,6 +256,9 @@ class _Loader:
         fields = {"funder": funder} | _plain(
             item, "title", "kind", "url", "description", "eligibility", "currency", "amount_min", "amount_max"
         )
+        fields |= _plain(item, "description_zh_hans", "eligibility_zh_hans")
+        # Stated every time (false when left out), so a call the YAML stops calling rolling stops being so.
+        fields["rolling"] = item.get("rolling", False)
         return self._upsert(
             FundingOpportunity,
             where=where,
@@ -266,6 +272,7 @@ class _Loader:
         fields = {"organization": self.rows["organizations"][item["organization"]]} | _plain(
             item, "title", "kind", "apply_url", "posted_on", "closes_on", "description", "location", "remote"
         )
+        fields |= _plain(item, "description_zh_hans")
         return self._upsert(
             JobPosting, where=where, slug=item["slug"], lookups=[], fields=fields, m2m=self._topics(item)
         )

@@ -1,20 +1,24 @@
 """Template helpers for the portal: Markdown, published-only links, time zones, navigation and the
 page cache."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.conf import settings
 from django.templatetags.tz import do_timezone
 from django.urls import NoReverseMatch, reverse
 from django.urls.base import translate_url
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from common.timezones import zone_for_label
 from community import page_cache
 from community.rendering import render_markdown
+from community.translation import translated_fields
 
 register = template.Library()
 
@@ -163,12 +167,48 @@ def external_url(url: str) -> str:
     return url if url.lower().startswith(("https://", "http://")) else ""
 
 
+@dataclass(frozen=True)
+class LocalizedText:
+    """A per-language text as a page shows it: `text` in `language`, and whether that is a fallback
+    (the English text on the Chinese site, which the page marks and tags lang="en")."""
+
+    text: str
+    language: str
+    fallback: bool
+    active: str  # the reader's language, for the label that marks a fallback
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def _localized(item, field: str) -> LocalizedText:
+    active = get_language() or settings.LANGUAGE_CODE
+    if field not in translated_fields(type(item)):
+        return LocalizedText(item.__dict__.get(field) or "", active, False, active)
+    for language in resolution_order(active):
+        # __dict__, not getattr: a deferred column must not cost a query per row.
+        text = item.__dict__.get(build_localized_fieldname(field, language))
+        if text:
+            return LocalizedText(text, language, language != active, active)
+    return LocalizedText("", active, False, active)
+
+
 @register.filter
-def blurb(item) -> str:
-    """The first descriptive text an item has (description, summary, abstract or bio), for result lists."""
+def localized(item, field: str) -> LocalizedText:
+    """`item`'s `field` in the reader's language, or in English (then `fallback` is true) where it has
+    not been translated yet: `{% with text=venue|localized:"description" %}`."""
+    return _localized(item, field)
+
+
+@register.filter
+def blurb(item) -> LocalizedText | str:
+    """The first descriptive text an item has (description, summary, abstract or bio), for result
+    lists, in the reader's language where the field is stored per language."""
     for field in ("description", "summary", "abstract", "bio"):
-        # __dict__, not getattr: a deferred field must not cost a query per row.
-        text = item.__dict__.get(field)
+        text = _localized(item, field)
         if text:
             return text
     return ""

@@ -402,7 +402,7 @@ def test_rows_entered_by_hand_are_matched_by_identity_not_by_slug(user):
 
 
 def test_a_yaml_mistake_names_the_file_and_loads_nothing(seed_copy: Path):
-    edit_item(seed_copy, "venues", "cvpr", kind="workshop")
+    edit_item(seed_copy, "venues", "cvpr", kind="symposium")
 
     with pytest.raises(CommandError, match=r"venues\.yaml \(cvpr\).*kind"):
         load(seed_copy)

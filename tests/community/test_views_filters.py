@@ -118,7 +118,7 @@ def _funding_open():
 
 
 def _funding_rolling_is_open():
-    keep = f.FundingOpportunityFactory(deadline=None)
+    keep = f.FundingOpportunityFactory(deadline=None, rolling=True)
     drop = f.FundingOpportunityFactory(deadline=timezone.now() - dt.timedelta(days=1))
     return keep, drop, {"open": "on"}
 
