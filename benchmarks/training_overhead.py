@@ -3,7 +3,7 @@
 Runs the MNIST-1D CNN protocol (Adam, lr 1e-2, batch 100, in-order batches, the full test set and
 the training accuracy evaluated every 250 steps) two ways on the same device:
 
-- worker: exactly what the Celery worker does with a run id, `training.services.runs_execute`:
+- worker: exactly what the Celery worker does with a run id, `training.services.execution.runs_execute`:
   claim the lease, train with `training.reference.sweep.run_sweep` (a batch of one) under the real
   `BatchProgressReporter` (heartbeat and cancellation check in the database at most once a second,
   every evaluation written as a RunMetric row), record the result; on a throw-away SQLite database;
@@ -89,7 +89,8 @@ def measure_worker(steps: int, device: str, seed: int) -> dict:
     call_command("migrate", verbosity=0)
     from training.models import Benchmark
     from training.reference import datasets
-    from training.services import runs_execute, sweep_start
+    from training.services import sweep_start
+    from training.services.execution import runs_execute
 
     bench = Benchmark.objects.create(slug="bench", name="bench", description="-", config=_config(steps))
     sweep = sweep_start(benchmark=bench, seeds=[seed], device=device, enqueue=False)

@@ -9,7 +9,10 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from community import page_cache
+        from community import (
+            page_cache,
+            tasks,  # noqa: F401 - connects the receivers that enqueue tasks (community.tasks)
+        )
 
         # Any write to a catalogue table (items, their links, moderation) makes cached pages stale.
         for model in self.get_models(include_auto_created=True):

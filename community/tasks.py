@@ -1,8 +1,14 @@
-"""Celery tasks of the catalogue. They take ids (or nothing), call one service, and are safe to run twice."""
+"""Celery tasks of the catalogue. They take ids (or nothing), call one service, and are safe to run twice.
+
+The only module of the app that knows Celery: a service that wants work done on a worker sends a
+signal (community.services.similar.refresh_requested), which a receiver here turns into a task.
+"""
 
 import dataclasses
 
 from celery import shared_task
+from django.db import transaction
+from django.dispatch import receiver
 
 from community.services import expiry, github_stats, similar
 
@@ -26,3 +32,9 @@ def project_stats_refresh() -> str:
     `default`, celery beat every 6 hours); stops at GitHub's rate limit, leaving the rest for the next
     run. Returns the summary line."""
     return github_stats.project_stats_refresh().summary()
+
+
+@receiver(similar.refresh_requested, dispatch_uid="community.tasks.enqueue_similar_papers_refresh")
+def enqueue_similar_papers_refresh(**kwargs) -> None:
+    """Enqueue `similar_papers_refresh` once the current transaction commits (see the service)."""
+    transaction.on_commit(similar_papers_refresh.delay, robust=True)

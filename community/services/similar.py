@@ -14,7 +14,9 @@ changed, so a second run with the same papers writes nothing and `dumpdata` stay
 import logging
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import translation
 
 from community.models import Paper, SimilarPaper
@@ -124,12 +126,20 @@ def similar_papers_refresh() -> SimilarRefreshReport:
     )
 
 
+# Services do not import the tasks (community.tasks imports the services; the import runs one way):
+# they send this signal, and community.tasks, the only module that knows Celery, connects the receiver
+# that enqueues the task once the transaction commits (CommunityConfig.ready loads it in every process).
+refresh_requested = Signal()
+
+
 def similar_papers_refresh_later() -> None:
     """Recompute similar papers on a worker once the current transaction has committed.
 
-    `robust`: the decision that triggered it (an approval, an import) is already stored; a broker
-    that cannot be reached only delays the refresh until the next one, so it is logged, not raised.
+    `robust` (in the receiver): the decision that triggered it (an approval, an import) is already
+    stored; a broker that cannot be reached only delays the refresh until the next one, so it is
+    logged, not raised.
     """
-    from community.tasks import similar_papers_refresh as task
-
-    transaction.on_commit(task.delay, robust=True)
+    if not refresh_requested.send(sender=SimilarPaper):
+        raise ImproperlyConfigured(
+            "No receiver for community.services.similar.refresh_requested: is community.tasks loaded?"
+        )

@@ -1,6 +1,10 @@
-"""Every write of the training app; views, admin actions, commands and tasks call these."""
+"""Every write of the training app; views, admin actions, commands and tasks call these.
 
-from .execution import runs_execute
+A worker's own service, `execution.runs_execute` (it imports torch), is not re-exported here: the
+web imports this package and never loads it; the tasks and the commands that train import it from
+training.services.execution.
+"""
+
 from .idempotency import IdempotencyKeyReused, sweep_start_once
 from .runs import (
     run_cancel,
@@ -10,7 +14,8 @@ from .runs import (
     run_record_metric,
     runs_requeue_stale,
 )
-from .sweeps import queue_for, sweep_cancel, sweep_publish, sweep_refresh, sweep_rerun, sweep_start
+from .sweep_state import sweep_refresh
+from .sweeps import queue_for, sweep_cancel, sweep_publish, sweep_rerun, sweep_start
 
 __all__ = [
     "IdempotencyKeyReused",
@@ -20,7 +25,6 @@ __all__ = [
     "run_fail",
     "run_finish",
     "run_record_metric",
-    "runs_execute",
     "runs_requeue_stale",
     "sweep_cancel",
     "sweep_publish",

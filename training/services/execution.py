@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q
@@ -133,8 +132,14 @@ class BatchProgressReporter:
         return dict(held.values_list("pk", "cancel_requested"))
 
 
-def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
+def runs_execute(
+    *, run_ids: list[int], worker: str, time_limit_errors: tuple[type[BaseException], ...] = ()
+) -> list[TrainingRun]:
     """Execute the runs of one task (all from one sweep, so one config) that are this worker's to run.
+
+    `time_limit_errors`: what the task runner raises at its time limit (Celery's
+    SoftTimeLimitExceeded, passed in by training.tasks so this module need not know Celery); the
+    runs then fail saying so.
 
     Safe to call twice for the same ids: a run is claimed once (see `run_claim`); runs that are
     finished, cancelled or alive elsewhere are skipped. Returns the runs as they ended.
@@ -157,7 +162,7 @@ def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
     try:
         if not reporter.renew(step=0):
             return _refreshed(runs)
-        _train(runs, reporter, worker)
+        _train(runs, reporter, worker, time_limit_errors)
     except (DatabaseUnavailable, *INFRASTRUCTURE_ERRORS):
         # Never a failed run: the runs stay running, and once their heartbeat is stale the reaper
         # (runs_requeue_stale) requeues them for another attempt.
@@ -166,7 +171,12 @@ def runs_execute(*, run_ids: list[int], worker: str) -> list[TrainingRun]:
     return _refreshed(runs)
 
 
-def _train(runs: list[TrainingRun], reporter: BatchProgressReporter, worker: str) -> None:
+def _train(
+    runs: list[TrainingRun],
+    reporter: BatchProgressReporter,
+    worker: str,
+    time_limit_errors: tuple[type[BaseException], ...],
+) -> None:
     from training.reference.errors import RunCancelled
     from training.reference.sweep import run_sweep
 
@@ -182,7 +192,7 @@ def _train(runs: list[TrainingRun], reporter: BatchProgressReporter, worker: str
         pass  # every run was cancelled and already ended by the reporter
     except (DatabaseUnavailable, *INFRASTRUCTURE_ERRORS):
         raise  # the database's fault, not the runs': see runs_execute
-    except SoftTimeLimitExceeded:
+    except time_limit_errors:
         _fail_active(reporter, "Stopped at the task's time limit.")
     except Exception as exc:  # noqa: BLE001 - any failure must end the runs, never leave them running
         logger.exception("runs %s failed", [r.pk for r in runs])

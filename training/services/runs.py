@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from training.models import RunMetric, RunState, Sweep, TrainingRun
 
+from .dispatch import runs_enqueue
+from .sweep_state import sweep_refresh
+
 MAX_ATTEMPTS = 2
 
 
@@ -45,8 +48,6 @@ def run_claim(*, run_id: int, worker: str) -> TrainingRun | None:
                     finished_at=now,
                 )
                 if ended:
-                    from .sweeps import sweep_refresh
-
                     sweep_refresh(sweep=Sweep.objects.select_related("benchmark").get(runs__pk=run_id))
                 return None
     return TrainingRun.objects.select_related("sweep__benchmark").get(pk=run_id)
@@ -64,8 +65,6 @@ def run_record_metric(*, run: TrainingRun, step: int, values: dict) -> None:
 
 
 def _end(run: TrainingRun, **fields) -> bool:
-    from .sweeps import sweep_refresh
-
     # One transaction: the run's end and its sweep's summary commit together, so a write retried after
     # a lost connection (execution.retry_on_disconnect) finds both done or neither.
     with transaction.atomic():
@@ -111,8 +110,6 @@ def run_mark_cancelled(*, run: TrainingRun) -> bool:
 
 def run_cancel(*, run: TrainingRun) -> bool:
     """Cancel a queued run at once, or ask a running one to stop at its next step."""
-    from .sweeps import sweep_refresh
-
     now = timezone.now()
     cancelled = TrainingRun.objects.filter(pk=run.pk, state=RunState.QUEUED).update(
         state=RunState.CANCELLED, cancel_requested=True, finished_at=now, error="Cancelled before it started."
@@ -133,8 +130,6 @@ def runs_requeue_stale(*, queued_for_s: int = 900) -> int:
     died before it could stop it), and its sweep refreshed, so the sweep finishes and can be published.
     Returns how many runs were enqueued again.
     """
-    from .sweeps import _enqueue, sweep_refresh
-
     stale = Q(state=RunState.RUNNING, heartbeat_at__lt=_stale_before())
     for sweep_id in set(
         TrainingRun.objects.filter(stale, cancel_requested=True).values_list("sweep_id", flat=True)
@@ -150,5 +145,5 @@ def runs_requeue_stale(*, queued_for_s: int = 900) -> int:
     for run in runs:
         by_sweep.setdefault(run.sweep_id, []).append(run)
     for sweep_runs in by_sweep.values():
-        _enqueue(sweep_runs[0].sweep, [run.pk for run in sweep_runs])
+        runs_enqueue(sweep=sweep_runs[0].sweep, run_ids=[run.pk for run in sweep_runs])
     return len(runs)

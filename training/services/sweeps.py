@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from training.models import FINAL_STATES, Benchmark, Device, RunState, Sweep, TrainingRun
-from training.reference.batched.sizing import max_seeds_per_task
 from training.reference.errors import ConfigError
 from training.reference.registry import spec
-from training.verdicts import summarize
+
+from .dispatch import runs_enqueue
+from .runs import run_cancel
+from .sweep_state import sweep_refresh
 
 MAX_SEEDS = 64
 
@@ -20,23 +22,6 @@ def queue_for(device: str) -> str:
     if device == Device.CUDA or (device == Device.AUTO and settings.TRAINING_GPU_WORKERS):
         return "gpu"
     return "cpu"
-
-
-def _enqueue(sweep: Sweep, run_ids: list[int]) -> None:
-    """One task per chunk of the sweep's runs; a chunk is as many seeds as one worker trains at once.
-
-    On a GPU that is what fits its memory (settings.TRAINING_GPU_MEMORY_BYTES), so several GPU
-    workers share a large sweep; on a CPU it is where batching stops paying.
-    """
-    from training.tasks import execute_runs
-
-    device = "cuda" if sweep.queue == "gpu" else "cpu"
-    size = max_seeds_per_task(sweep.benchmark.network, device, settings.TRAINING_GPU_MEMORY_BYTES)
-    for start in range(0, len(run_ids), size):
-        chunk = run_ids[start : start + size]
-        # A batch of N takes at most N single runs' time (batching only speeds it up).
-        soft = min(sweep.benchmark.time_limit_s * len(chunk), settings.TRAINING_MAX_TASK_S - 60)
-        execute_runs.apply_async(args=[chunk], queue=sweep.queue, soft_time_limit=soft, time_limit=soft + 60)
 
 
 def _validated_config(benchmark: Benchmark) -> dict:
@@ -92,15 +77,13 @@ def sweep_start(
     )
     run_ids = [run.pk for run in runs]  # bulk_create returns primary keys on SQLite and PostgreSQL
     if enqueue:
-        transaction.on_commit(lambda: _enqueue(sweep, run_ids))
+        transaction.on_commit(lambda: runs_enqueue(sweep=sweep, run_ids=run_ids))
     return sweep
 
 
 @transaction.atomic
 def sweep_cancel(*, sweep: Sweep) -> int:
     """Cancel every run not finished yet; returns how many were cancelled or asked to stop."""
-    from .runs import run_cancel
-
     count = sum(run_cancel(run=run) for run in sweep.runs.exclude(state__in=FINAL_STATES))
     sweep_refresh(sweep=sweep)
     return count
@@ -123,45 +106,4 @@ def sweep_publish(*, sweep: Sweep, published: bool = True) -> Sweep:
     sweep.published_at = timezone.now() if published else None
     sweep.save(update_fields=["published", "published_at"])
     sweep.runs.filter(state=RunState.SUCCEEDED).update(published=published)
-    return sweep
-
-
-@transaction.atomic
-def sweep_refresh(*, sweep: Sweep) -> Sweep:
-    """Recompute the sweep's state and summary from its runs.
-
-    The sweep's row is locked before its runs are read: when two workers end chunks of one sweep at
-    once, the second refresh waits for the first to commit and then reads both chunks' runs, so
-    neither overwrites the other's result with a summary computed from older rows.
-    """
-    Sweep.objects.select_for_update().filter(pk=sweep.pk).values_list("pk").first()
-    runs = list(sweep.runs.order_by("seed").values("seed", "state", "final_metrics", "environment"))
-    states = {r["state"] for r in runs}
-    if states == {RunState.QUEUED}:
-        state = RunState.QUEUED
-    elif states - set(FINAL_STATES):
-        state = RunState.RUNNING
-    elif states == {RunState.SUCCEEDED}:
-        state = RunState.SUCCEEDED
-    elif RunState.FAILED in states:
-        state = RunState.FAILED
-    else:  # every run finished, some or all cancelled
-        state = RunState.CANCELLED
-    done = [r for r in runs if r["state"] == RunState.SUCCEEDED]
-    summary = summarize(
-        [r["final_metrics"] for r in done], [r["seed"] for r in done], sweep.benchmark.targets
-    )
-    if done:
-        env = done[0]["environment"]
-        threads = env.get("cpu_threads")
-        cpu = env.get("cpu") or "CPU"
-        summary["hardware"] = env.get("gpu") or (
-            f"{cpu}, {threads} thread{'s' if threads != 1 else ''}" if threads else cpu
-        )
-        summary["device"] = env.get("device")
-    summary["states"] = {s: sum(r["state"] == s for r in runs) for s in states}
-    sweep.state = state
-    sweep.summary = summary
-    sweep.finished_at = timezone.now() if state in FINAL_STATES else None
-    Sweep.objects.filter(pk=sweep.pk).update(state=state, summary=summary, finished_at=sweep.finished_at)
     return sweep

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from training.models import Benchmark, Device
-from training.services import runs_execute, sweep_start
+from training.services import sweep_start
+from training.services.execution import runs_execute
 
 TABLES = {"mnist1d": ["mnist1d-logreg", "mnist1d-mlp", "mnist1d-cnn", "mnist1d-gru"]}
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from training.models import Benchmark, Device, RunState
-from training.services import runs_execute, sweep_publish, sweep_start
+from training.services import sweep_publish, sweep_start
+from training.services.execution import runs_execute
 
 
 class Command(BaseCommand):
