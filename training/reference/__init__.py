@@ -5,7 +5,8 @@ reference code: github.com/greydanus/mnist1d, notebooks/models.py and notebooks/
 
 This file deliberately imports nothing: ``configs``, ``registry`` and ``errors`` are torch-free so the
 web side can validate a run config without torch installed. Everything that needs torch lives in
-``datasets``, ``networks``, ``loop`` and ``run``; import those explicitly::
+``datasets``, ``networks``, ``common``, ``loop``, ``run``, ``sweep`` and ``batched``; import those
+explicitly::
 
     from training.reference.run import run
     result = run({"network": "cnn1d", "dataset": "mnist1d"}, seed=0)

@@ -22,14 +22,26 @@ class ConfigError(ValueError):
 
 
 class RunCancelled(Exception):
-    """Stops a training run cooperatively.
+    """Stops a training run or sweep cooperatively.
 
     Raise it from an ``on_progress`` callback (or return ``False`` from it, which makes the loop raise
-    it). The loop fills in ``step`` (the last completed optimisation step) and ``history`` (the
-    evaluations done so far) before the exception leaves ``run()``.
+    it). Before it leaves ``run()`` or ``run_sweep()`` the loop fills in ``step`` (the last completed
+    optimisation step) and ``histories`` (the evaluations done so far, one list per model: one for a
+    run, one per seed for a sweep).
     """
 
-    def __init__(self, message: str = "run cancelled", *, step: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "run cancelled",
+        *,
+        step: int | None = None,
+        histories: list[list[dict[str, Any]]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.step = step
-        self.history: list[dict[str, Any]] = []
+        self.histories: list[list[dict[str, Any]]] = [] if histories is None else histories
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """The single model's evaluations so far (``run()``); empty when several models were trained."""
+        return self.histories[0] if len(self.histories) == 1 else []

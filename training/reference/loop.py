@@ -1,18 +1,12 @@
-"""The one training loop and its evaluation.
+"""The plain training loop: one model, one of the readable ``networks/``, and its evaluation.
 
-As the paper's notebooks/train.py: minibatches taken in order, cycling through the training set
-(step i uses rows [(i * batch_size) % n, ... + batch_size)), no shuffling; the test set is evaluated
-whole every ``eval_every`` steps and at the last step. The reported result is the evaluation at the
-last step, never the best one seen (picking the best on the test set would be tuning on it).
-
-Cheap by construction: the per-step loss is accumulated on the device and read back (one sync) only at
-evaluation points, so the loop never waits for the GPU between steps, and ``on_progress`` is a plain
-Python call per step.
+This is the reference: the stacked loop the worker runs for sweeps (``sweep.train_stacked``) is tested
+and benchmarked against it. Batches, the evaluation schedule, progress reports and cancellation, the
+optimiser and the clock are the two loops' shared parts (``common``).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +15,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from training.reference import common
 from training.reference.configs import TrainConfig
 from training.reference.datasets import Dataset
-from training.reference.errors import RunCancelled
 from training.reference.registry import Task
 
-__all__ = ["LoopResult", "ProgressCallback", "RunCancelled", "evaluate", "make_optimizer", "train"]
+__all__ = ["LoopResult", "ProgressCallback", "evaluate", "loss_fn", "train"]
 
 # on_progress(step, total_steps, metrics): metrics is the new history entry at evaluation steps, else
 # None. Return False (or raise RunCancelled) to stop the run.
@@ -40,15 +34,6 @@ class LoopResult:
     eval_s: float
     samples: int  # training examples processed (the last batch of an epoch may be short)
     time_to_target_s: float | None = None  # train_s when test_acc first reached target_acc
-
-
-def make_optimizer(params: Any, cfg: TrainConfig) -> torch.optim.Optimizer:
-    if cfg.optimizer == "adam":
-        # Adam's weight_decay is an L2 term in the gradient, as in the paper's code (not AdamW).
-        return torch.optim.Adam(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    if cfg.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
-    raise ValueError(f"unknown optimizer {cfg.optimizer!r}")
 
 
 def loss_fn(task: Task) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
@@ -92,41 +77,30 @@ def train(
     plus whatever ``extra_metrics(model)`` returns (w and b for the linear regression).
     Raises ``RunCancelled`` (with ``step`` and ``history`` set) if ``on_progress`` asks to stop.
     """
-    device = data.x_train.device
-    optimizer = make_optimizer(model.parameters(), cfg)
+    optimizer = common.make_optimizer(model.parameters(), cfg)
     criterion = loss_fn(task)
-    n_train = data.x_train.shape[0]
-    bs = cfg.batch_size
-
+    loss_sum = torch.zeros((), device=data.x_train.device)  # summed on the device, read at evaluations
     history: list[dict[str, Any]] = []
-    loss_sum = torch.zeros((), device=device)  # summed on the device; read at evaluations only
-    losses_since_eval = 0
     samples = 0
-    train_s = eval_s = 0.0
     time_to_target: float | None = None
 
     model.train()
-    t0 = _now(device)
+    clock = common.Clock(data.x_train.device)
     for step in range(1, cfg.steps + 1):  # step = number of updates done once this iteration ends
-        start = ((step - 1) * bs) % n_train  # in order, cycling: the paper's bix = (step * bs) % n
-        # B x ...; shorter at the end of an epoch when bs does not divide n (as the paper's slicing)
-        xb = data.x_train[start : start + bs]
-        yb = data.y_train[start : start + bs]  # B (or B x 1 for regression)
+        xb, yb = common.batch(data, step, cfg.batch_size)  # B x ..., B (or B x 1)
 
+        # forward, backward, update
         loss = criterion(model(xb), yb)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-
         loss_sum += loss.detach()
-        losses_since_eval += 1
         samples += xb.shape[0]
 
         metrics = None
-        if step % cfg.eval_every == 0 or step == cfg.steps:
-            t1 = _now(device)
-            train_s += t1 - t0
-            metrics = {"step": step, "train_loss": (loss_sum / losses_since_eval).item()}
+        if common.is_evaluation(step, cfg):
+            clock.pause()  # evaluations and their progress reports are not training time
+            metrics = {"step": step, "train_loss": common.mean_loss(loss_sum, step, cfg).item()}
             metrics.update(evaluate(model, data.x_test, data.y_test, task, prefix="test"))
             if task == "classification":
                 on_train = evaluate(model, data.x_train, data.y_train, task, prefix="train")
@@ -134,45 +108,14 @@ def train(
             if extra_metrics is not None:
                 metrics.update(extra_metrics(model))
             history.append(metrics)
-            loss_sum.zero_()
-            losses_since_eval = 0
-            target = cfg.target_acc
-            if target is not None and time_to_target is None and metrics.get("test_acc", 0.0) >= target:
-                time_to_target = train_s  # resolution: one evaluation interval
-
-        if on_progress is not None:
-            _report(on_progress, step, cfg.steps, metrics, history)
-
-        if metrics is not None:  # evaluation and its callback are not training time
-            t0 = _now(device)
-            eval_s += t0 - t1
+            time_to_target = common.first_reached(cfg.target_acc, metrics, time_to_target, clock.train_s)
+        common.report(on_progress, step, cfg.steps, metrics, [history])
+        clock.resume()
 
     return LoopResult(
-        history=history, train_s=train_s, eval_s=eval_s, samples=samples, time_to_target_s=time_to_target
+        history=history,
+        train_s=clock.train_s,
+        eval_s=clock.eval_s,
+        samples=samples,
+        time_to_target_s=time_to_target,
     )
-
-
-def _report(
-    on_progress: ProgressCallback,
-    step: int,
-    total: int,
-    metrics: dict[str, Any] | None,
-    history: list[dict[str, Any]],
-) -> None:
-    try:
-        keep_going = on_progress(step, total, metrics)
-    except RunCancelled as exc:
-        exc.step = step if exc.step is None else exc.step
-        exc.history = history
-        raise
-    if keep_going is False:  # None (no return value) means carry on
-        cancelled = RunCancelled(f"run cancelled by on_progress at step {step}", step=step)
-        cancelled.history = history
-        raise cancelled
-
-
-def _now(device: torch.device) -> float:
-    # CUDA kernels run asynchronously: wait for them, or the clock would measure only the launches.
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    return time.perf_counter()

@@ -1,8 +1,9 @@
 """``run()``: one reference training run, start to finish, with everything needed to report it.
 
-Seeds and devices are handled here and only here. The run seed changes only the initial weights: the
-data are fixed (see ``datasets``) and batches are taken in order, so two runs with the same seed on the
-same machine and device give the same numbers.
+Seeds, devices and data loading are handled here and only here: ``run_sweep`` starts the same way
+(``set_up``, ``build_seeded``, ``deterministic_backends``) and returns a ``RunResult`` per seed. The run
+seed changes only the initial weights: the data are fixed (see ``datasets``) and batches are taken in
+order, so two runs with the same seed on the same machine and device give the same numbers.
 """
 
 from __future__ import annotations
@@ -22,14 +23,28 @@ import numpy as np
 import torch
 from torch import nn
 
-from training.reference import datasets, loop
+from training.reference import common, datasets, loop
+from training.reference.datasets import Dataset
 from training.reference.errors import RunCancelled
 from training.reference.loop import ProgressCallback
 from training.reference.networks import build_model, count_params
 from training.reference.networks.linear import least_squares
 from training.reference.registry import RunSpec, spec
 
-__all__ = ["RunCancelled", "RunResult", "environment", "resolve_device", "run", "seed_everything"]
+__all__ = [
+    "RunCancelled",
+    "RunResult",
+    "SetUp",
+    "build_seeded",
+    "check_seed",
+    "deterministic_backends",
+    "environment",
+    "resolve_device",
+    "run",
+    "run_timings",
+    "seed_everything",
+    "set_up",
+]
 
 MAX_SEED = 2**32 - 1  # numpy's legacy seeding takes 32 bits
 
@@ -64,7 +79,7 @@ class RunResult:
 
 def seed_everything(seed: int) -> None:
     """Seed Python's ``random``, numpy's global RNG and torch (CPU and every CUDA device)."""
-    _check_seed(seed)
+    check_seed(seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds all CUDA devices
@@ -117,43 +132,93 @@ def run(
     ``RunCancelled`` stops the run, and ``RunCancelled`` propagates out of ``run()``.
     ``data_dir`` is the MNIST-1D cache folder (default ``$DEEPCOMMONS_DATA_DIR`` or ``var/datasets``).
     """
-    t_start = time.perf_counter()
-    run_spec = config if isinstance(config, RunSpec) else spec(config)
-    _check_seed(seed)
-    dev = resolve_device(device)
-
-    data = datasets.load(run_spec.dataset, data_dir).to(dev)
-    data_s = time.perf_counter() - t_start
-
-    with _deterministic_backends():
-        seed_everything(seed)  # after loading data, so only the initial weights depend on it
-        model = build_model(run_spec.network, run_spec.model).to(dev)
+    check_seed(seed)
+    setup = set_up(config, device, data_dir)
+    run_spec = setup.spec
+    with deterministic_backends():
+        model = build_seeded(run_spec, seed).to(setup.device)
         extra = _coefficients if hasattr(model, "coefficients") else None
         result = loop.train(
-            model, data, run_spec.train, task=run_spec.task, on_progress=on_progress, extra_metrics=extra
+            model,
+            setup.data,
+            run_spec.train,
+            task=run_spec.task,
+            on_progress=on_progress,
+            extra_metrics=extra,
         )
-
-    final = dict(result.history[-1])
-    if run_spec.task == "regression":
-        final.update(least_squares(data.x_train, data.y_train))  # the optimum, for comparison
 
     return RunResult(
         spec=run_spec,
         seed=seed,
         history=result.history,
-        final=final,
-        timings={
-            "wall_s": time.perf_counter() - t_start,
-            "data_s": data_s,
-            "train_s": result.train_s,
-            "eval_s": result.eval_s,
-            "samples_per_s": result.samples / result.train_s if result.train_s > 0 else None,
-            "time_to_target_s": result.time_to_target_s,
-        },
-        environment=environment(dev),
+        final={**result.history[-1], **setup.optimum()},
+        timings=run_timings(
+            wall_s=time.perf_counter() - setup.started,
+            data_s=setup.data_s,
+            train_s=result.train_s,
+            eval_s=result.eval_s,
+            samples=result.samples,
+            time_to_target_s=result.time_to_target_s,
+        ),
+        environment=environment(setup.device),
         n_params=count_params(model),
-        weights=_state_dict_bytes(model),
+        weights=common.weights_to_bytes(model.state_dict()),
     )
+
+
+@dataclass
+class SetUp:
+    """What a run and a sweep start from: the checked spec, the device and the data on it."""
+
+    spec: RunSpec
+    device: torch.device
+    data: Dataset  # on ``device``
+    started: float  # time.perf_counter() when set-up began: the start of wall_s
+    data_s: float  # time to load the data onto the device
+
+    def optimum(self) -> dict[str, float]:
+        """For a regression, the least-squares fit (lstsq_w, lstsq_b) reported beside the final metrics."""
+        if self.spec.task != "regression":
+            return {}
+        return least_squares(self.data.x_train, self.data.y_train)
+
+
+def set_up(
+    config: RunSpec | Mapping[str, Any],
+    device: str | torch.device,
+    data_dir: str | os.PathLike[str] | None,
+) -> SetUp:
+    started = time.perf_counter()
+    run_spec = config if isinstance(config, RunSpec) else spec(config)
+    dev = resolve_device(device)
+    data = datasets.load(run_spec.dataset, data_dir).to(dev)
+    return SetUp(run_spec, dev, data, started, time.perf_counter() - started)
+
+
+def build_seeded(run_spec: RunSpec, seed: int) -> nn.Module:
+    """The run's initial model, on the CPU. Seeded after the data are loaded (``set_up``), so only
+    the initial weights depend on the seed, and a sweep's model i is exactly run i's."""
+    seed_everything(seed)
+    return build_model(run_spec.network, run_spec.model)
+
+
+def run_timings(
+    *,
+    wall_s: float,
+    data_s: float,
+    train_s: float,
+    eval_s: float,
+    samples: int,
+    time_to_target_s: float | None,
+) -> dict[str, float | None]:
+    return {
+        "wall_s": wall_s,
+        "data_s": data_s,
+        "train_s": train_s,
+        "eval_s": eval_s,
+        "samples_per_s": samples / train_s if train_s > 0 else None,
+        "time_to_target_s": time_to_target_s,
+    }
 
 
 def _cpu_model() -> str:
@@ -172,21 +237,13 @@ def _coefficients(model: nn.Module) -> dict[str, Any]:
     return model.coefficients()  # type: ignore[operator]  # only called when the model has it
 
 
-def _state_dict_bytes(model: nn.Module) -> bytes:
-    # CPU copies so the file loads on a machine without the GPU it was trained on.
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    return buffer.getvalue()
-
-
-def _check_seed(seed: int) -> None:
+def check_seed(seed: int) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise ValueError(f"seed must be an integer between 0 and {MAX_SEED}, got {seed!r}")
 
 
 @contextlib.contextmanager
-def _deterministic_backends() -> Iterator[None]:
+def deterministic_backends() -> Iterator[None]:
     """cuDNN in deterministic mode for the run, restored afterwards (the worker may run other code).
 
     benchmark=False because autotuning may pick a different kernel run to run. This does not call

@@ -96,6 +96,7 @@ def test_raising_cancelled_stops_the_loop(data_dir):
     assert seen == list(range(1, 8))
     assert excinfo.value.step == 7
     assert [h["step"] for h in excinfo.value.history] == [5]
+    assert excinfo.value.histories == [excinfo.value.history]  # one model: one history
 
 
 def test_returning_false_stops_the_loop(data_dir):

@@ -23,6 +23,7 @@ import pytest
 import torch
 
 from training.reference import datasets, loop, registry, sweep
+from training.reference.batched import graphs
 from training.reference.batched import networks as stacked_networks
 from training.reference.batched.networks import stack
 from training.reference.batched.sizing import CPU_MAX_SEEDS, MAX_SEEDS_PER_TASK, max_seeds_per_task
@@ -253,29 +254,26 @@ def test_result_record(data_dir):
         )
 
 
-def test_a_network_without_a_stacked_implementation_runs_seed_by_seed(monkeypatch, data_dir):
+def test_a_single_seed_sweep_is_the_plain_run(data_dir):
+    # The worker runs every sweep with run_sweep, a one-seed sweep as N = 1: it must still be run().
+    config = {"network": "cnn1d", "train": {"steps": 20, "eval_every": 5}}
+    (batched,) = run_sweep(config, seeds=[4], device="cpu", data_dir=data_dir)
+    single = run(config, seed=4, device="cpu", data_dir=data_dir)
+    info = registry.DATASETS["mnist1d"]
+    assert [list(h) for h in batched.history] == [list(h) for h in single.history]
+    for b, s in zip(batched.history, single.history, strict=True):
+        for key in ("train_loss", "test_loss"):
+            assert _rel(b[key], s[key]) <= 1e-4, (s["step"], key, b[key], s[key])
+        for key, rows in (("test_acc", info.n_test), ("train_acc", info.n_train)):
+            assert abs(b[key] - s[key]) <= 2.5 / rows, (s["step"], key, b[key], s[key])
+    assert batched.timings["sweep_seeds"] == 1 and batched.environment["sweep_batched"] is True
+
+
+def test_a_network_without_a_stacked_implementation_is_refused(monkeypatch, data_dir):
+    # No silent fallback to seed-by-seed runs: every registry network has a stacked implementation.
     monkeypatch.delitem(stacked_networks.STACKED, "logreg")
-    config = {"network": "logreg", "train": {"steps": 30, "eval_every": 10}}
-    calls = []
-    results = run_sweep(
-        config, seeds=[0, 1], device="cpu", data_dir=data_dir, on_progress=lambda *c: calls.append(c)
-    )
-    for result, seed in zip(results, [0, 1], strict=True):
-        single = run(config, seed=seed, device="cpu", data_dir=data_dir)
-        assert result.history == single.history  # literally run()
-        assert result.environment["sweep_batched"] is False
-    assert [c[0] for c in calls] == list(range(1, 61)) and all(c[1] == 60 for c in calls)
-    at_evaluations = [(c[0], [m is not None for m in c[2]]) for c in calls if c[2] is not None]
-    assert at_evaluations == [(10, [True, False]), (20, [True, False]), (30, [True, False]),
-                              (40, [False, True]), (50, [False, True]), (60, [False, True])]  # fmt: skip
-
-    def stop(step, total, metrics):
-        return step != 45
-
-    with pytest.raises(RunCancelled) as excinfo:
-        run_sweep(config, seeds=[0, 1], device="cpu", data_dir=data_dir, on_progress=stop)
-    assert excinfo.value.step == 45
-    assert [len(h) for h in excinfo.value.histories] == [3, 1]
+    with pytest.raises(ValueError, match="'logreg' has no stacked implementation"):
+        run_sweep({"network": "logreg", "train": {"steps": 5}}, seeds=[0, 1], device="cpu", data_dir=data_dir)
 
 
 def test_bad_arguments(data_dir):
@@ -313,7 +311,7 @@ def test_sizing_is_torch_free_and_sensible():
 
 
 class _FakeCuda:
-    """Stand-ins for the torch.cuda pieces _CudaGraphSteps uses, so its bookkeeping runs on a CPU.
+    """Stand-ins for the torch.cuda pieces CudaGraphSteps uses, so its bookkeeping runs on a CPU.
 
     Capturing records nothing and, as on a GPU, leaves no trace: the model, optimiser and loss
     accumulator are restored when the capture ends. replay() runs the step on the graph's static
@@ -323,7 +321,7 @@ class _FakeCuda:
     def __init__(self, model, optimizer, loss_sum, fail_capture=False):
         self.model, self.optimizer, self.loss_sum = model, optimizer, loss_sum
         self.fail_capture = fail_capture
-        self.steps = None  # the _CudaGraphSteps under test
+        self.steps = None  # the CudaGraphSteps under test
         self.captures = 0
         self.replays: dict[int, int] = {}
         fake = self
@@ -385,7 +383,7 @@ def test_cuda_graph_bookkeeping_replays_every_step_once(monkeypatch, data_dir, f
         if graphed:
             fake = _FakeCuda(model, optimizer, loss_sum, fail_capture=fail_capture)
             fake.install(monkeypatch)
-            steps = fake.steps = sweep._CudaGraphSteps(step_fn, optimizer, 100)
+            steps = fake.steps = graphs.CudaGraphSteps(step_fn, optimizer, 100)
             step_fn = steps
         with contextlib.ExitStack() as stack_:
             if graphed and fail_capture:
@@ -405,8 +403,8 @@ def test_cuda_graph_bookkeeping_replays_every_step_once(monkeypatch, data_dir, f
         # the first WARMUP_STEPS full batches ran eagerly, every later one (the capturing one too) was
         # a replay of the one graph; short batches ran eagerly
         assert set(steps.graphs) == {100} and fake.captures == 1 and steps.error is None
-        assert steps.eager_steps == {100: sweep.WARMUP_STEPS, **short}
-        assert fake.replays == {100: sizes.count(100) - sweep.WARMUP_STEPS}
+        assert steps.eager_steps == {100: graphs.WARMUP_STEPS, **short}
+        assert fake.replays == {100: sizes.count(100) - graphs.WARMUP_STEPS}
 
 
 @pytest.mark.slow

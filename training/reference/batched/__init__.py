@@ -8,5 +8,5 @@ input is shared, batched matrix products (bmm) elsewhere, an im2col convolution 
 convolutions for the 2-D CNN and one block-diagonal cuDNN/ATen GRU or LSTM for the recurrent networks.
 
 Like the package above it, this file imports nothing: ``sizing`` is torch-free (the web side uses it to
-split a sweep into tasks); ``networks`` and ``functional`` import torch.
+split a sweep into tasks); ``networks``, ``functional`` and ``graphs`` (the CUDA-graph step) import torch.
 """
