@@ -1,6 +1,6 @@
 """Bar charts of the catalogue as SVG built on the server (a topic's papers per year).
 
-Built like training/charts.py, whose tick helpers it reuses: the page works without JavaScript, and
+Built like training/charts.py, from the same primitives (common/charts.py): the page works without JavaScript, and
 colours are SVG presentation attributes (`fill="#..."`), which the strict Content-Security-Policy
 does not govern, never `style` attributes, which it blocks. Every text that reaches the markup goes
 through `escape`; numbers are formatted here. No model, no query.
@@ -15,13 +15,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from training.charts import PALETTE, nice_ticks
+from common.charts import PALETTE, nice_ticks
+from common.charts import svg_number as _num
 
 BAR_COLOUR = PALETTE[0]
-
-
-def _num(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _year_ticks(first: int, last: int, max_ticks: int = 8) -> list[int]:

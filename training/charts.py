@@ -22,6 +22,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from common.charts import DASHES, PALETTE, nice_ticks
+from common.charts import svg_number as _num
+
 # --- numbers as the pages show them -----------------------------------------------------------------
 
 MINUS = "\u2212"  # a real minus sign: "−0.7", not a hyphen
@@ -96,23 +99,6 @@ def format_target(target: Mapping[str, Any]) -> str:
 
 # --- charts -----------------------------------------------------------------------------------------
 
-# Okabe-Ito and Tableau colours, distinguishable with the common colour-vision deficiencies; the
-# legend also varies the dash pattern, so no series is told apart by colour alone.
-PALETTE = (
-    "#0072b2",
-    "#d55e00",
-    "#009e73",
-    "#cc79a7",
-    "#e69f00",
-    "#56b4e9",
-    "#7f7f7f",
-    "#8c564b",
-    "#bcbd22",
-    "#1f3a93",
-    "#9467bd",
-    "#17becf",
-)
-DASHES = ("", "6 3", "2 3", "8 3 2 3")
 MAX_LEGEND_CHARS = 48
 
 # Rough advance width of the 12px sans-serif the chart uses; only sizes the legend's boxes.
@@ -149,33 +135,6 @@ class _Frame:
         return self.height - self.top - self.bottom
 
 
-def nice_step(span: float, max_ticks: int) -> float:
-    """The 1-2-5 step that divides `span` into at most `max_ticks` intervals."""
-    if span <= 0 or not math.isfinite(span):
-        return 1.0
-    raw = span / max(max_ticks, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
-
-
-def nice_ticks(lo: float, hi: float, max_ticks: int = 6) -> list[float]:
-    """Round tick positions covering [lo, hi]: the first at or below lo, the last at or above hi."""
-    if hi < lo:
-        lo, hi = hi, lo
-    if hi == lo:
-        pad = abs(lo) * 0.05 or 1.0
-        lo, hi = lo - pad, hi + pad
-    step = nice_step(hi - lo, max_ticks)
-    first = math.floor(lo / step + 1e-9) * step
-    last = math.ceil(hi / step - 1e-9) * step
-    count = round((last - first) / step)
-    # round() to 12 digits so 0.1 * 3 is 0.3 and a tick label never reads 0.30000000000000004.
-    return [round(first + i * step, 12) for i in range(count + 1)]
-
-
 def _tick_label(value: float, step: float, percent: bool) -> str:
     if percent:
         value, step = value * 100, step * 100
@@ -185,11 +144,6 @@ def _tick_label(value: float, step: float, percent: bool) -> str:
     if text in ("-0", "-0.0") or set(text) <= {"-", "0", "."}:
         text = text.lstrip("-")
     return _signed(text) + ("%" if percent else "")
-
-
-def _num(value: float) -> str:
-    """A coordinate for the markup: two decimals are sub-pixel at any size a page draws."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _legend_layout(labels: list[str], plot_w: float) -> list[list[tuple[int, str, float]]]:

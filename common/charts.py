@@ -1,0 +1,58 @@
+"""The SVG chart primitives the apps share: the palette and dash patterns, round tick positions and
+how a coordinate is written into the markup. training/charts.py (training curves) and
+community/charts.py (a topic's papers per year) draw their charts with them.
+
+Pure Python: no Django, no model, no query.
+"""
+
+import math
+
+# Okabe-Ito and Tableau colours, distinguishable with the common colour-vision deficiencies; the
+# legend also varies the dash pattern, so no series is told apart by colour alone.
+PALETTE = (
+    "#0072b2",
+    "#d55e00",
+    "#009e73",
+    "#cc79a7",
+    "#e69f00",
+    "#56b4e9",
+    "#7f7f7f",
+    "#8c564b",
+    "#bcbd22",
+    "#1f3a93",
+    "#9467bd",
+    "#17becf",
+)
+DASHES = ("", "6 3", "2 3", "8 3 2 3")
+
+
+def nice_step(span: float, max_ticks: int) -> float:
+    """The 1-2-5 step that divides `span` into at most `max_ticks` intervals."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span / max(max_ticks, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def nice_ticks(lo: float, hi: float, max_ticks: int = 6) -> list[float]:
+    """Round tick positions covering [lo, hi]: the first at or below lo, the last at or above hi."""
+    if hi < lo:
+        lo, hi = hi, lo
+    if hi == lo:
+        pad = abs(lo) * 0.05 or 1.0
+        lo, hi = lo - pad, hi + pad
+    step = nice_step(hi - lo, max_ticks)
+    first = math.floor(lo / step + 1e-9) * step
+    last = math.ceil(hi / step - 1e-9) * step
+    count = round((last - first) / step)
+    # round() to 12 digits so 0.1 * 3 is 0.3 and a tick label never reads 0.30000000000000004.
+    return [round(first + i * step, 12) for i in range(count + 1)]
+
+
+def svg_number(value: float) -> str:
+    """A coordinate for the markup: two decimals are sub-pixel at any size a page draws."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
