@@ -44,7 +44,7 @@ REFERENCES = {
 REQUIRED_KEYS = {"title", "summary", "order", "reviewed", *REFERENCES}
 OPTIONAL_KEYS = {"benchmark"}
 # The guides that embed a live leaderboard, and which one.
-EXPECTED_BENCHMARKS = {"linear-regression", "mnist1d-cnn", "mnist1d-gru"}
+EXPECTED_BENCHMARKS = {"linear-regression", "mnist1d-cnn", "mnist1d-gru", "digits-cnn"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Guide length in words of prose (front matter and code left out). Chinese has no spaces, so there a
 # "word" is one CJK character or one run of Latin letters and digits.
@@ -164,7 +164,7 @@ def test_translations_link_the_same_items_and_keep_the_same_order():
     assert len(orders) == len(set(orders)), "two guides share a reading order"
 
 
-def test_three_guides_embed_an_existing_benchmark():
+def test_the_model_guides_embed_an_existing_benchmark():
     known = {benchmark["slug"] for benchmark in BENCHMARKS}
     for language in LANGUAGES:
         named = {
@@ -240,7 +240,7 @@ def test_every_formula_reaches_the_page_as_math(language, slug):
 # --- code ---------------------------------------------------------------------------------------
 
 
-def test_the_three_model_guides_carry_a_python_snippet_in_both_languages():
+def test_the_model_guides_carry_a_python_snippet_in_both_languages():
     with_code = {(language, slug) for language, slug, _, _ in python_blocks()}
     for language in LANGUAGES:
         for slug, (meta, _) in guides(language).items():
@@ -274,6 +274,14 @@ def test_python_snippet_runs(language, slug, index, code):
         assert "torch.linalg.lstsq" in code and "assert" in code
         assert abs(namespace["w"] - namespace["w_ls"]) < 0.01
         assert abs(namespace["b"] - namespace["b_ls"]) < 0.01
+    if guides(language)[slug][0].get("benchmark") == "digits-cnn" and "DigitsCNN" in namespace:
+        # The guide's network is the one the benchmark trains: same layers, same parameter shapes.
+        from training.reference.registry import builder, spec
+
+        run = spec({"network": "cnn2d", "dataset": "digits"})
+        reference = builder("cnn2d")(run.model)
+        shapes = {name: tuple(p.shape) for name, p in reference.named_parameters()}
+        assert {name: tuple(p.shape) for name, p in namespace["model"].named_parameters()} == shapes
 
 
 # --- originality --------------------------------------------------------------------------------

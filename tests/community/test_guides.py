@@ -23,6 +23,7 @@ BENCHMARK_GUIDES = {
     "linear-regression": "linear-regression",
     "convolutional-networks": "mnist1d-cnn",
     "recurrent-networks": "mnist1d-gru",
+    "tensorflow-examples-done-right": "digits-cnn",
 }
 
 
