@@ -11,25 +11,19 @@ created_by, slug, timestamps, stars and other fetched stats) are not among them,
 never set them; the validated data goes to the submission services unchanged.
 """
 
+import copy
+
 from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from community.kinds import KIND, REGISTRY
 from community.models import (
     Authorship,
-    Channel,
     Deadline,
     Edition,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
     ModerationStatus,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    Topic,
     Venue,
 )
 
@@ -54,60 +48,30 @@ def _api_url(view_name: str) -> serializers.HyperlinkedIdentityField:
     return serializers.HyperlinkedIdentityField(view_name=view_name, **SLUG_LOOKUP)
 
 
-class TopicRef(PublicRef):
-    slug = serializers.SlugField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    api_url = _api_url("api:topic-detail")
+def reference(kind_name: str, **extra: serializers.Field) -> type[PublicRef]:
+    """The short reference to an item of a kind: {slug, its title or name, *extra, api_url}, as a
+    class named `<Kind>Ref` (the OpenAPI component's name)."""
+    kind = KIND[kind_name]
+    attrs = {
+        "slug": serializers.SlugField(read_only=True),
+        kind.title_field: serializers.CharField(read_only=True),
+        # Copies, made now: DRF orders declared fields by when they were made.
+        **{name: copy.deepcopy(field) for name, field in extra.items()},
+        "api_url": _api_url(kind.api_url_name),
+        "__module__": __name__,
+    }
+    return type(f"{kind.class_prefix}Ref", (PublicRef,), attrs)
 
 
-class PersonRef(PublicRef):
-    slug = serializers.SlugField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    api_url = _api_url("api:person-detail")
-
-
-class OrganizationRef(PublicRef):
-    slug = serializers.SlugField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    api_url = _api_url("api:organization-detail")
-
-
-class VenueRef(PublicRef):
-    slug = serializers.SlugField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    kind = serializers.ChoiceField(choices=Venue.Kind.choices, read_only=True)
-    api_url = _api_url("api:venue-detail")
-
-
-class ProjectRef(PublicRef):
-    slug = serializers.SlugField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    api_url = _api_url("api:project-detail")
-
-
-class PaperRef(PublicRef):
-    slug = serializers.SlugField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    year = serializers.IntegerField(read_only=True)
-    api_url = _api_url("api:paper-detail")
-
-
-class GuideRef(PublicRef):
-    slug = serializers.SlugField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    api_url = _api_url("api:guide-detail")
-
-
-class JobRef(PublicRef):
-    slug = serializers.SlugField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    api_url = _api_url("api:job-detail")
-
-
-class FundingRef(PublicRef):
-    slug = serializers.SlugField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    api_url = _api_url("api:funding-detail")
+TopicRef = reference("topic")
+PersonRef = reference("person")
+OrganizationRef = reference("organization")
+VenueRef = reference("venue", kind=serializers.ChoiceField(choices=Venue.Kind.choices, read_only=True))
+ProjectRef = reference("project")
+PaperRef = reference("paper", year=serializers.IntegerField(read_only=True))
+GuideRef = reference("guide")
+JobRef = reference("job")
+FundingRef = reference("funding")
 
 
 class EditionRef(PublicRef):
@@ -165,26 +129,27 @@ class CatalogueSerializer(BlankURLsAsNull, serializers.HyperlinkedModelSerialize
     url_field_name = "api_url"
     web_url = serializers.SerializerMethodField()
 
+    catalogue_kind = ""  # the registry's name of the model shown (community.kinds)
+    shown_fields: list[str] = []  # after CATALOGUE_FIELDS; all read-only
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "shown_fields" in cls.__dict__:
+            kind, fields = KIND[cls.catalogue_kind], [*CATALOGUE_FIELDS, *cls.shown_fields]
+
+            class Meta:
+                model = kind.model
+                read_only_fields = fields
+                extra_kwargs = {"api_url": {"view_name": kind.api_url_name, **SLUG_LOOKUP}}
+
+            Meta.fields = fields
+            cls.Meta = Meta
+
     @extend_schema_field(OpenApiTypes.URI)
     def get_web_url(self, obj) -> str:
         request = self.context.get("request")
         path = obj.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
-
-
-def _meta(model, view_name: str, fields: list[str]):
-    """A Meta for a read serializer: the shared fields, then `fields`, all read-only."""
-    all_fields = [*CATALOGUE_FIELDS, *fields]
-    return type(
-        "Meta",
-        (),
-        {
-            "model": model,
-            "fields": all_fields,
-            "read_only_fields": all_fields,
-            "extra_kwargs": {"api_url": {"view_name": view_name, **SLUG_LOOKUP}},
-        },
-    )
 
 
 # --- topics --------------------------------------------------------------------------------------
@@ -193,13 +158,14 @@ def _meta(model, view_name: str, fields: list[str]):
 class TopicSerializer(CatalogueSerializer):
     parent = TopicRef(read_only=True, allow_null=True)
 
-    Meta = _meta(Topic, "api:topic-detail", ["name", "description", "parent"])
+    catalogue_kind = "topic"
+    shown_fields = ["name", "description", "parent"]
 
 
 class TopicDetailSerializer(TopicSerializer):
     children = TopicRef(many=True, read_only=True)
 
-    Meta = _meta(Topic, "api:topic-detail", ["name", "description", "parent", "children"])
+    shown_fields = ["name", "description", "parent", "children"]
 
 
 # --- people and organisations ---------------------------------------------------------------------
@@ -208,11 +174,8 @@ class TopicDetailSerializer(TopicSerializer):
 class OrganizationSerializer(CatalogueSerializer):
     topics = TopicRef(many=True, read_only=True)
 
-    Meta = _meta(
-        Organization,
-        "api:organization-detail",
-        ["name", "kind", "description", "country", "website", "topics"],
-    )
+    catalogue_kind = "organization"
+    shown_fields = ["name", "kind", "description", "country", "website", "topics"]
 
 
 class OrganizationDetailSerializer(OrganizationSerializer):
@@ -222,26 +185,23 @@ class OrganizationDetailSerializer(OrganizationSerializer):
     funding = FundingRef(source="listed_funding", many=True, read_only=True)
     guides = GuideRef(many=True, read_only=True)
 
-    Meta = _meta(
-        Organization,
-        "api:organization-detail",
-        [
-            *["name", "kind", "description", "country", "website", "topics"],
-            *["people", "projects", "open_jobs", "funding", "guides"],
-        ],
-    )
+    shown_fields = [
+        *["name", "kind", "description", "country", "website", "topics"],
+        *["people", "projects", "open_jobs", "funding", "guides"],
+    ]
 
 
 class PersonSerializer(CatalogueSerializer):
     affiliation = OrganizationRef(read_only=True, allow_null=True)
 
-    Meta = _meta(Person, "api:person-detail", ["name", "affiliation", "homepage", "orcid", "bio"])
+    catalogue_kind = "person"
+    shown_fields = ["name", "affiliation", "homepage", "orcid", "bio"]
 
 
 class PersonDetailSerializer(PersonSerializer):
     papers = PaperRef(many=True, read_only=True)
 
-    Meta = _meta(Person, "api:person-detail", ["name", "affiliation", "homepage", "orcid", "bio", "papers"])
+    shown_fields = ["name", "affiliation", "homepage", "orcid", "bio", "papers"]
 
 
 # --- venues, editions, deadlines --------------------------------------------------------------------
@@ -313,7 +273,8 @@ VENUE_FIELDS = ["name", "full_name", "kind", "publisher", "website", "descriptio
 class VenueSerializer(CatalogueSerializer):
     topics = TopicRef(many=True, read_only=True)
 
-    Meta = _meta(Venue, "api:venue-detail", VENUE_FIELDS)
+    catalogue_kind = "venue"
+    shown_fields = VENUE_FIELDS
 
 
 class VenueDetailSerializer(VenueSerializer):
@@ -325,9 +286,7 @@ class VenueDetailSerializer(VenueSerializer):
     recent_papers = PaperRef(many=True, read_only=True)
     guides = GuideRef(many=True, read_only=True)
 
-    Meta = _meta(
-        Venue, "api:venue-detail", [*VENUE_FIELDS, "editions", "deadlines", "recent_papers", "guides"]
-    )
+    shown_fields = [*VENUE_FIELDS, "editions", "deadlines", "recent_papers", "guides"]
 
 
 # --- papers and projects ----------------------------------------------------------------------------
@@ -346,14 +305,15 @@ class PaperSerializer(CatalogueSerializer):
     doi_url = OptionalURLField(read_only=True)
     topics = TopicRef(many=True, read_only=True)
 
-    Meta = _meta(Paper, "api:paper-detail", PAPER_FIELDS)
+    catalogue_kind = "paper"
+    shown_fields = PAPER_FIELDS
 
 
 class PaperDetailSerializer(PaperSerializer):
     projects = ProjectRef(many=True, read_only=True)
     guides = GuideRef(many=True, read_only=True)
 
-    Meta = _meta(Paper, "api:paper-detail", [*PAPER_FIELDS, "projects", "guides"])
+    shown_fields = [*PAPER_FIELDS, "projects", "guides"]
 
 
 PROJECT_FIELDS = [
@@ -366,14 +326,15 @@ class ProjectSerializer(CatalogueSerializer):
     organization = OrganizationRef(read_only=True, allow_null=True)
     topics = TopicRef(many=True, read_only=True)
 
-    Meta = _meta(Project, "api:project-detail", PROJECT_FIELDS)
+    catalogue_kind = "project"
+    shown_fields = PROJECT_FIELDS
 
 
 class ProjectDetailSerializer(ProjectSerializer):
     papers = PaperRef(many=True, read_only=True)
     guides = GuideRef(many=True, read_only=True)
 
-    Meta = _meta(Project, "api:project-detail", [*PROJECT_FIELDS, "papers", "guides"])
+    shown_fields = [*PROJECT_FIELDS, "papers", "guides"]
 
 
 # --- careers, funding, channels, guides ---------------------------------------------------------------
@@ -383,16 +344,13 @@ class JobSerializer(CatalogueSerializer):
     organization = OrganizationRef(read_only=True, allow_null=True)
     topics = TopicRef(many=True, read_only=True)
 
-    Meta = _meta(
-        JobPosting,
-        "api:job-detail",
-        [
-            *["title", "organization", "description", "kind", "location", "remote", "apply_url"],
-            # closed_at: when the posting stopped taking applications (past its closing date, or
-            # closed early by a moderator); null while it is open. Read-only, like every field here.
-            *["posted_on", "closes_on", "closed_at", "topics"],
-        ],
-    )
+    catalogue_kind = "job"
+    shown_fields = [
+        *["title", "organization", "description", "kind", "location", "remote", "apply_url"],
+        # closed_at: when the posting stopped taking applications (past its closing date, or
+        # closed early by a moderator); null while it is open. Read-only, like every field here.
+        *["posted_on", "closes_on", "closed_at", "topics"],
+    ]
 
 
 class FundingSerializer(CatalogueSerializer):
@@ -402,20 +360,18 @@ class FundingSerializer(CatalogueSerializer):
     amount_min = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
     amount_max = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
 
-    Meta = _meta(
-        FundingOpportunity,
-        "api:funding-detail",
-        [
-            *["title", "funder", "description", "kind", "amount_min", "amount_max", "currency"],
-            *["deadline", "deadline_timezone", "closed_at", "eligibility", "url", "topics"],
-        ],
-    )
+    catalogue_kind = "funding"
+    shown_fields = [
+        *["title", "funder", "description", "kind", "amount_min", "amount_max", "currency"],
+        *["deadline", "deadline_timezone", "closed_at", "eligibility", "url", "topics"],
+    ]
 
 
 class ChannelSerializer(CatalogueSerializer):
     topics = TopicRef(many=True, read_only=True)
 
-    Meta = _meta(Channel, "api:channel-detail", ["name", "kind", "url", "description", "topics"])
+    catalogue_kind = "channel"
+    shown_fields = ["name", "kind", "url", "description", "topics"]
 
 
 class GuideSerializer(CatalogueSerializer):
@@ -423,7 +379,8 @@ class GuideSerializer(CatalogueSerializer):
 
     topics = TopicRef(many=True, read_only=True)
 
-    Meta = _meta(Guide, "api:guide-detail", ["title", "summary", "reviewed_on", "topics"])
+    catalogue_kind = "guide"
+    shown_fields = ["title", "summary", "reviewed_on", "topics"]
 
 
 class GuideDetailSerializer(GuideSerializer):
@@ -432,21 +389,17 @@ class GuideDetailSerializer(GuideSerializer):
     venues = VenueRef(many=True, read_only=True)
     organizations = OrganizationRef(many=True, read_only=True)
 
-    Meta = _meta(
-        Guide,
-        "api:guide-detail",
-        [
-            "title",
-            "summary",
-            "reviewed_on",
-            "body",
-            "topics",
-            "papers",
-            "projects",
-            "venues",
-            "organizations",
-        ],
-    )
+    shown_fields = [
+        "title",
+        "summary",
+        "reviewed_on",
+        "body",
+        "topics",
+        "papers",
+        "projects",
+        "venues",
+        "organizations",
+    ]
 
 
 # --- one item in full, by model -------------------------------------------------------------------
@@ -455,14 +408,8 @@ class GuideDetailSerializer(GuideSerializer):
 # a submitted item, and the item an edit or a report concerns, the same way. Editions have no
 # endpoint of their own (they are shown on their venue).
 DETAIL_SERIALIZERS: dict[type[models.Model], type[serializers.Serializer]] = {
-    Paper: PaperDetailSerializer,
-    Person: PersonDetailSerializer,
-    Organization: OrganizationDetailSerializer,
-    Project: ProjectDetailSerializer,
-    Venue: VenueDetailSerializer,
-    JobPosting: JobSerializer,
-    FundingOpportunity: FundingSerializer,
-    Channel: ChannelSerializer,
-    Guide: GuideDetailSerializer,
-    Topic: TopicDetailSerializer,
+    kind.model: globals().get(f"{kind.class_prefix}DetailSerializer")
+    or globals()[f"{kind.class_prefix}Serializer"]
+    for kind in REGISTRY
+    if kind.has_page
 }

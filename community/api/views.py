@@ -17,7 +17,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from common.api.patterns import ID_PATTERN, SLUG_PATTERN
 from community import filters, page_cache
+from community.kinds import KIND
 from community.models import Deadline, Venue
 from community.selectors import careers, channels, funding, guides, papers, people, projects, topics, venues
 from community.services import exports, submissions
@@ -26,9 +28,6 @@ from . import serializers, writes
 from .filters import SEARCH_PARAM, FullTextSearchFilter
 from .renderers import BibTeXRenderer
 from .writes import SubmissionWriteMixin
-
-SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
-ID_PATTERN = r"[0-9]{1,18}"
 
 
 class CatalogueReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -136,47 +135,55 @@ def _read_docs(kind: str, plural: str):
     }
 
 
-@extend_schema_view(**_read_docs("topic", "topics"))
-class TopicViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
-    input_serializer_class = writes.TopicInputSerializer
-    list_selector = staticmethod(topics.topic_list)
-    detail_selector = staticmethod(topics.topic_detail)
-    serializer_class = serializers.TopicSerializer
-    detail_serializer_class = serializers.TopicDetailSerializer
-    filterset_class = filters.TopicFilter
+# The viewset of each kind, by model (filled by KindViewSet; the tests walk it).
+VIEWSET_FOR_MODEL: dict[type, type["KindViewSet"]] = {}
 
 
-@extend_schema_view(**_read_docs("organisation", "organisations"))
-class OrganizationViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
-    input_serializer_class = writes.OrganizationInputSerializer
-    list_selector = staticmethod(people.organization_list)
-    detail_selector = staticmethod(people.organization_detail)
-    serializer_class = serializers.OrganizationSerializer
-    detail_serializer_class = serializers.OrganizationDetailSerializer
-    filterset_class = filters.OrganizationFilter
+# Read and write one catalogue kind, from its registry entry (community.kinds) and the names the
+# layers give it: `<kind>_list` / `<kind>_detail` in the selectors module, `<Kind>Filter`,
+# `<Kind>Serializer` (and `<Kind>DetailSerializer` where the detail shows more) and
+# `<Kind>InputSerializer`. A subclass is declared as `class PaperViewSet(KindViewSet, kind="paper",
+# selectors=papers)` and adds only what is its own (a venue's editions, a paper's BibTeX). (No
+# docstring: the schema describes the operations with SubmissionWriteMixin's.)
+class KindViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
+    kind = None
+
+    def __init_subclass__(cls, *, kind: str = "", selectors=None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not kind:
+            return
+        cls.kind = KIND[kind]
+        prefix = cls.kind.class_prefix
+        cls.list_selector = staticmethod(getattr(selectors, f"{kind}_list"))
+        cls.detail_selector = staticmethod(getattr(selectors, f"{kind}_detail"))
+        cls.filterset_class = getattr(filters, f"{prefix}Filter")
+        cls.serializer_class = getattr(serializers, f"{prefix}Serializer")
+        cls.detail_serializer_class = getattr(serializers, f"{prefix}DetailSerializer", None)
+        cls.input_serializer_class = getattr(writes, f"{prefix}InputSerializer")
+        model = cls.kind.model._meta
+        extend_schema_view(**_read_docs(str(model.verbose_name), str(model.verbose_name_plural)))(cls)
+        VIEWSET_FOR_MODEL[cls.kind.model] = cls
 
 
-@extend_schema_view(**_read_docs("person", "people"))
-class PersonViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
-    input_serializer_class = writes.PersonInputSerializer
-    list_selector = staticmethod(people.person_list)
-    detail_selector = staticmethod(people.person_detail)
-    serializer_class = serializers.PersonSerializer
-    detail_serializer_class = serializers.PersonDetailSerializer
-    filterset_class = filters.PersonFilter
+def kind_viewset(kind: str, selectors) -> type[KindViewSet]:
+    """The viewset of a kind that needs nothing of its own: `<Kind>ViewSet`."""
+    name = f"{KIND[kind].class_prefix}ViewSet"
+    return type(name, (KindViewSet,), {"__module__": __name__}, kind=kind, selectors=selectors)
 
 
-@extend_schema_view(**_read_docs("venue", "venues"))
-class VenueViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
-    input_serializer_class = writes.VenueInputSerializer
+TopicViewSet = kind_viewset("topic", topics)
+OrganizationViewSet = kind_viewset("organization", people)
+PersonViewSet = kind_viewset("person", people)
+ProjectViewSet = kind_viewset("project", projects)
+JobViewSet = kind_viewset("job", careers)
+FundingViewSet = kind_viewset("funding", funding)
+ChannelViewSet = kind_viewset("channel", channels)
+GuideViewSet = kind_viewset("guide", guides)
+
+
+class VenueViewSet(KindViewSet, kind="venue", selectors=venues):
     edit_excluded_fields = ("kind",)
-    list_selector = staticmethod(venues.venue_list)
-    detail_selector = staticmethod(venues.venue_detail)
-    serializer_class = serializers.VenueSerializer
-    detail_serializer_class = serializers.VenueDetailSerializer
-    filterset_class = filters.VenueFilter
     error_statuses = {**writes.WRITE_ERRORS, "editions": ("409",)}
-
     def get_serializer_class(self):
         if self.action == "editions":
             return writes.EditionInputSerializer
@@ -244,16 +251,6 @@ class DeadlineViewSet(CatalogueReadViewSet):
         return Deadline.objects.public().select_related("venue", "edition")
 
 
-@extend_schema_view(**_read_docs("project", "projects"))
-class ProjectViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
-    input_serializer_class = writes.ProjectInputSerializer
-    list_selector = staticmethod(projects.project_list)
-    detail_selector = staticmethod(projects.project_detail)
-    serializer_class = serializers.ProjectSerializer
-    detail_serializer_class = serializers.ProjectDetailSerializer
-    filterset_class = filters.ProjectFilter
-
-
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
@@ -286,13 +283,7 @@ FORMAT_PARAMETER = OpenApiParameter(
         },
     ),
 )
-class PaperViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
-    input_serializer_class = writes.PaperInputSerializer
-    list_selector = staticmethod(papers.paper_list)
-    detail_selector = staticmethod(papers.paper_detail)
-    serializer_class = serializers.PaperSerializer
-    detail_serializer_class = serializers.PaperDetailSerializer
-    filterset_class = filters.PaperFilter
+class PaperViewSet(KindViewSet, kind="paper", selectors=papers):
     renderer_classes = [JSONRenderer, BibTeXRenderer]
 
     def get_renderers(self):
@@ -315,58 +306,3 @@ class PaperViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
         if not self._wants_bibtex():
             return super().retrieve(request, *args, **kwargs)
         return Response(exports.paper_bibtex([self.get_object()]))
-
-
-@extend_schema_view(**_read_docs("job posting", "job postings"))
-class JobViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
-    input_serializer_class = writes.JobInputSerializer
-    list_selector = staticmethod(careers.job_list)
-    detail_selector = staticmethod(careers.job_detail)
-    serializer_class = serializers.JobSerializer
-    filterset_class = filters.JobFilter
-
-
-@extend_schema_view(**_read_docs("funding opportunity", "funding opportunities"))
-class FundingViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
-    input_serializer_class = writes.FundingInputSerializer
-    list_selector = staticmethod(funding.funding_list)
-    detail_selector = staticmethod(funding.funding_detail)
-    serializer_class = serializers.FundingSerializer
-    filterset_class = filters.FundingFilter
-
-
-@extend_schema_view(**_read_docs("channel", "channels"))
-class ChannelViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
-    input_serializer_class = writes.ChannelInputSerializer
-    list_selector = staticmethod(channels.channel_list)
-    detail_selector = staticmethod(channels.channel_detail)
-    serializer_class = serializers.ChannelSerializer
-    filterset_class = filters.ChannelFilter
-
-
-@extend_schema_view(**_read_docs("guide", "guides"))
-class GuideViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
-    input_serializer_class = writes.GuideInputSerializer
-    list_selector = staticmethod(guides.guide_list)
-    detail_selector = staticmethod(guides.guide_detail)
-    serializer_class = serializers.GuideSerializer
-    detail_serializer_class = serializers.GuideDetailSerializer
-    filterset_class = filters.GuideFilter
-
-
-# Which viewset serves which model (the moderation queue shows an item through DETAIL_SERIALIZERS).
-VIEWSET_FOR_MODEL = {
-    viewset.serializer_class.Meta.model: viewset
-    for viewset in (
-        PaperViewSet,
-        PersonViewSet,
-        OrganizationViewSet,
-        ProjectViewSet,
-        VenueViewSet,
-        JobViewSet,
-        FundingViewSet,
-        ChannelViewSet,
-        GuideViewSet,
-        TopicViewSet,
-    )
-}

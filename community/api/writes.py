@@ -7,7 +7,7 @@
 - `POST /api/v1/<type>/<slug>/report/` reports a problem (`report_create`).
 - `POST /api/v1/venues/<slug>/editions/` submits a conference edition with its deadlines (`edition_submit`).
 
-Duplicates answer 409 (see community.api.errors.Conflict): `duplicate` when an item with the same
+Duplicates answer 409 (see common.api.errors.Conflict): `duplicate` when an item with the same
 identifier exists (arXiv id, DOI, repository, unique name; refused whatever the client sends), and
 `near_duplicate` when items with nearly the same title exist; the same request with `"confirm": true`
 is then accepted. Any other problem the service finds is a 400 naming the field.
@@ -30,28 +30,8 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 
-from community.kinds import kind_of
-from community.models import (
-    Channel,
-    Deadline,
-    Edition,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
-    ModerationStatus,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    Report,
-    Topic,
-    Venue,
-)
-from community.services import submissions
-from community.services.rate_limits import RateLimited, client_ip
-
-from .errors import Conflict
-from .fields import (
+from common.api.errors import Conflict
+from common.api.fields import (
     ARXIV_ID,
     CURRENCY,
     DOI,
@@ -62,10 +42,23 @@ from .fields import (
     WEB_URL,
     SlugRelatedField,
     UniqueListField,
-    YearField,
     pattern,
     timezone_label_field,
 )
+from community.kinds import KIND, kind_of
+from community.models import (
+    Deadline,
+    Edition,
+    ModerationStatus,
+    Organization,
+    Report,
+    Topic,
+    Venue,
+)
+from community.services import submissions
+from community.services.rate_limits import RateLimited, client_ip
+
+from .fields import YearField
 
 PUBLISHED = ModerationStatus.PUBLISHED
 # Fields every catalogue item has that only the server sets; sent in a body, they are ignored.
@@ -86,7 +79,11 @@ def existing_ref(item, request=None) -> dict:
 
 
 def submission_conflict(exc: DjangoValidationError, request) -> Conflict | None:
-    """The 409 for a service's DuplicateItem / NearDuplicate; None for any other ValidationError."""
+    """The 409 for a service's DuplicateItem / NearDuplicate, or an edit that changes nothing (the item
+    already is so: the request conflicts with its state, though its body is valid); None for any other
+    ValidationError."""
+    if getattr(exc, "code", None) == "no_changes":
+        return Conflict(exc.messages[0], code="no_changes")
     if isinstance(exc, submissions.DuplicateItem):
         return Conflict(exc.messages[0], code="duplicate", existing=[existing_ref(exc.item, request)])
     if isinstance(exc, submissions.NearDuplicate):
@@ -163,6 +160,38 @@ class SubmissionInputSerializer(serializers.ModelSerializer):
             kwargs["validators"].append(pattern(regex, _("Enter a valid web address (http or https)."), ignore_case=True))
         return field_class, kwargs
 
+    # Set by a subclass: the registry's kind (community.kinds) whose fields it takes, and what those
+    # fields need beyond what the model states (patterns, help, not required): Meta.extra_kwargs.
+    catalogue_kind = ""
+    field_rules: dict[str, dict] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        # Meta from the registry: the kind's fields, then the ones the class declares besides (a venue's
+        # kind, a local deadline, an edition's deadlines), then `confirm`.
+        super().__init_subclass__(**kwargs)
+        if "catalogue_kind" in cls.__dict__:
+            kind = KIND[cls.catalogue_kind]
+            declared = [name for name in cls._declared_fields if name not in (*kind.fields, "confirm")]
+            fields = [*kind.fields, *declared, "confirm"]
+
+            class Meta:
+                model = kind.model
+                validators = []
+                extra_kwargs = cls.field_rules
+
+            Meta.fields = fields
+            cls.Meta = Meta
+
+    @classmethod
+    def for_edits(cls, excluded: tuple[str, ...] = ()) -> type["SubmissionInputSerializer"]:
+        """The same fields with a `comment`, without `confirm` (an edit is never held back for
+        similar titles) and without `excluded` (what only a submission sets): `<Kind>EditSerializer`."""
+        dropped = {"confirm", *excluded}
+        fields = [name for name in cls.Meta.fields if name not in dropped] + ["comment"]
+        meta = type("Meta", (cls.Meta,), {"fields": fields})
+        attrs = {"Meta": meta, "__module__": cls.__module__, **dict.fromkeys(dropped)}  # None drops a field
+        return type(cls.__name__.replace("InputSerializer", "EditSerializer"), (EditInputMixin, cls), attrs)
+
     def validate(self, attrs):
         if isinstance(self.initial_data, dict):
             unknown = sorted(set(self.initial_data) - set(self.fields) - self.read_fields - SERVER_OWNED)
@@ -173,14 +202,6 @@ class SubmissionInputSerializer(serializers.ModelSerializer):
 
 _ARXIV_MESSAGE = gettext_lazy("Not an arXiv identifier (expected e.g. 1706.03762 or hep-th/9901001).")
 _DOI_MESSAGE = gettext_lazy("Not a DOI (expected e.g. 10.1038/nature14236).")
-
-
-def _input_meta(model, fields, **extra_kwargs):
-    return type(
-        "Meta",
-        (),
-        {"model": model, "fields": [*fields, "confirm"], "validators": [], "extra_kwargs": extra_kwargs},
-    )
 
 
 class PaperInputSerializer(SubmissionInputSerializer):
@@ -201,12 +222,8 @@ class PaperInputSerializer(SubmissionInputSerializer):
             "that name, else a new person is submitted with the paper."
         ),
     )
-    Meta = _input_meta(
-        Paper,
-        [
-            *["title", "abstract", "year", "authors", "venue", "edition", "volume", "issue", "pages"],
-            *["arxiv_id", "doi", "url", "pdf_url", "code_url", "topics"],
-        ],
+    catalogue_kind = "paper"
+    field_rules = dict(
         arxiv_id={"validators": [pattern(ARXIV_ID, _ARXIV_MESSAGE, ignore_case=True)]},
         doi={"validators": [pattern(DOI, _DOI_MESSAGE, ignore_case=True)]},
     )
@@ -215,13 +232,7 @@ class PaperInputSerializer(SubmissionInputSerializer):
 class ProjectInputSerializer(SubmissionInputSerializer):
     organization = published_slug(Organization, required=False, allow_null=True)
     topics = topics_field()
-    Meta = _input_meta(
-        Project,
-        [
-            *["name", "description", "kind", "repository_url", "homepage", "license", "language"],
-            *["organization", "topics"],
-        ],
-    )
+    catalogue_kind = "project"
 
 
 class VenueInputSerializer(SubmissionInputSerializer):
@@ -234,20 +245,14 @@ class VenueInputSerializer(SubmissionInputSerializer):
         ),
     )
     topics = topics_field()
-    Meta = _input_meta(Venue, ["name", "full_name", "kind", "publisher", "website", "description", "topics"])
+    catalogue_kind = "venue"
 
 
 class JobInputSerializer(SubmissionInputSerializer):
     organization = published_slug(Organization)
     topics = topics_field()
-    Meta = _input_meta(
-        JobPosting,
-        [
-            *["title", "organization", "description", "kind", "location", "remote", "apply_url"],
-            *["posted_on", "closes_on", "topics"],
-        ],
-        posted_on={"required": False, "help_text": gettext_lazy("Today when left out.")},
-    )
+    catalogue_kind = "job"
+    field_rules = dict(posted_on={"required": False, "help_text": gettext_lazy("Today when left out.")})
 
 
 class FundingInputSerializer(SubmissionInputSerializer):
@@ -263,14 +268,12 @@ class FundingInputSerializer(SubmissionInputSerializer):
             "(AoE, UTC, UTC+8 or an IANA name); stored as the UTC instant. Or give `deadline` with an offset."
         ),
     )
-    Meta = _input_meta(
-        FundingOpportunity,
-        [
-            *["title", "funder", "description", "kind", "amount_min", "amount_max", "currency"],
-            *["deadline", "deadline_local", "deadline_timezone", "eligibility", "url", "topics"],
-        ],
+    catalogue_kind = "funding"
+    field_rules = dict(
         currency={
-            "validators": [pattern(CURRENCY, gettext_lazy("Give the ISO 4217 code, e.g. EUR."), ignore_case=True)],
+            "validators": [
+                pattern(CURRENCY, gettext_lazy("Give the ISO 4217 code, e.g. EUR."), ignore_case=True)
+            ],
             "help_text": gettext_lazy("ISO 4217, e.g. EUR; needed with an amount."),
         },
         amount_max={"help_text": gettext_lazy("At least `amount_min`.")},
@@ -279,31 +282,30 @@ class FundingInputSerializer(SubmissionInputSerializer):
 
 class ChannelInputSerializer(SubmissionInputSerializer):
     topics = topics_field()
-    Meta = _input_meta(Channel, ["name", "kind", "url", "description", "topics"])
+    catalogue_kind = "channel"
 
 
 class OrganizationInputSerializer(SubmissionInputSerializer):
     topics = topics_field()
-    Meta = _input_meta(Organization, ["name", "kind", "description", "country", "website", "topics"])
+    catalogue_kind = "organization"
 
 
 class PersonInputSerializer(SubmissionInputSerializer):
     affiliation = published_slug(Organization, required=False, allow_null=True)
-    Meta = _input_meta(
-        Person,
-        ["name", "affiliation", "homepage", "orcid", "bio"],
-        orcid={"validators": [pattern(ORCID, gettext_lazy("An ORCID iD looks like 0000-0002-1825-0097."))]},
+    catalogue_kind = "person"
+    field_rules = dict(
+        orcid={"validators": [pattern(ORCID, gettext_lazy("An ORCID iD looks like 0000-0002-1825-0097."))]}
     )
 
 
 class GuideInputSerializer(SubmissionInputSerializer):
     topics = topics_field()
-    Meta = _input_meta(Guide, ["title", "summary", "body", "topics"])
+    catalogue_kind = "guide"
 
 
 class TopicInputSerializer(SubmissionInputSerializer):
     parent = published_slug(Topic, required=False, allow_null=True)
-    Meta = _input_meta(Topic, ["name", "description", "parent"])
+    catalogue_kind = "topic"
 
 
 class DeadlineInputSerializer(serializers.Serializer):
@@ -320,9 +322,7 @@ class DeadlineInputSerializer(serializers.Serializer):
 class EditionInputSerializer(SubmissionInputSerializer):
     year = YearField()
     deadlines = DeadlineInputSerializer(many=True, required=False, max_length=submissions.MAX_DEADLINES)
-    Meta = _input_meta(
-        Edition, ["year", "start_date", "end_date", "city", "country", "website", "external_id", "deadlines"]
-    )
+    catalogue_kind = "edition"
 
 
 class EditInputMixin(serializers.Serializer):
@@ -422,15 +422,7 @@ class SubmissionWriteMixin:
     @classmethod
     def edit_serializer_class(cls):
         if "_edit_serializer" not in cls.__dict__:
-            # The same fields with a `comment`, without `confirm` (an edit is never held back for
-            # similar titles) and without the fields only a submission sets.
-            base = cls.input_serializer_class
-            dropped = {"confirm", *cls.edit_excluded_fields}
-            fields = [f for f in base.Meta.fields if f not in dropped] + ["comment"]
-            meta = type("Meta", (base.Meta,), {"fields": fields})
-            name = base.__name__.replace("InputSerializer", "EditSerializer")
-            attrs = {"Meta": meta, **dict.fromkeys(dropped)}  # None removes a declared field
-            cls._edit_serializer = type(name, (EditInputMixin, base), attrs)
+            cls._edit_serializer = cls.input_serializer_class.for_edits(cls.edit_excluded_fields)
         return cls._edit_serializer
 
     def submit(self, data: dict, *, confirm: bool):

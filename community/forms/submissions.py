@@ -17,20 +17,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from common.timezones import zone_for_label
+from community.kinds import KIND
 from community.models import (
-    Channel,
     Deadline,
-    Edition,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
     ModerationStatus,
-    Organization,
-    Paper,
-    Person,
-    Project,
     Report,
-    Topic,
     Venue,
 )
 from community.models.base import RELATION_LABELS
@@ -84,6 +75,10 @@ def _check_zone(label: str) -> str:
     return label
 
 
+# The submit and edit form of each kind, by its name (filled by SubmissionForm's subclasses).
+FORMS: dict[str, type["SubmissionForm"]] = {}
+
+
 class SubmissionForm(forms.ModelForm):
     """Base of the submit and edit forms: published related items only, roomy text boxes, and a
     `confirm` box the page shows once the service has found items with a very similar title."""
@@ -126,6 +121,24 @@ class SubmissionForm(forms.ModelForm):
             return [value] if value is not None else []
         return []
 
+    # Set by a subclass: the registry's kind (community.kinds) whose fields it shows, in the registry's
+    # order after `shown_before` (model fields the kind's services take apart, an edition's venue) and
+    # without `not_shown` (set through another field: a funding deadline through its local time);
+    # `meta_options`: widgets, labels and help texts for Meta.
+    catalogue_kind = ""
+    shown_before: tuple[str, ...] = ()
+    not_shown: tuple[str, ...] = ()
+    meta_options: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "catalogue_kind" in cls.__dict__:
+            kind = KIND[cls.catalogue_kind]
+            fields = [*cls.shown_before, *(name for name in kind.fields if name not in cls.not_shown)]
+            options = {"model": kind.model, "fields": fields, "formfield_callback": _formfield}
+            cls.Meta = type("Meta", (), {**options, **cls.meta_options})
+            FORMS[kind.name] = cls
+
     def _post_clean(self):
         # The service validates the instance (see the module docstring); the form builds none.
         pass
@@ -133,11 +146,6 @@ class SubmissionForm(forms.ModelForm):
     def submission_data(self) -> dict:
         """cleaned_data as the service takes it."""
         return {name: value for name, value in self.cleaned_data.items() if name not in self.form_only}
-
-
-def _meta(model, fields, **extra):
-    attrs = {"model": model, "fields": fields, "formfield_callback": _formfield, **extra}
-    return type("Meta", (), attrs)
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -151,26 +159,7 @@ class PaperForm(SubmissionForm):
         help_text=_("One name per line, in the paper's order. Names are matched to people already listed."),
     )
 
-    Meta = _meta(
-        Paper,
-        [
-            "title",
-            "authors",
-            "year",
-            "abstract",
-            "venue",
-            "edition",
-            "volume",
-            "issue",
-            "pages",
-            "arxiv_id",
-            "doi",
-            "url",
-            "pdf_url",
-            "code_url",
-            "topics",
-        ],
-    )
+    catalogue_kind = "paper"
 
     # Longer than the stored identifiers: a pasted arxiv.org or doi.org address is normalised by the service.
     arxiv_id = forms.CharField(
@@ -194,26 +183,13 @@ class PaperForm(SubmissionForm):
 
 
 class ProjectForm(SubmissionForm):
-    Meta = _meta(
-        Project,
-        [
-            "name",
-            "kind",
-            "repository_url",
-            "description",
-            "homepage",
-            "license",
-            "language",
-            "organization",
-            "topics",
-        ],
-    )
+    catalogue_kind = "project"
 
 
 class VenueForm(SubmissionForm):
     """A journal (the conferences come with their editions, below)."""
 
-    Meta = _meta(Venue, ["name", "full_name", "publisher", "website", "description", "topics"])
+    catalogue_kind = "venue"
 
 
 class EditionForm(SubmissionForm):
@@ -226,9 +202,9 @@ class EditionForm(SubmissionForm):
     new_venue_full_name = forms.CharField(label=_("Its full name"), max_length=300, required=False)
     form_only = ("confirm",)
 
-    Meta = _meta(
-        Edition,
-        ["venue", "year", "start_date", "end_date", "city", "country", "website", "external_id"],
+    catalogue_kind = "edition"
+    shown_before = ("venue",)
+    meta_options = dict(
         widgets={"start_date": DATE, "end_date": DATE},
         labels={"venue": _("Conference")},
     )
@@ -280,20 +256,8 @@ DeadlineFormSet = forms.formset_factory(
 
 
 class JobForm(SubmissionForm):
-    Meta = _meta(
-        JobPosting,
-        [
-            "title",
-            "organization",
-            "kind",
-            "description",
-            "location",
-            "remote",
-            "apply_url",
-            "posted_on",
-            "closes_on",
-            "topics",
-        ],
+    catalogue_kind = "job"
+    meta_options = dict(
         widgets={"posted_on": DATE, "closes_on": DATE},
     )
 
@@ -308,21 +272,9 @@ class FundingForm(SubmissionForm):
     deadline_local = LocalDateTimeField(label=_("Deadline (as announced)"), required=False)
     form_only = ("confirm",)
 
-    Meta = _meta(
-        FundingOpportunity,
-        [
-            "title",
-            "funder",
-            "kind",
-            "description",
-            "amount_min",
-            "amount_max",
-            "currency",
-            "deadline_timezone",
-            "eligibility",
-            "url",
-            "topics",
-        ],
+    catalogue_kind = "funding"
+    not_shown = ("deadline",)
+    meta_options = dict(
         help_texts={"deadline_timezone": TIMEZONE_HELP},
     )
 
@@ -342,11 +294,11 @@ class FundingForm(SubmissionForm):
 
 
 class ChannelForm(SubmissionForm):
-    Meta = _meta(Channel, ["name", "kind", "url", "description", "topics"])
+    catalogue_kind = "channel"
 
 
 class OrganizationForm(SubmissionForm):
-    Meta = _meta(Organization, ["name", "kind", "description", "country", "website", "topics"])
+    catalogue_kind = "organization"
 
 
 class PersonForm(SubmissionForm):
@@ -355,13 +307,12 @@ class PersonForm(SubmissionForm):
         label=_("ORCID"), max_length=60, required=False, help_text=_("e.g. 0000-0002-1825-0097")
     )
 
-    Meta = _meta(Person, ["name", "affiliation", "homepage", "orcid", "bio"])
+    catalogue_kind = "person"
 
 
 class GuideForm(SubmissionForm):
-    Meta = _meta(
-        Guide,
-        ["title", "summary", "body", "topics"],
+    catalogue_kind = "guide"
+    meta_options = dict(
         widgets={"body": forms.Textarea(attrs={"rows": 20})},
         help_texts={
             "body": _(
@@ -372,7 +323,7 @@ class GuideForm(SubmissionForm):
 
 
 class TopicForm(SubmissionForm):
-    Meta = _meta(Topic, ["name", "description", "parent"])
+    catalogue_kind = "topic"
 
 
 class EditCommentMixin(forms.Form):

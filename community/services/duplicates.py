@@ -11,7 +11,7 @@ from django.db import models
 from rapidfuzz import fuzz, process
 
 from community.identifiers import normalize_arxiv_id, normalize_doi, normalize_repo_url, normalize_title
-from community.models import Channel, Organization, Paper, Project, Topic, Venue
+from community.models import Paper, Project
 
 SIMILAR_TITLE_RATIO = 90  # rapidfuzz scores are 0..100
 MAX_SIMILAR = 5
@@ -48,42 +48,86 @@ def similar_titles(
     return [found[pk] for pk in order if pk in found]
 
 
-def _first(queryset, exclude_pk):
-    return queryset.exclude(pk=exclude_pk).exclude(status="rejected").first()
+# How each identifier is compared: normalised (a pasted address becomes the identifier; a value
+# that is not one matches nothing), or, for a unique name, case-insensitively.
+_NORMALISE = {
+    "arxiv_id": normalize_arxiv_id,
+    "doi": normalize_doi,
+    "repository_url": normalize_repo_url,
+    "name": str.strip,
+    "orcid": str.strip,
+}
+_LOOKUP = {"name": "name__iexact"}
+
+
+def find_duplicates(
+    model: type[models.Model],
+    *,
+    identifiers: dict[str, str],
+    similar_field: str = "",
+    similar_value: str = "",
+    same: tuple[str, object] | None = None,
+    exclude_pk=None,
+) -> DuplicateCheck:
+    """The first item of `model` (rejected ones aside) sharing one of `identifiers` ({field: value},
+    tried in order), else the items whose `similar_field` is nearly `similar_value` (only those whose
+    `same` = (foreign key, id) matches, when given)."""
+    for name, value in identifiers.items():
+        try:
+            value = _NORMALISE[name](value or "")
+        except (ValueError, TypeError):
+            continue
+        if value:
+            queryset = model.objects.filter(**{_LOOKUP.get(name, name): value})
+            existing = queryset.exclude(pk=exclude_pk).exclude(status="rejected").first()
+            if existing:
+                return DuplicateCheck(exact=existing, exact_field=name)
+    if not similar_field:
+        return DuplicateCheck()
+    similar = similar_titles(model, similar_value, field_name=similar_field, exclude_pk=exclude_pk)
+    if same is not None:
+        similar = [other for other in similar if getattr(other, f"{same[0]}_id") == same[1]]
+    return DuplicateCheck(similar=similar)
+
+
+def duplicates_of(kind, item: models.Model, *, exclude_pk=None, similar: bool = True) -> DuplicateCheck:
+    """What `kind.duplicates` (community.kinds.Duplicates) finds for `item`; only identifiers when
+    not `similar` (an edit is never held back for a similar title)."""
+    rule = kind.duplicates
+    same = (rule.same, getattr(item, f"{rule.same}_id")) if rule.same else None
+    return find_duplicates(
+        kind.model,
+        identifiers={name: getattr(item, name) for name in rule.identifiers},
+        similar_field=rule.similar if similar else "",
+        similar_value=getattr(item, rule.similar, "") if rule.similar else "",
+        same=same,
+        exclude_pk=exclude_pk,
+    )
 
 
 def paper_duplicates(*, title: str, arxiv_id: str = "", doi: str = "", exclude_pk=None) -> DuplicateCheck:
     """Invalid identifiers are the form's business (it reports them); here they simply do not match."""
-    for name, value, normalize in (("arxiv_id", arxiv_id, normalize_arxiv_id), ("doi", doi, normalize_doi)):
-        try:
-            value = normalize(value)
-        except ValueError:
-            continue
-        if value:
-            existing = _first(Paper.objects.filter(**{name: value}), exclude_pk)
-            if existing:
-                return DuplicateCheck(exact=existing, exact_field=name)
-    return DuplicateCheck(similar=similar_titles(Paper, title, exclude_pk=exclude_pk))
+    return find_duplicates(
+        Paper,
+        identifiers={"arxiv_id": arxiv_id, "doi": doi},
+        similar_field="title",
+        similar_value=title,
+        exclude_pk=exclude_pk,
+    )
 
 
 def project_duplicates(*, name: str, repository_url: str, exclude_pk=None) -> DuplicateCheck:
-    try:
-        url = normalize_repo_url(repository_url)
-    except ValueError:
-        url = ""
-    if url:
-        existing = _first(Project.objects.filter(repository_url=url), exclude_pk)
-        if existing:
-            return DuplicateCheck(exact=existing, exact_field="repository_url")
-    return DuplicateCheck(similar=similar_titles(Project, name, field_name="name", exclude_pk=exclude_pk))
+    return find_duplicates(
+        Project,
+        identifiers={"repository_url": repository_url},
+        similar_field="name",
+        similar_value=name,
+        exclude_pk=exclude_pk,
+    )
 
 
 def named_duplicates(model: type[models.Model], *, name: str, exclude_pk=None) -> DuplicateCheck:
     """For types whose name is unique (venues, organisations, channels, topics): case-insensitive."""
-    existing = _first(model.objects.filter(name__iexact=name.strip()), exclude_pk)
-    if existing:
-        return DuplicateCheck(exact=existing, exact_field="name")
-    return DuplicateCheck(similar=similar_titles(model, name, field_name="name", exclude_pk=exclude_pk))
-
-
-UNIQUE_NAME_MODELS = (Venue, Organization, Channel, Topic)
+    return find_duplicates(
+        model, identifiers={"name": name}, similar_field="name", similar_value=name, exclude_pk=exclude_pk
+    )

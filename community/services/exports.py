@@ -24,21 +24,8 @@ from django.utils import timezone
 from pylatexenc.latexencode import RULE_REGEX, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
 from community.csv_cells import csv_cell
-from community.models import (
-    Channel,
-    Deadline,
-    Edition,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
-    ModerationStatus,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    Topic,
-    Venue,
-)
+from community.kinds import REGISTRY
+from community.models import Deadline, ModerationStatus, Paper, Venue
 from community.selectors._common import ordered_authorships
 
 PUBLISHED = ModerationStatus.PUBLISHED
@@ -132,21 +119,22 @@ def paper_bibtex(papers: Iterable[Paper]) -> str:
 
 # --- the catalogue as JSON or CSV ------------------------------------------------------------------
 
-# (file name, model), in the order a reader needs them: what is linked to comes first.
-EXPORT_TYPES: tuple[tuple[str, type[models.Model]], ...] = (
-    ("topics", Topic),
-    ("organizations", Organization),
-    ("people", Person),
-    ("venues", Venue),
-    ("editions", Edition),
-    ("deadlines", Deadline),
-    ("papers", Paper),
-    ("projects", Project),
-    ("channels", Channel),
-    ("jobs", JobPosting),
-    ("funding", FundingOpportunity),
-    ("guides", Guide),
-)
+# Every registered kind (community.kinds), as (file name, model), in the order a reader needs them:
+# what is linked to comes first, deadlines after editions; a kind not named here comes last.
+_EXPORT_ORDER = ("topic", "organization", "person", "venue", "edition", "paper", "project", "channel", "job")
+
+
+def _export_types() -> tuple[tuple[str, type[models.Model]], ...]:
+    rank = {name: position for position, name in enumerate(_EXPORT_ORDER)}
+    types: list[tuple[str, type[models.Model]]] = []
+    for kind in sorted(REGISTRY, key=lambda kind: rank.get(kind.name, len(rank))):
+        types.append((kind.collection, kind.model))
+        if kind.name == "edition":
+            types.append(("deadlines", Deadline))
+    return tuple(types)
+
+
+EXPORT_TYPES = _export_types()
 # Internal bookkeeping, not catalogue content.
 _SKIPPED_FIELDS = {"status", "created_by"}
 FORMATS = ("json", "csv")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from community.forms import submissions as forms
-from community.kinds import KIND_LABELS, KINDS
+from community.kinds import KIND, KINDS, kind_label
 from community.services import submissions as services
 from community.services.rate_limits import RateLimited, client_ip
 
@@ -104,18 +104,10 @@ SUBMIT_KINDS: dict[str, SubmitKind] = {
     ),
 }
 
-# The form for suggesting an edit to a published item of each kind (URL kind as in community.kinds).
+# The form for suggesting an edit to a published item of each kind (URL kind as in community.kinds):
+# every kind with a page of its own (an edition is edited on its venue's page by the moderators).
 EDIT_FORMS: dict[str, type[forms.SubmissionForm]] = {
-    "paper": forms.PaperForm,
-    "project": forms.ProjectForm,
-    "venue": forms.VenueForm,
-    "job": forms.JobForm,
-    "funding": forms.FundingForm,
-    "channel": forms.ChannelForm,
-    "organization": forms.OrganizationForm,
-    "person": forms.PersonForm,
-    "guide": forms.GuideForm,
-    "topic": forms.TopicForm,
+    name: form for name, form in forms.FORMS.items() if KIND[name].has_page
 }
 
 
@@ -239,7 +231,7 @@ def suggest_edit(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     form_class = forms.edit_form_class(EDIT_FORMS[kind])
     context = {
         "item": item,
-        "kind_label": KIND_LABELS.get(kind, kind),
+        "kind_label": kind_label(kind),
         "section": "submit",
         "preview_field": "body" if kind == "guide" else "",
     }
@@ -281,7 +273,7 @@ def suggest_edit(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 @login_required
 def report_problem(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     item = _published_item(kind, slug)
-    context = {"item": item, "kind_label": KIND_LABELS.get(kind, kind), "section": "submit"}
+    context = {"item": item, "kind_label": kind_label(kind), "section": "submit"}
     status = 200
     if request.method == "POST":
         form = forms.ReportForm(request.POST)
