@@ -77,7 +77,8 @@ LANDMARKS = {
         "NeurIPS",
         2012,
         "",
-        "",
+        # Its 2017 reprint in Communications of the ACM: the 2012 paper has no DOI of its own.
+        "10.1145/3065386",
         "Alex Krizhevsky",
         3,
     ),
