@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from community.api.errors import API_PREFIX, error_body
+from common.api.errors import API_PREFIX, error_body
 
 
 class RequestSizeLimitMiddleware:

@@ -10,7 +10,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from community.api import errors
+from common.api import errors
 from community.api.urls import routes as community_routes
 from training.api.urls import routes as training_routes
 

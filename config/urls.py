@@ -27,4 +27,4 @@ urlpatterns += i18n_patterns(
 )
 
 # A crash under /api/ answers JSON in the API's error shape; elsewhere the portal's 500 page.
-handler500 = "community.api.errors.server_error"
+handler500 = "common.api.errors.server_error"

@@ -14,10 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend
 
+from common.api.fields import NO_NUL
 from community.filters import SEARCH_MAX_LENGTH
 from community.search import text_search
-
-from .fields import NO_NUL
 
 SEARCH_PARAM = "search"
 

@@ -23,12 +23,12 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from common.api.errors import Conflict
 from community.kinds import kind_of
 from community.permissions import is_moderator
 from community.selectors.moderation import QUEUE_TYPES, queue, queue_entry
 from community.services import moderation
 
-from .errors import Conflict
 from .serializers import DETAIL_SERIALIZERS
 
 ENTRY_TYPES = list(QUEUE_TYPES)

@@ -7,7 +7,7 @@ with statuses the schema lists, and accepts every request the schema calls valid
 
 It also documents what DRF's defaults leave out: the `format` query parameter of every operation
 (with the formats its renderers have; anything else is a 400 `unsupported_format`, see
-community.api.negotiation), and that a request body takes no keys but its documented fields
+common.api.negotiation), and that a request body takes no keys but its documented fields
 (`additionalProperties: false`; an unknown key is refused with a 400).
 """
 
@@ -22,7 +22,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from .fields import NO_NUL, NON_BLANK_TEXT, SLUG, TEXT, SlugRelatedField
+from common.api.fields import NO_NUL, NON_BLANK_TEXT, SLUG, TEXT, SlugRelatedField
 
 ERROR_DESCRIPTIONS = {
     "400": _(

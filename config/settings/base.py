@@ -237,7 +237,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # session authentication (with CSRF) serves the browser and the docs page.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "community.api.schema.ApiAutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "community.api.pagination.ApiPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.api.pagination.ApiPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "community.api.authentication.TokenAuthentication",
@@ -246,12 +246,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # An unknown ?format= is a 400 `unsupported_format` (DRF's default answers 404).
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "community.api.negotiation.ApiContentNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "common.api.negotiation.ApiContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "community.api.throttling.AnonThrottle",
-        "community.api.throttling.UserThrottle",
-        "community.api.throttling.WriteThrottle",
+        "common.api.throttling.AnonThrottle",
+        "common.api.throttling.UserThrottle",
+        "common.api.throttling.WriteThrottle",
     ],
     # Counted in the `ratelimit` cache (RATELIMIT_CACHE_URL), per client_ip() for `anon`. Submissions
     # are not throttled here: their one budget is SUBMISSION_RATE_LIMIT (community.services.rate_limits).
@@ -261,7 +261,7 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="600/minute"),
         "writes": env("API_THROTTLE_WRITES", default="30/hour"),
     },
-    "EXCEPTION_HANDLER": "community.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "common.api.errors.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -291,7 +291,7 @@ SPECTACULAR_SETTINGS = {
     }
     | {"DeadlineKindEnum": "community.models.Deadline.Kind"}
     # The time zone labels a deadline takes (two fields), one enum.
-    | {"TimezoneLabelEnum": "community.api.fields.TIMEZONE_LABELS"},
+    | {"TimezoneLabelEnum": "common.api.fields.TIMEZONE_LABELS"},
 }
 
 # --- project settings -----------------------------------------------------------------------
@@ -378,7 +378,7 @@ AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: not only the pair
 # The one function that says who the client is (it honours NUM_PROXIES), as for every other limit.
-AXES_CLIENT_IP_CALLABLE = "community.services.rate_limits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "community.views.accounts.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 # Failed attempts (username tried, address, browser) are kept only until their cool-off ends; no

@@ -12,9 +12,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from common import http
 from community import page_cache
 from community.models import Channel, Paper, Report, Topic
-from community.services import rate_limits
 from tests.community import factories as f
 from tests.community.moderation_helpers import make_user, submit_url
 
@@ -78,23 +78,23 @@ def test_the_sign_up_limit_reads_the_same_address(client, settings):
 
 
 def test_one_warning_when_a_forwarded_header_arrives_and_no_proxy_is_configured(caplog, monkeypatch):
-    monkeypatch.setattr(rate_limits, "_forwarded_warned", False)
+    monkeypatch.setattr(http, "_forwarded_warned", False)
     api = APIClient(REMOTE_ADDR=ADDRESS)
-    with caplog.at_level(logging.WARNING, logger="community.services.rate_limits"):
+    with caplog.at_level(logging.WARNING, logger="common.http"):
         api.get(TOPICS)  # no header: nothing to say
         for n in range(3):
             api.get(TOPICS, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
-    warnings = [r for r in caplog.records if r.name == "community.services.rate_limits"]
+    warnings = [r for r in caplog.records if r.name == "common.http"]
     assert len(warnings) == 1
     assert "X-Forwarded-For" in warnings[0].getMessage() and "NUM_PROXIES" in warnings[0].getMessage()
 
 
 @override_settings(NUM_PROXIES=1)
 def test_no_warning_when_the_proxies_are_configured(caplog, monkeypatch):
-    monkeypatch.setattr(rate_limits, "_forwarded_warned", False)
-    with caplog.at_level(logging.WARNING, logger="community.services.rate_limits"):
+    monkeypatch.setattr(http, "_forwarded_warned", False)
+    with caplog.at_level(logging.WARNING, logger="common.http"):
         APIClient(REMOTE_ADDR="10.0.0.1").get(TOPICS, HTTP_X_FORWARDED_FOR=ADDRESS)
-    assert not [r for r in caplog.records if r.name == "community.services.rate_limits"]
+    assert not [r for r in caplog.records if r.name == "common.http"]
 
 
 # --- item 6: one submission budget ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.api.fields import SlugRelatedField, UniqueListField
+from common.api.fields import SlugRelatedField, UniqueListField
 from community.api.serializers import PaperRef
 from training.models import Benchmark, Device, Sweep, TrainingRun
 from training.selectors import is_staff, run_percent

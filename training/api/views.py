@@ -17,10 +17,10 @@ from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from community.api.errors import Conflict
+from common.api.errors import Conflict
+from common.api.patterns import ID_PATTERN, SLUG_PATTERN
+from common.api.throttling import WRITES_SCOPE
 from community.api.schema import ErrorSerializer
-from community.api.throttling import WRITES_SCOPE
-from community.api.views import ID_PATTERN, SLUG_PATTERN
 from training import selectors, services
 from training.models import Benchmark
 from training.permissions import OPERATION_PERMISSIONS, may

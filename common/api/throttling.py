@@ -11,7 +11,7 @@ Submissions (new items, suggested edits, reports, editions) have no DRF throttle
 services count them per user and per address in one budget shared with the web forms and imports
 (community.services.rate_limits.submission_limited), so the API cannot add a second allowance.
 
-The client address is `community.services.rate_limits.client_ip`, the one function every limit of the
+The client address is `common.http.client_ip`, the one function every limit of the
 site uses (it honours NUM_PROXIES), never DRF's own reading of X-Forwarded-For.
 
 Rates are read from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] on every request rather than once at
@@ -23,7 +23,7 @@ from django.utils.connection import ConnectionProxy
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
-from community.services.rate_limits import client_ip
+from common.http import client_ip
 
 WRITES_SCOPE = "writes"
 
