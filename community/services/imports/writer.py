@@ -1,0 +1,145 @@
+"""What every import shares: the budget it spends, reading the upload, and the writer base that
+saves each record in its own savepoint, changes only what differs and records the history."""
+
+from collections.abc import Callable
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import DatabaseError, models, transaction
+from django.utils.translation import gettext
+
+from community.importers import ImportFileError, ParseFailure
+from community.models import ChangeRecord, ModerationStatus, Paper
+from community.services.history import diff_values, field_values, history_record
+from community.services.rate_limits import submission_rate_check, submission_rate_hit
+from community.services.slugs import unique_slug
+
+from .report import ImportReport, Outcome, RecordError, RecordResult, describe_validation_error
+
+REJECTED = ModerationStatus.REJECTED
+_URL = URLValidator(schemes=["http", "https"])
+URL_MAX = Paper._meta.get_field("url").max_length
+
+
+def budgeted_import(
+    records: Callable[[], list],
+    write: Callable[[ImportReport, list], None],
+    *,
+    source: str,
+    user,
+    pending,
+    ip,
+) -> ImportReport:
+    """Read `records()` and `write(report, records)` them, within the submission budget when the
+    import leaves its items pending (see the package); an unreadable file is the report's one failure."""
+    if pending:
+        submission_rate_check(user=user, ip=ip)
+    report = ImportReport(source=source)
+    try:
+        items = records()
+    except ImportFileError as exc:
+        report.results.append(RecordResult(ref=source, outcome=Outcome.FAILED, reason=str(exc)))
+        return report
+    write(report, items)
+    if pending and (report.count(Outcome.CREATED) or report.count(Outcome.UPDATED)):
+        submission_rate_hit(user=user, ip=ip)
+    return report
+
+
+def read_upload(*, text: str | None, stream: IO | None) -> str:
+    if (text is None) == (stream is None):
+        raise TypeError("give exactly one of text and stream")
+    data = text if text is not None else stream.read()
+    if isinstance(data, bytes):
+        try:
+            # utf-8-sig: editors on Windows start files with a byte-order mark.
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                gettext("the file is not UTF-8 text (byte %(position)s); save it as UTF-8 and try again.")
+                % {"position": exc.start}
+            ) from exc
+    # NUL is never part of BibTeX or YAML text, and PostgreSQL refuses it in any text column.
+    return data.replace("\x00", "")
+
+
+class Writer:
+    """Writes one import's records, each in its own savepoint, into `report` (see the package)."""
+
+    def __init__(self, report: ImportReport, *, user, pending: bool) -> None:
+        self.report = report
+        self.user = user if getattr(user, "is_authenticated", False) else None
+        self.status = ModerationStatus.PENDING if pending else ModerationStatus.PUBLISHED
+
+    def _one(self, record, write: Callable[[Any, RecordResult], None]) -> None:
+        if isinstance(record, ParseFailure):
+            self.report.results.append(
+                RecordResult(ref=record.ref, outcome=Outcome.FAILED, reason=record.reason)
+            )
+            return
+        result = RecordResult(ref=record.ref, outcome=Outcome.UNCHANGED, notes=list(record.notes))
+        self._record_started()
+        try:
+            with transaction.atomic():
+                write(record, result)
+        except ValidationError as exc:
+            result.outcome, result.reason, result.item = Outcome.FAILED, describe_validation_error(exc), None
+        except (RecordError, DatabaseError, ValueError) as exc:
+            result.outcome, result.reason, result.item = Outcome.FAILED, str(exc), None
+        else:
+            self._record_committed()
+        self.report.results.append(result)
+
+    def _record_started(self) -> None:
+        """Before a record's savepoint: forget what the previous record was about to add."""
+
+    def _record_committed(self) -> None:
+        """After a record's savepoint committed: keep what it added for the records after it."""
+
+    def _save(self, obj: models.Model, values: dict[str, Any], *, created: bool) -> dict[str, list]:
+        """Set `values`, validate, and save only when something differs; returns {field: [old, new]}."""
+        before = {} if created else field_values(obj)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.full_clean()  # also normalises what the model normalises (DOI case), before comparing
+        changes = diff_values(before, field_values(obj))
+        if created or changes:
+            obj.save()
+        return changes
+
+    def _history(self, item: models.Model, changes: dict, *, ref: str) -> None:
+        history_record(
+            item=item,
+            user=self.user,
+            action=ChangeRecord.Action.IMPORTED,
+            changes=changes,
+            note=f"{self.report.source}: {ref}"[:1000],
+        )
+
+    def _new(self, model: type[models.Model], slug_text: str, **values) -> models.Model:
+        # Imported rows have no creator (see CatalogueItem.created_by); the history names the moderator.
+        return model(slug=unique_slug(model, slug_text), status=self.status, created_by=None, **values)
+
+
+def web_address(value: str, name: str, result: RecordResult | None) -> bool:
+    """Whether `value` is an http(s) address; a bad one is left out with a note rather than failing
+    the whole record over a link."""
+    if not value:
+        return False
+    try:
+        if len(value) > URL_MAX:
+            raise ValidationError("too long")
+        _URL(value)
+    except ValidationError:
+        if result is not None:
+            result.notes.append(
+                gettext("%(field)s “%(value)s” is not a web address; left out")
+                % {"field": name, "value": value}
+            )
+        return False
+    return True
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
