@@ -42,8 +42,9 @@ ERROR_DESCRIPTIONS = {
         "The submission duplicates the catalogue. `error.code` is `duplicate` when an item with the same "
         "identifier exists (refused; `error.existing` links it) or `near_duplicate` when items with "
         'nearly the same title exist (listed in `error.existing`): resend with `"confirm": true` to '
-        "submit anyway. Elsewhere (`conflict`): the state of what the request acts on refuses it, e.g. "
-        "a moderation entry already decided or a sweep without a succeeded run to publish."
+        "submit anyway. `no_changes`: the edit gives every field the value it already has. Elsewhere "
+        "(`conflict`): the state of what the request acts on refuses it, e.g. a moderation entry already "
+        "decided or a sweep without a succeeded run to publish."
     ),
     "429": _("Too many requests; the `Retry-After` header says how many seconds to wait."),
 }
@@ -64,6 +65,7 @@ class ErrorDetailSerializer(serializers.Serializer):
         help_text=_(
             "Stable, machine-readable: invalid, parse_error, unsupported_format, not_authenticated, "
             "authentication_failed, permission_denied, not_found, method_not_allowed, unsupported_media_type, duplicate, "
+            "no_changes, "
             "near_duplicate, conflict, idempotency_key_reused, throttled, server_error."
         )
     )
@@ -87,6 +89,12 @@ def _state_input_rules(field, schema: dict) -> None:
     """What DRF's input fields enforce and drf-spectacular leaves out of a request schema."""
     if getattr(field, "unique_items", False):
         schema["uniqueItems"] = True
+    if isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
+        # DeadlineInputSerializer(many=True, max_length=12): drf-spectacular leaves the bounds out.
+        if field.max_length is not None:
+            schema["maxItems"] = field.max_length
+        if field.min_length is not None:
+            schema["minItems"] = field.min_length
     if isinstance(field, SlugRelatedField):
         schema.pop("minLength", None)
         schema.update(type="string", pattern=SLUG.pattern)

@@ -177,13 +177,26 @@ def _within_rules_the_schema_cannot_state(case, existing: bool = False):
             body["posted_on"] = min(body["closes_on"], today)
         else:
             body["closes_on"] = max(body["closes_on"], today)
+    if body.get("venue") and "edition" not in body and "/papers/" in case.operation.path:
+        body["edition"] = None  # the edited paper's edition belongs to its present venue
+    if case.method.upper() != "POST" and ("amount_min" in body) != ("amount_max" in body):
+        # The edited funding has both amounts: the one given must keep them in order.
+        given = body.get("amount_min", body.get("amount_max"))
+        if given is not None:
+            body["amount_min"] = body["amount_max"] = given
     for first, last in (("posted_on", "closes_on"), ("start_date", "end_date"), ("amount_min", "amount_max")):
         a, b = body.get(first), body.get(last)
         if a is not None and b is not None and _number_or_text(b) < _number_or_text(a):
             body[first], body[last] = b, a
     amounts = body.get("amount_min") is not None or body.get("amount_max") is not None
-    if amounts and not body.get("currency"):
+    if (amounts or "currency" in body) and not body.get("currency"):  # the edited funding has amounts
         body["currency"] = "EUR"
+    # An edition's deadlines: one of each kind and label.
+    seen = set()
+    for number, deadline in enumerate(body.get("deadlines") or []):
+        if (deadline["kind"], deadline.get("label", "").strip()) in seen:
+            deadline["label"] = f"round {number}"
+        seen.add((deadline["kind"], deadline.get("label", "").strip()))
     return case
 
 
