@@ -300,7 +300,7 @@ class FundingFilter(SearchFilterSet):
     def filter_open(self, queryset, name, value):
         if not value:
             return queryset
-        # No deadline means rolling applications: still open.
+        # A rolling call (no deadline) is open; one whose date is not announced is not (models/funding.py).
         return queryset.open()
 
 

@@ -10,7 +10,7 @@ from ._common import published_topics
 
 
 def funding_list() -> QuerySet[FundingOpportunity]:
-    # Soonest deadline first; rolling calls (no deadline) after the dated ones on every database.
+    # Soonest deadline first; calls with no deadline (rolling, or date not announced) after the dated ones.
     return (
         FundingOpportunity.objects.published()
         .select_related("funder")
