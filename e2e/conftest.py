@@ -8,7 +8,7 @@
   on the test function only (the session stack starts once, bounded by make test-e2e's budget), enforced
   with SIGALRM so the fixtures' teardown still runs; SIGTERM (what `timeout` sends) becomes
   KeyboardInterrupt for the same reason.
-- The files run in the order stack → browser → faults: the fault tests go last, after the happy paths
+- The files run in the order stack → browser → layout → faults: the fault tests go last, after the happy paths
   have shown the stack works.
 """
 
@@ -26,7 +26,7 @@ import pytest
 
 from .stack import ROOT, Stack
 
-FILE_ORDER = ["test_stack.py", "test_browser.py", "test_faults.py"]
+FILE_ORDER = ["test_stack.py", "test_browser.py", "test_layout.py", "test_faults.py"]
 LOG_DIR = ROOT / "var" / "e2e" / "logs"
 
 
