@@ -7,8 +7,15 @@
   recomputing one per match. The query is websearch syntax (quoted phrases, `-word`, `or`)
   OR, when the text uses none of that syntax, every word as a prefix (`atten` finds "attention"),
   both answerable from the index.
+- On PostgreSQL, for the same kinds, text with Chinese (Japanese, Korean) characters: the default
+  parser does not split words written without spaces, so these tables also store `search_cjk`
+  (migration 0012): each CJK run cut into overlapping bigrams, the rest as words, config 'simple',
+  over every language's column, GIN-indexed. The query is cut the same way: each CJK run its
+  bigrams in sequence (`卷积神经` is `'卷积' <-> '积神' <-> '神经'`), each other word a prefix.
 - Elsewhere (SQLite, the embedded default), for the small kinds and for text of one or two
-  characters: a case-insensitive substring match, OR-ed over the fields.
+  characters: a case-insensitive substring match, OR-ed over the fields, and for a field stored
+  per language (community/translation.py) over every language's column, so a reader on either
+  site finds an item by its English or its Chinese text (Chinese needs no word splitting here).
 
 On PostgreSQL a fragment matches at the start of a word only ("tention" finds nothing), where the
 substring fallback would find it anywhere.
@@ -16,9 +23,13 @@ substring fallback would find it anywhere.
 
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import Expression, F, Q, QuerySet
+from modeltranslation.utils import build_localized_fieldname
+
+from community.translation import translated_fields
 
 SEARCH_CONFIG = "english"
 
@@ -38,8 +49,29 @@ FULL_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
 # at its first page of matches, read in list order from its index).
 MIN_FULL_TEXT_LENGTH = 3
 
+# Model label -> the columns of its bigram vector `search_cjk` (migration 0012 holds a frozen copy):
+# FULL_TEXT_FIELDS with each translated field as its per-language columns.
+CJK_FIELDS: dict[str, tuple[str, ...]] = {
+    "community.Paper": ("title", "abstract"),
+    "community.Project": ("name", "description_en", "description_zh_hans"),
+    "community.Person": ("name", "bio_en", "bio_zh_hans"),
+    "community.JobPosting": ("title", "description_en", "description_zh_hans", "location"),
+    "community.FundingOpportunity": (
+        "title",
+        "description_en",
+        "description_zh_hans",
+        "eligibility_en",
+        "eligibility_zh_hans",
+    ),
+}
+CJK_CONFIG = "simple"
+# Kana, CJK extension A, CJK unified ideographs, compatibility ideographs, Hangul syllables: the
+# class migration 0012's dc_search_bigrams cuts into bigrams.
+CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+
 RANK = "search_rank"
 _VECTOR = "search_vector"
+_CJK_VECTOR = "search_cjk"
 _WORD = re.compile(r"\w+")
 _WEBSEARCH_SYNTAX = re.compile(r'"|(^|\s)-\w|(^|\s)or(\s|$)', re.IGNORECASE)
 
@@ -51,14 +83,53 @@ def index_name(model_name: str) -> str:
 
 class StoredVector(Expression):
     """The `search_vector` column of the queried table (PostgreSQL only; not a model field, see
-    migration 0007). Resolved at compile time against the query's own base table, so it is right in
-    a subquery too."""
+    migration 0007), or another stored vector (`search_cjk`, migration 0012). Resolved at compile
+    time against the query's own base table, so it is right in a subquery too."""
 
     output_field = SearchVectorField()
 
+    def __init__(self, column: str = _VECTOR):
+        super().__init__()
+        self.column = column
+
     def as_sql(self, compiler, connection):
         table = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(table)}.{connection.ops.quote_name(_VECTOR)}", []
+        return f"{compiler.quote_name_unless_alias(table)}.{connection.ops.quote_name(self.column)}", []
+
+
+def has_cjk(text: str) -> bool:
+    """Whether `text` holds Chinese, Japanese or Korean characters (searched by bigrams)."""
+    return CJK_RUN.search(text) is not None
+
+
+def cjk_query(text: str) -> SearchQuery | None:
+    """`text` as a tsquery on the bigram vector: each CJK run its bigrams in sequence (a run of one
+    character: a prefix of the bigrams it starts), AND-ed with the other words as prefixes. None
+    when nothing is left to search for."""
+    terms = []
+    for run in CJK_RUN.findall(text):
+        pieces = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+        terms.append(" <-> ".join(f"'{piece}'" for piece in pieces) + (":*" if len(run) == 1 else ""))
+    # \w+ words hold no quote, backslash or tsquery operator, so the raw query is always well formed;
+    # the 'simple' config lower-cases the stored words, so the query's are lower-cased too.
+    terms += [f"'{word.lower()}':*" for word in _WORD.findall(CJK_RUN.sub(" ", text))]
+    if not terms:
+        return None
+    return SearchQuery(" & ".join(f"({term})" for term in terms), search_type="raw", config=CJK_CONFIG)
+
+
+def searched_columns(model, fields: tuple[str, ...]) -> tuple[str, ...]:
+    """`fields` with each field stored per language replaced by its columns in every language
+    (`description` -> `description_en`, `description_zh_hans`): modeltranslation would otherwise
+    read a lookup on `description` as the active language's column only."""
+    translated = set(translated_fields(model))
+    columns: list[str] = []
+    for field in fields:
+        if field in translated:
+            columns += [build_localized_fieldname(field, code) for code, _name in settings.LANGUAGES]
+        else:
+            columns.append(field)
+    return tuple(columns)
 
 
 def search_query(text: str) -> SearchQuery:
@@ -74,11 +145,13 @@ def search_query(text: str) -> SearchQuery:
 
 def uses_full_text(queryset: QuerySet, text: str) -> bool:
     """Whether `text_search(queryset, ..., text)` is full-text: PostgreSQL, an indexed kind and a
-    text of at least MIN_FULL_TEXT_LENGTH characters."""
+    text of at least MIN_FULL_TEXT_LENGTH characters (two, for text with CJK characters: two
+    characters there are a word, and a bigram of the index)."""
+    text = text.strip()
     return (
         connections[queryset.db].vendor == "postgresql"
         and queryset.model._meta.label in FULL_TEXT_FIELDS
-        and len(text.strip()) >= MIN_FULL_TEXT_LENGTH
+        and len(text) >= (2 if has_cjk(text) else MIN_FULL_TEXT_LENGTH)
     )
 
 
@@ -92,14 +165,17 @@ def text_search(queryset: QuerySet, fields: tuple[str, ...], text: str, *, by_ra
     """
     if not uses_full_text(queryset, text):
         condition = Q()
-        for field in fields:
+        for field in searched_columns(queryset.model, fields):
             condition |= Q(**{f"{field}__icontains": text})
         return queryset.filter(condition)
-    query = search_query(text)
+    # A text with CJK characters is searched in the bigram vector, whose words are the same
+    # whatever the language; the English vector would hold a whole Chinese sentence as one word.
+    cjk = cjk_query(text) if has_cjk(text) else None
+    column, query = (_CJK_VECTOR, cjk) if cjk is not None else (_VECTOR, search_query(text))
     queryset = (
-        queryset.alias(**{_VECTOR: StoredVector()})
-        .filter(**{_VECTOR: query})
-        .annotate(**{RANK: SearchRank(F(_VECTOR), query)})
+        queryset.alias(**{column: StoredVector(column)})
+        .filter(**{column: query})
+        .annotate(**{RANK: SearchRank(F(column), query)})
     )
     if by_rank:
         queryset = queryset.order_by(f"-{RANK}", "pk")
