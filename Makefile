@@ -23,8 +23,10 @@ install: $(STAMP)
 run: install
 	./scripts/serve-local.sh
 
+# ruff, then the import contracts of pyproject.toml's [tool.importlinter] (which way imports run).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 check: install
 	$(PY) manage.py check

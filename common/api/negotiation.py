@@ -2,7 +2,7 @@
 
 DRF's DefaultContentNegotiation raises Http404 when no renderer has the requested format, so
 `POST /api/v1/papers/?format=AAA` answered "not found" for an endpoint that exists. The schema lists
-each operation's formats (community.api.schema), and anything else is the client's mistake: 400
+each operation's formats (common.api.schema), and anything else is the client's mistake: 400
 `unsupported_format`, naming the formats the operation has.
 """
 

@@ -236,7 +236,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Token first, so a request without credentials is answered 401 with `WWW-Authenticate: Token`;
 # session authentication (with CSRF) serves the browser and the docs page.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "community.api.schema.ApiAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.api.schema.ApiAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.ApiPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_AUTHENTICATION_CLASSES": [

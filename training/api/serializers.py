@@ -209,7 +209,7 @@ class SweepStartSerializer(serializers.Serializer):
         min_value=1, max_value=MAX_SEEDS, required=False, help_text=_("Seeds 0..N-1; give this or `seeds`.")
     )
     device = serializers.ChoiceField(choices=Device.choices, default=Device.AUTO)
-    exactly_one_of = ("seeds", "seed_count")  # the schema's oneOf (community.api.schema)
+    exactly_one_of = ("seeds", "seed_count")  # the schema's oneOf (common.api.schema)
 
     def validate(self, attrs):
         if ("seeds" in attrs) == ("seed_count" in attrs):

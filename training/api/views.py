@@ -19,8 +19,8 @@ from rest_framework.response import Response
 
 from common.api.errors import Conflict
 from common.api.patterns import ID_PATTERN, SLUG_PATTERN
+from common.api.schema import ErrorSerializer
 from common.api.throttling import WRITES_SCOPE
-from community.api.schema import ErrorSerializer
 from training import selectors, services
 from training.models import Benchmark
 from training.permissions import OPERATION_PERMISSIONS, may
