@@ -183,6 +183,34 @@ def _known_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+# The zones the reader's zone picker suggests (a datalist under its free-text field, which takes any
+# IANA name), from the date line westwards: where most of the catalogue's deadlines are announced
+# and read. A Chinese reader is offered Beijing time first (suggested_zones).
+SUGGESTED_ZONES = (
+    "UTC",
+    "America/Los_Angeles",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+BEIJING_TIME = "Asia/Shanghai"
+
+
+def suggested_zones(language: str | None) -> list[tuple[str, str]]:
+    """The picker's suggestions for a reader of `language`, as (IANA name, label): Beijing time first
+    for Simplified Chinese, SUGGESTED_ZONES' order otherwise. The label names Beijing time (China
+    has one zone, which its readers know by that name); other zones are shown by their IANA name."""
+    zones = list(SUGGESTED_ZONES)
+    if (language or "").lower().startswith("zh"):
+        zones.remove(BEIJING_TIME)
+        zones.insert(0, BEIJING_TIME)
+    return [(zone, gettext("Beijing time (UTC+8)") if zone == BEIJING_TIME else "") for zone in zones]
+
+
 def valid_timezone(name: str | None) -> str | None:
     """`name` when it is an IANA zone this server knows, else None (never raises)."""
     if name and len(name) <= 64 and name in _known_zones():

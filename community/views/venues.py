@@ -1,8 +1,10 @@
 """Venue pages and the upcoming-deadlines page."""
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.timezones import suggested_zones
 from community.filters import DeadlineFilter, VenueFilter
 from community.selectors.venues import deadline_upcoming, venue_detail, venue_list
 
@@ -45,4 +47,5 @@ class DeadlineListView(CatalogueListView):
             "reader_tz": zone,
             "tz_message": tz_message,
             "extra_fields_template": "partials/tz_field.html",
+            "tz_suggestions": suggested_zones(get_language()),
         }
