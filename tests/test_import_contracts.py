@@ -38,6 +38,9 @@ FORBIDDEN = {
     ),
     "apis-independent": ("training/api/views.py", "from community.api import views as catalogue_views"),
     # The cycle common.timezones cut: the page cache read the tz cookie's rules from the views.
+    "community-layers": ("community/services/expiry.py", "from community.views import home"),
+    # The sideways import training.selectors.visible_environment replaced.
+    "training-layers": ("training/api/serializers.py", "from training.views import results"),
     "no-cycles": ("community/page_cache.py", "from community.views.base import reader_timezone"),
 }
 

@@ -33,6 +33,20 @@ def is_staff(user) -> bool:
     return bool(user is not None and user.is_active and user.is_staff)
 
 
+# Where a run ran, minus what names our machines: those are for staff, not the public page or API.
+PRIVATE_ENVIRONMENT_KEYS = frozenset({"host", "worker"})
+
+
+def visible_environment(environment: dict | None, user) -> dict:
+    """A run's environment as `user` may see it: all of it for staff, else without the machine names."""
+    staff = is_staff(user)
+    return {
+        key: value
+        for key, value in (environment or {}).items()
+        if staff or key not in PRIVATE_ENVIRONMENT_KEYS
+    }
+
+
 def visible_sweeps(user) -> QuerySet[Sweep]:
     """The sweeps `user` may see: published ones, or all of them for staff."""
     sweeps = Sweep.objects.all()

@@ -26,9 +26,6 @@ from .models import FINAL_STATES, RunState
 
 SECTION = "results"  # the nav entry these pages belong to
 
-# Where a run ran, minus what names our machines: those are for staff, not the public page.
-PRIVATE_ENVIRONMENT_KEYS = frozenset({"host", "worker"})
-
 
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
@@ -168,11 +165,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("There is no published run at this address."))
     run, rows = found
     staff = selectors.is_staff(request.user)
-    environment = sorted(
-        (key, value)
-        for key, value in (run.environment or {}).items()
-        if staff or key not in PRIVATE_ENVIRONMENT_KEYS
-    )
+    environment = sorted(selectors.visible_environment(run.environment, request.user).items())
     context = {
         "run": run,
         "sweep": run.sweep,

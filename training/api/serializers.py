@@ -15,9 +15,8 @@ from rest_framework import serializers
 from common.api.fields import SlugRelatedField, UniqueListField
 from community.api.serializers import PaperRef
 from training.models import Benchmark, Device, Sweep, TrainingRun
-from training.selectors import is_staff, run_percent
+from training.selectors import is_staff, run_percent, visible_environment
 from training.services.sweeps import MAX_SEEDS
-from training.views import PRIVATE_ENVIRONMENT_KEYS
 
 
 def _absolute(serializer: serializers.Serializer, path: str) -> str:
@@ -143,10 +142,7 @@ class RunDetailSerializer(RunSerializer):
 
     def get_environment(self, obj) -> dict[str, str]:
         request = self.context.get("request")
-        staff = is_staff(getattr(request, "user", None))
-        return {
-            k: v for k, v in (obj.environment or {}).items() if staff or k not in PRIVATE_ENVIRONMENT_KEYS
-        }
+        return visible_environment(obj.environment, getattr(request, "user", None))
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_weights_url(self, obj):
