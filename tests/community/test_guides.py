@@ -147,8 +147,8 @@ def test_a_guide_page_shows_its_own_language(client, seeded):
     guide = Guide.objects.get(slug="linear-regression")
     english = client.get(en(guide)).content.decode()
     chinese = client.get(zh(guide)).content.decode()
-    assert f"<h1>{guide.title_en}</h1>" in english and guide.title_zh_hans not in english
-    assert f"<h1>{guide.title_zh_hans}</h1>" in chinese and guide.title_en not in chinese
+    assert f"<h1><bdi>{guide.title_en}</bdi></h1>" in english and guide.title_zh_hans not in english
+    assert f"<h1><bdi>{guide.title_zh_hans}</bdi></h1>" in chinese and guide.title_en not in chinese
     assert "问题设定" in chinese  # a Chinese section heading of the body
     assert 'lang="zh-hans"' in chinese
     # Links on the Chinese page stay in Chinese.
@@ -159,7 +159,7 @@ def test_an_untranslated_guide_falls_back_to_english(client):
     with translation.override("en"):
         guide = f.GuideFactory(title="Only English", summary="English summary", body="## English body\n")
     html = client.get(zh(guide)).content.decode()
-    assert "<h1>Only English</h1>" in html and "English summary" in html and "English body" in html
+    assert "<h1><bdi>Only English</bdi></h1>" in html and "English summary" in html and "English body" in html
     assert guide.title_zh_hans is None
     assert "Only English" in client.get(url("community:guide-list", language="zh-hans")).content.decode()
 
