@@ -4,8 +4,9 @@ A `Kind` says which model it is, what it is called, which fields a contributor f
 submission sets, what an edit may change, in the order a form shows them), how a new item is checked
 for duplicates, how its values are tidied and checked beyond the model's own validation, and which
 pages show it. The submission and edit services, the submit and edit forms, the API's input and
-reference serializers and viewsets, moderation, the profile page and exports build on it; adding a
-kind is a model, an entry here, its templates and a migration (README, "Where the code lives").
+reference serializers and viewsets, moderation, the profile page and exports build on it. Adding a
+kind is a model and its migration, an entry here, its reads (selectors, filters, read serializers)
+and its templates (README, "Where the code lives").
 
 This module imports models and community.rules only: services, forms and the API import it.
 """
@@ -19,20 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from community import models as catalogue
 from community import rules
-from community.models import (
-    Channel,
-    Edition,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    Topic,
-    Venue,
-)
 
 
 @dataclass(frozen=True)
@@ -101,42 +90,46 @@ def _nouns(singular, plural) -> dict:
 # which would also change the slugs services/slugs.py derives from that name and need migrations.
 # fmt: off
 REGISTRY: tuple[Kind, ...] = (
-    Kind("paper", Paper, _("Paper"), _fields(
-        "title authors year abstract venue edition volume issue pages arxiv_id doi url pdf_url code_url topics"
+    Kind("paper", catalogue.Paper, _("Paper"), _fields(
+        "title authors year abstract venue edition volume issue pages arxiv_id doi url pdf_url code_url "
+        "topics"
     ), title_field="title", duplicates=Duplicates(identifiers=("arxiv_id", "doi"), similar="title"),
         prepare=rules.prepare_paper, check=rules.year_check,
         **_nouns(pgettext_lazy("model name", "paper"), pgettext_lazy("model name", "papers"))),
-    Kind("project", Project, _("Project"), _fields(
+    Kind("project", catalogue.Project, _("Project"), _fields(
         "name kind repository_url description homepage license language organization topics"
     ), duplicates=Duplicates(identifiers=("repository_url",), similar="name"),
         **_nouns(pgettext_lazy("model name", "project"), pgettext_lazy("model name", "projects"))),
-    Kind("venue", Venue, _("Venue"), _fields("name full_name publisher website description topics"),
-        duplicates=UNIQUE_NAME,
+    Kind("venue", catalogue.Venue, _("Venue"), _fields(
+        "name full_name publisher website description topics"
+    ), duplicates=UNIQUE_NAME,
         **_nouns(pgettext_lazy("model name", "venue"), pgettext_lazy("model name", "venues"))),
-    Kind("edition", Edition, _("Conference edition"), _fields(
+    Kind("edition", catalogue.Edition, _("Conference edition"), _fields(
         "year start_date end_date city country website external_id"
     ), title_field="year", check=rules.edition_check, has_page=False,
         **_nouns(pgettext_lazy("model name", "edition"), pgettext_lazy("model name", "editions"))),
-    Kind("job", JobPosting, _("Job"), _fields(
+    Kind("job", catalogue.JobPosting, _("Job"), _fields(
         "title organization kind description location remote apply_url posted_on closes_on topics"
-    ), title_field="title", duplicates=Duplicates(similar="title", same="organization"), check=rules.job_check),
-    Kind("funding", FundingOpportunity, _("Funding"), _fields(
-        "title funder kind description amount_min amount_max currency deadline deadline_timezone eligibility url "
-        "topics"
-    ), title_field="title", duplicates=Duplicates(similar="title", same="funder"), aliases=("deadline_local",),
-        collection="funding"),
-    Kind("channel", Channel, _("Channel"), _fields("name kind url description topics"), duplicates=UNIQUE_NAME),
-    Kind("organization", Organization, _("Organisation"), _fields(
+    ), title_field="title", duplicates=Duplicates(similar="title", same="organization"),
+        check=rules.job_check),
+    Kind("funding", catalogue.FundingOpportunity, _("Funding"), _fields(
+        "title funder kind description amount_min amount_max currency deadline deadline_timezone "
+        "eligibility url topics"
+    ), title_field="title", duplicates=Duplicates(similar="title", same="funder"),
+        aliases=("deadline_local",), collection="funding"),
+    Kind("channel", catalogue.Channel, _("Channel"), _fields("name kind url description topics"),
+        duplicates=UNIQUE_NAME),
+    Kind("organization", catalogue.Organization, _("Organisation"), _fields(
         "name kind description country website topics"
     ), duplicates=UNIQUE_NAME,
         **_nouns(pgettext_lazy("model name", "organization"), pgettext_lazy("model name", "organizations"))),
-    Kind("person", Person, _("Person"), _fields("name affiliation homepage orcid bio"),
+    Kind("person", catalogue.Person, _("Person"), _fields("name affiliation homepage orcid bio"),
         duplicates=Duplicates(identifiers=("orcid",), similar="name"), collection="people",
         prepare=rules.prepare_person, check=rules.person_check,
         **_nouns(pgettext_lazy("model name", "person"), pgettext_lazy("model name", "people"))),
-    Kind("guide", Guide, _("Guide"), _fields("title summary body topics"), title_field="title",
+    Kind("guide", catalogue.Guide, _("Guide"), _fields("title summary body topics"), title_field="title",
         duplicates=Duplicates(similar="title")),
-    Kind("topic", Topic, _("Topic"), _fields("name description parent"), duplicates=UNIQUE_NAME,
+    Kind("topic", catalogue.Topic, _("Topic"), _fields("name description parent"), duplicates=UNIQUE_NAME,
         check=rules.topic_check,
         **_nouns(pgettext_lazy("model name", "topic"), pgettext_lazy("model name", "topics"))),
 )
@@ -149,10 +142,6 @@ _KIND_FOR_MODEL: dict[type[models.Model], Kind] = {kind.model: kind for kind in 
 # and moderated on their own, though they are shown on their venue's page).
 KINDS: dict[str, type[models.Model]] = {kind.name: kind.model for kind in REGISTRY}
 CATALOGUE_MODELS: tuple[type[models.Model], ...] = tuple(KINDS.values())
-# Views of the registry for the callers that look one thing up by name or model.
-KIND_LABELS: dict[str, str | Promise] = {kind.name: kind.label for kind in REGISTRY}
-DETAIL_URL_NAMES: dict[str, str] = {kind.name: kind.detail_url_name for kind in REGISTRY if kind.has_page}
-EDITABLE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {kind.model: kind.fields for kind in REGISTRY}
 
 
 def kind_for(model_or_item) -> Kind | None:
@@ -175,11 +164,11 @@ def kind_label(name: str) -> str | Promise:
 
 def label_expression(model: type[models.Model]):
     """The SQL expression for an item's one-line label (what its __str__ says, as near as SQL can)."""
-    if model is Edition:
+    if model is catalogue.Edition:
         return Concat(models.F("venue__name"), models.Value(" "), Cast("year", models.CharField()))
     return Cast(models.F(kind_for(model).title_field), models.CharField())
 
 
 def slug_path(model: type[models.Model]) -> str:
     """The slug that the item's public URL is built from: an edition is shown on its venue's page."""
-    return "venue__slug" if model is Edition else "slug"
+    return "venue__slug" if model is catalogue.Edition else "slug"

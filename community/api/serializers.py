@@ -6,7 +6,8 @@ fetched with select_related and may point at an unpublished item, so `PublicRef`
 those. No serializer here issues a query of its own, which is what keeps a list endpoint's query
 count independent of the page size.
 
-Writing: `*InputSerializer` classes list their fields explicitly. Server-owned fields (status,
+Writing (community.api.writes): the input serializers take the fields of the kind's registry entry
+(community.kinds), which a contributor sets. Server-owned fields (status,
 created_by, slug, timestamps, stars and other fetched stats) are not among them, so a client can
 never set them; the validated data goes to the submission services unchanged.
 """

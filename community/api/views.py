@@ -142,7 +142,7 @@ VIEWSET_FOR_MODEL: dict[type, type["KindViewSet"]] = {}
 # Read and write one catalogue kind, from its registry entry (community.kinds) and the names the
 # layers give it: `<kind>_list` / `<kind>_detail` in the selectors module, `<Kind>Filter`,
 # `<Kind>Serializer` (and `<Kind>DetailSerializer` where the detail shows more) and
-# `<Kind>InputSerializer`. A subclass is declared as `class PaperViewSet(KindViewSet, kind="paper",
+# `<Kind>InputSerializer` where the kind declares one (else the registry's plain one). A subclass is declared as `class PaperViewSet(KindViewSet, kind="paper",
 # selectors=papers)` and adds only what is its own (a venue's editions, a paper's BibTeX). (No
 # docstring: the schema describes the operations with SubmissionWriteMixin's.)
 class KindViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
@@ -159,7 +159,8 @@ class KindViewSet(SubmissionWriteMixin, CatalogueReadViewSet):
         cls.filterset_class = getattr(filters, f"{prefix}Filter")
         cls.serializer_class = getattr(serializers, f"{prefix}Serializer")
         cls.detail_serializer_class = getattr(serializers, f"{prefix}DetailSerializer", None)
-        cls.input_serializer_class = getattr(writes, f"{prefix}InputSerializer")
+        declared = getattr(writes, f"{prefix}InputSerializer", None)
+        cls.input_serializer_class = declared or writes.input_serializer(kind)
         model = cls.kind.model._meta
         extend_schema_view(**_read_docs(str(model.verbose_name), str(model.verbose_name_plural)))(cls)
         VIEWSET_FOR_MODEL[cls.kind.model] = cls

@@ -14,10 +14,12 @@ is then accepted. Any other problem the service finds is a 400 naming the field.
 
 The input serializers convert (slugs to published items, text to dates and numbers) and declare the
 rules a JSON Schema can state (lengths, ranges, patterns, choices, required and non-blank fields), so
-the OpenAPI schema tells a client what the API accepts (community.api.schema; tests/api/test_fuzz.py
+the OpenAPI schema tells a client what the API accepts (common.api.schema; tests/api/test_fuzz.py
 checks every request the schema calls valid is accepted). The service still checks everything (what
-may be set, duplicates, dates in order, ORCID format), so the web form and the API can never disagree. Their fields are listed explicitly; none of them is server-owned (status,
-slug, created_by, timestamps, a project's stars and other fetched stats).
+may be set, duplicates, dates in order, ORCID format), so the web form and the API can never
+disagree. Their fields are the kind's registry entry (community.kinds), related items by slug, plus
+what a class declares; none of them is server-owned (status, slug, created_by, timestamps, a
+project's stars and other fetched stats).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -48,11 +50,8 @@ from common.api.fields import (
 from community.kinds import KIND, kind_of
 from community.models import (
     Deadline,
-    Edition,
     ModerationStatus,
-    Organization,
     Report,
-    Topic,
     Venue,
 )
 from community.services import submissions
@@ -122,12 +121,6 @@ def published_slug(model, **kwargs) -> serializers.SlugRelatedField:
     return SlugRelatedField(slug_field="slug", queryset=model.objects.published(), **kwargs)
 
 
-def topics_field() -> serializers.SlugRelatedField:
-    return published_slug(
-        Topic, many=True, required=False, help_text=gettext_lazy("Slugs of published topics.")
-    )
-
-
 class SubmissionInputSerializer(serializers.ModelSerializer):
     """Base of the input serializers: converts, leaves every rule to the service.
 
@@ -151,6 +144,7 @@ class SubmissionInputSerializer(serializers.ModelSerializer):
     # The web addresses a URLField takes, beyond Django's URLValidator: only what the schema can state
     # (http or https and a host name; a repository also needs a path), so the two agree.
     url_patterns = {"repository_url": REPOSITORY_URL}
+    relation_help = {"topics": gettext_lazy("Slugs of published topics.")}
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
@@ -192,6 +186,15 @@ class SubmissionInputSerializer(serializers.ModelSerializer):
         attrs = {"Meta": meta, "__module__": cls.__module__, **dict.fromkeys(dropped)}  # None drops a field
         return type(cls.__name__.replace("InputSerializer", "EditSerializer"), (EditInputMixin, cls), attrs)
 
+    def build_relational_field(self, field_name, relation_info):
+        # A related item is named by its slug and must be published (the service checks it again).
+        field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        model = relation_info.related_model
+        kwargs.update(slug_field="slug", queryset=model.objects.published())
+        if field_name in self.relation_help:
+            kwargs.setdefault("help_text", self.relation_help[field_name])
+        return SlugRelatedField, kwargs
+
     def validate(self, attrs):
         if isinstance(self.initial_data, dict):
             unknown = sorted(set(self.initial_data) - set(self.fields) - self.read_fields - SERVER_OWNED)
@@ -205,9 +208,6 @@ _DOI_MESSAGE = gettext_lazy("Not a DOI (expected e.g. 10.1038/nature14236).")
 
 
 class PaperInputSerializer(SubmissionInputSerializer):
-    venue = published_slug(Venue, required=False, allow_null=True)
-    edition = published_slug(Edition, required=False, allow_null=True)
-    topics = topics_field()
     year = YearField()
     authors = UniqueListField(
         # One space between words, none around: the service tidies names so, and a name listed twice
@@ -229,12 +229,6 @@ class PaperInputSerializer(SubmissionInputSerializer):
     )
 
 
-class ProjectInputSerializer(SubmissionInputSerializer):
-    organization = published_slug(Organization, required=False, allow_null=True)
-    topics = topics_field()
-    catalogue_kind = "project"
-
-
 class VenueInputSerializer(SubmissionInputSerializer):
     kind = serializers.ChoiceField(
         choices=Venue.Kind.choices,
@@ -244,20 +238,15 @@ class VenueInputSerializer(SubmissionInputSerializer):
             "/venues/{slug}/editions/)."
         ),
     )
-    topics = topics_field()
     catalogue_kind = "venue"
 
 
 class JobInputSerializer(SubmissionInputSerializer):
-    organization = published_slug(Organization)
-    topics = topics_field()
     catalogue_kind = "job"
     field_rules = dict(posted_on={"required": False, "help_text": gettext_lazy("Today when left out.")})
 
 
 class FundingInputSerializer(SubmissionInputSerializer):
-    funder = published_slug(Organization)
-    topics = topics_field()
     deadline_timezone = timezone_label_field(required=False)
     deadline_local = serializers.CharField(
         required=False,
@@ -280,32 +269,18 @@ class FundingInputSerializer(SubmissionInputSerializer):
     )
 
 
-class ChannelInputSerializer(SubmissionInputSerializer):
-    topics = topics_field()
-    catalogue_kind = "channel"
-
-
-class OrganizationInputSerializer(SubmissionInputSerializer):
-    topics = topics_field()
-    catalogue_kind = "organization"
-
-
 class PersonInputSerializer(SubmissionInputSerializer):
-    affiliation = published_slug(Organization, required=False, allow_null=True)
     catalogue_kind = "person"
     field_rules = dict(
         orcid={"validators": [pattern(ORCID, gettext_lazy("An ORCID iD looks like 0000-0002-1825-0097."))]}
     )
 
 
-class GuideInputSerializer(SubmissionInputSerializer):
-    topics = topics_field()
-    catalogue_kind = "guide"
-
-
-class TopicInputSerializer(SubmissionInputSerializer):
-    parent = published_slug(Topic, required=False, allow_null=True)
-    catalogue_kind = "topic"
+def input_serializer(kind: str) -> type[SubmissionInputSerializer]:
+    """`<Kind>InputSerializer` for a kind that needs nothing beyond its registry entry and its model
+    (projects, channels, organisations, guides, topics: their viewsets make theirs with this)."""
+    name = f"{KIND[kind].class_prefix}InputSerializer"
+    return type(name, (SubmissionInputSerializer,), {"__module__": __name__, "catalogue_kind": kind})
 
 
 class DeadlineInputSerializer(serializers.Serializer):

@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from common.timezones import zone_for_label
-from community.kinds import KIND
+from community.kinds import KIND, REGISTRY
 from community.models import (
     Deadline,
     ModerationStatus,
@@ -182,10 +182,6 @@ class PaperForm(SubmissionForm):
         return [" ".join(line.split()) for line in self.cleaned_data["authors"].splitlines() if line.strip()]
 
 
-class ProjectForm(SubmissionForm):
-    catalogue_kind = "project"
-
-
 class VenueForm(SubmissionForm):
     """A journal (the conferences come with their editions, below)."""
 
@@ -293,14 +289,6 @@ class FundingForm(SubmissionForm):
         return _check_zone(self.cleaned_data.get("deadline_timezone") or "UTC")
 
 
-class ChannelForm(SubmissionForm):
-    catalogue_kind = "channel"
-
-
-class OrganizationForm(SubmissionForm):
-    catalogue_kind = "organization"
-
-
 class PersonForm(SubmissionForm):
     # Longer than the stored iD: a pasted orcid.org address is normalised by the service.
     orcid = forms.CharField(
@@ -322,8 +310,20 @@ class GuideForm(SubmissionForm):
     )
 
 
-class TopicForm(SubmissionForm):
-    catalogue_kind = "topic"
+def submission_form(kind: str) -> type[SubmissionForm]:
+    """`<Kind>Form` for a kind that needs nothing beyond its registry entry and its model."""
+    name = f"{KIND[kind].class_prefix}Form"
+    return type(name, (SubmissionForm,), {"__module__": __name__, "catalogue_kind": kind})
+
+
+ProjectForm = submission_form("project")
+ChannelForm = submission_form("channel")
+OrganizationForm = submission_form("organization")
+TopicForm = submission_form("topic")
+# Every other registered kind gets the plain form too (the edit page reads FORMS).
+for _kind in REGISTRY:
+    if _kind.name not in FORMS:
+        submission_form(_kind.name)
 
 
 class EditCommentMixin(forms.Form):

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from community.kinds import (
     CATALOGUE_MODELS,
-    DETAIL_URL_NAMES,
-    EDITABLE_FIELDS,
-    KIND_LABELS,
+    KIND,
     KINDS,
+    kind_for,
+    kind_label,
     kind_of,
     label_expression,
     slug_path,
@@ -57,7 +57,7 @@ class ItemRow:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return kind_label(self.kind)
 
     @property
     def status_label(self) -> str:
@@ -75,7 +75,8 @@ class ItemRow:
         """The public page (editions: their venue's page), only once the item is published."""
         if not self.is_published:
             return ""
-        name = DETAIL_URL_NAMES.get("venue" if self.kind == "edition" else self.kind)
+        kind = KIND.get("venue" if self.kind == "edition" else self.kind)
+        name = kind.detail_url_name if kind else ""
         try:
             return reverse(name, kwargs={"slug": self.slug}) if name and self.slug else ""
         except NoReverseMatch:
@@ -292,7 +293,8 @@ def item_fields(item: models.Model) -> list[tuple[str, str]]:
     rows = []
     if isinstance(item, Edition):
         rows.append((_("Conference"), str(item.venue)))
-    for name in EDITABLE_FIELDS.get(type(item), ()):
+    kind = kind_for(item)
+    for name in kind.fields if kind else ():
         if name == "authors":
             value = "\n".join(item.authorships.order_by("position").values_list("person__name", flat=True))
             rows.append((_("Authors"), value))

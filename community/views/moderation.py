@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from community.forms.moderation import MERGE_MODELS, DecisionForm, MergeForm, ReportDecisionForm
-from community.kinds import KIND_LABELS, kind_of
+from community.kinds import kind_label, kind_of
 from community.models import EditSuggestion, ModerationStatus, Report, ReviewStatus
 from community.permissions import is_moderator
 from community.selectors import moderation as selectors
@@ -114,7 +114,7 @@ def item_review(request: HttpRequest, content_type_id: int, pk: int) -> HttpResp
     context = {
         "item": item,
         "kind": kind,
-        "kind_label": KIND_LABELS.get(kind, kind),
+        "kind_label": kind_label(kind),
         "fields": selectors.item_fields(item),
         "history": selectors.item_history(item),
         "form": form,
@@ -197,7 +197,7 @@ def history(request: HttpRequest, content_type_id: int, pk: int) -> HttpResponse
     kind = kind_of(item)
     context = {
         "item": item,
-        "kind_label": KIND_LABELS.get(kind, kind),
+        "kind_label": kind_label(kind),
         "history": selectors.item_history(item),
         "content_type_id": content_type_id,
         "section": "moderation",
@@ -231,5 +231,5 @@ def merge(request: HttpRequest, kind: str) -> HttpResponse:
             model=model,
         )
         status = 200
-    context = {"form": form, "kind": kind, "kind_label": KIND_LABELS[kind], "section": "moderation"}
+    context = {"form": form, "kind": kind, "kind_label": kind_label(kind), "section": "moderation"}
     return render(request, "community/moderation/merge.html", context, status=status)

@@ -111,6 +111,16 @@ EDIT_FORMS: dict[str, type[forms.SubmissionForm]] = {
 }
 
 
+def apply_service_error(form, exc: ValidationError, context: dict) -> None:
+    """A service's refusal on the form, and in `context` what the page shows with it: the existing
+    item a duplicate names, or the similar items a near-duplicate is held back for."""
+    if isinstance(exc, services.DuplicateItem):
+        context["duplicate"] = exc.item
+    elif isinstance(exc, services.NearDuplicate):
+        context["similar"] = exc.items
+    apply_errors(form, exc)
+
+
 def apply_errors(form, exc: ValidationError) -> None:
     """Put a service's errors on the form: beside their field where the form has it, else on top."""
     errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
@@ -195,14 +205,8 @@ class SubmitView(LoginRequiredMixin, View):
             except RateLimited as exc:
                 extra["rate_limited"] = rate_limit_message(exc)
                 return self.render_form(request, form, formset, status=429, **extra)
-            except services.NearDuplicate as exc:
-                extra["similar"] = exc.items
-                apply_errors(form, exc)
-            except services.DuplicateItem as exc:
-                extra["duplicate"] = exc.item
-                apply_errors(form, exc)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_error(form, exc, extra)
             else:
                 messages.success(
                     request,
@@ -253,11 +257,8 @@ def suggest_edit(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             except RateLimited as exc:
                 context["rate_limited"] = rate_limit_message(exc)
                 status = 429
-            except services.DuplicateItem as exc:
-                context["duplicate"] = exc.item
-                apply_errors(form, exc)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_error(form, exc, context)
             else:
                 messages.success(
                     request,
