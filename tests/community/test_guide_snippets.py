@@ -264,8 +264,15 @@ def test_python_snippet_runs(language, slug, index, code):
 
     torch.manual_seed(0)
     namespace = {"__name__": f"guide_{slug.replace('-', '_')}"}
+    # One intra-op thread: snippets are tiny, and on a busy machine threads fighting over the cores
+    # made a 0.4 s snippet take 17 s. The thread count is restored for the tests that follow.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     started = time.perf_counter()
-    exec(compile(code, f"<{language}/{slug}.md python block {index}>", "exec"), namespace)  # noqa: S102
+    try:
+        exec(compile(code, f"<{language}/{slug}.md python block {index}>", "exec"), namespace)  # noqa: S102
+    finally:
+        torch.set_num_threads(threads)
     # Generous against a loaded CI machine; on an idle CPU each snippet takes well under 5 s.
     assert time.perf_counter() - started < 30
 
