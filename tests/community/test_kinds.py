@@ -14,7 +14,9 @@ from django.urls import reverse
 from community.api.urls import routes
 from community.kinds import KIND, REGISTRY
 from community.models import EditSuggestion, ModerationStatus, Venue
+from community.services import submissions
 from community.services.exports import catalogue_export
+from community.services.rate_limits import RateLimited, submission_rate_hit
 from tests.api.tokens import token_client
 from tests.community.moderation_helpers import VALID_POSTS, decide, submit_url
 
@@ -150,3 +152,15 @@ def test_a_kind_round_trips_through_forms_api_moderation_and_export(
     assert approved.status_code == 200, approved.json()
     item.refresh_from_db()
     assert getattr(item, field) == "Rewritten by a reader."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [kind.name for kind in REGISTRY])
+def test_every_kinds_submission_spends_the_one_budget(name, member, settings):
+    # The services are built from the registry; each one is still behind the submission budget,
+    # and a spent budget is refused before anything is read or written.
+    settings.SUBMISSION_RATE_LIMIT = 1
+    submission_rate_hit(user=member, ip="203.0.113.9")
+    with pytest.raises(RateLimited):
+        submissions.SUBMIT_SERVICES[KIND[name].model](data={}, user=member, ip="203.0.113.9")
+    assert not KIND[name].model.objects.filter(created_by=member).exists()
