@@ -1,5 +1,6 @@
 """Conferences and journals, a conference's yearly editions, and their deadlines."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -131,8 +132,6 @@ class Deadline(models.Model):
         return self.venue.get_absolute_url()
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         try:
             zone_for_label(self.timezone_label)
         except Exception as exc:

@@ -140,8 +140,6 @@ def language_links(context) -> list[dict]:
 
     `url` is the `next` of the footer's set_language form and the page's <link rel="alternate" hreflang>.
     """
-    from django.conf import settings
-
     request = context.get("request")
     path = request.get_full_path() if request is not None else "/"
     current = context.get("LANGUAGE_CODE")
