@@ -85,8 +85,8 @@ def test_every_message_has_a_chinese_translation():
 
 
 def test_translations_keep_the_placeholders_of_the_english():
-    # The two exceptions leave out an English model name on purpose (see MODEL_NAMES in
-    # community/services/submissions.py for the words they use instead).
+    # The two exceptions leave out an English model name on purpose (see the kinds' `noun` and
+    # `plural` in community/kinds.py for the words they use instead).
     problems = []
     for entry in _catalogue():
         if entry.obsolete or not entry.translated():
