@@ -134,7 +134,8 @@ class EditionInline(admin.TabularInline):
     show_change_link = True
 
 
-# TranslationAdmin shows name_en and name_zh_hans (and so on) in place of the bare field.
+# TranslationAdmin shows name_en and name_zh_hans (and so on) in place of the bare field: topics, guides,
+# the timeline and every kind whose description is stored per language (community/translation.py).
 @admin.register(Topic)
 class TopicAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "parent", "status")
@@ -144,7 +145,7 @@ class TopicAdmin(TranslationAdmin, CatalogueAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(CatalogueAdmin):
+class OrganizationAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "kind", "country", "status")
     list_filter = ("status", "kind")
     search_fields = ("name", "description", "country")
@@ -153,7 +154,7 @@ class OrganizationAdmin(CatalogueAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(CatalogueAdmin):
+class PersonAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "affiliation", "status")
     list_select_related = ("affiliation",)
     list_filter = ("status", "affiliation__kind")
@@ -175,7 +176,7 @@ class PaperAdmin(CatalogueAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(CatalogueAdmin):
+class ProjectAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "kind", "language", "stars", "status")
     list_filter = ("status", "kind", "language")
     search_fields = ("name", "description", "repository_url")
@@ -185,7 +186,7 @@ class ProjectAdmin(CatalogueAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(CatalogueAdmin):
+class VenueAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "full_name", "kind", "status")
     list_filter = ("status", "kind")
     search_fields = ("name", "full_name", "publisher")
@@ -233,7 +234,7 @@ class ClosableAdmin(CatalogueAdmin):
 
 
 @admin.register(JobPosting)
-class JobPostingAdmin(ClosableAdmin):
+class JobPostingAdmin(TranslationAdmin, ClosableAdmin):
     list_display = (
         "title",
         "organization",
@@ -262,10 +263,10 @@ class JobPostingAdmin(ClosableAdmin):
 
 
 @admin.register(FundingOpportunity)
-class FundingOpportunityAdmin(ClosableAdmin):
-    list_display = ("title", "funder", "kind", "deadline", "closed_at", "status")
+class FundingOpportunityAdmin(TranslationAdmin, ClosableAdmin):
+    list_display = ("title", "funder", "kind", "deadline", "rolling", "closed_at", "status")
     list_select_related = ("funder",)
-    list_filter = ("status", "kind", "funder__kind", ("closed_at", admin.EmptyFieldListFilter))
+    list_filter = ("status", "kind", "rolling", "funder__kind", ("closed_at", admin.EmptyFieldListFilter))
     search_fields = ("title", "description", "funder__name")
     autocomplete_fields = ("funder", "topics")
     prepopulated_fields = {"slug": ("title",)}
@@ -276,7 +277,7 @@ class FundingOpportunityAdmin(ClosableAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(CatalogueAdmin):
+class ChannelAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "kind", "url", "status")
     list_filter = ("status", "kind")
     search_fields = ("name", "description", "url")

@@ -243,3 +243,15 @@ def test_the_funding_guide_links_the_programmes_it_promises(client, seeded):
         assert len(links) >= 4, url
         for link in links:
             assert client.get(link).status_code == 200, link
+
+
+def test_the_admin_edits_each_language_of_a_description(admin_client):
+    organization = f.OrganizationFactory(description="A lab.")
+    url = reverse("admin:community_organization_change", args=[organization.pk])
+
+    page = admin_client.get(url).content.decode()
+
+    assert 'name="description_en"' in page and 'name="description_zh_hans"' in page
+    for model in ("fundingopportunity", "venue", "project", "channel", "jobposting", "person"):
+        add = admin_client.get(reverse(f"admin:community_{model}_add")).content.decode()
+        assert "_zh_hans" in add, model
