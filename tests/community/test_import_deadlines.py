@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from common.timezones import normalize_timezone_label, zone_for_label
 from community.importers import ImportFileError, ParseFailure
-from community.importers.deadlines import normalize_timezone_label, parse_deadlines
+from community.importers.deadlines import parse_deadlines
 from community.models import ChangeRecord, Deadline, Edition, ModerationStatus, Venue
-from community.models.venues import zone_for_label
 from community.services.imports import Outcome, deadlines_import
 from tests.community import factories as f
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models.venues import zone_for_label
+from common.timezones import zone_for_label
 from tests.community import factories as f
 
 # Announced as 15 May 2027 23:59:59 AoE (UTC-12), which is this instant:
