@@ -6,6 +6,11 @@ and the form's grid track grew with it. Every list page, in both languages, at a
 width: each visible input, select, textarea and button of the filter panel lies inside the panel, the
 panel does not scroll sideways, and the page has no horizontal overflow. /results/ has no filter panel;
 it is checked for overflow only.
+
+Contributors' names can be awkward (issue 16, "Bad input"): an organisation named in Arabic with a
+right-to-left override and zero-width characters and a long unbroken run, a person likewise, and a
+paper whose title mixes scripts around a 300-character unbroken string are put in the stack's
+database; their list and detail pages must not overflow either, at either width.
 """
 
 from __future__ import annotations
@@ -127,3 +132,71 @@ def test_every_list_page_keeps_its_filter_controls_inside_the_panel(stack: Stack
         context.close()
     assert problems == [], "layout problems:\n" + "\n".join(problems)
     watch.assert_clean()
+
+
+LONG_RUN = "Supercalifragilisticexpialidocious" * 9  # 306 characters, no break opportunity
+AWKWARD = {
+    "organization": "مختبر التعلم العميق \u202eLab\u200b\u200d" + LONG_RUN[:150],
+    "person": "\u202bعلي\u200f Wang\u200c王\ufeff" + LONG_RUN[:120],
+    "paper": "深度学习 Глубокое обучение αβ " + LONG_RUN,
+}
+# Run by `manage.py shell` in the stack's database: the three items, published, the person the
+# paper's author at the organisation. Saving them moves the page cache's version on (signals).
+CREATE_AWKWARD = f"""
+from community.models import Authorship, ModerationStatus, Organization, Paper, Person
+P = ModerationStatus.PUBLISHED
+org = Organization.objects.create(name={AWKWARD["organization"]!r}, slug="e2e-awkward-lab", kind="research_lab", status=P)
+person = Person.objects.create(name={AWKWARD["person"]!r}, slug="e2e-awkward-person", affiliation=org, status=P)
+paper = Paper.objects.create(title={AWKWARD["paper"]!r}, slug="e2e-awkward-paper", year=2030, status=P)
+Authorship.objects.create(paper=paper, person=person, position=0)
+"""
+# Each page, and the names it shows (each must be inside a <bdi>); newest first, so the items are on
+# the lists' first page (the new paper is the latest by year anyway).
+AWKWARD_PAGES = {
+    "/organizations/?ordering=-added": ["organization"],
+    "/organizations/e2e-awkward-lab/": ["organization"],
+    "/people/?ordering=-added": ["person", "organization"],
+    "/people/e2e-awkward-person/": ["person"],
+    "/papers/": ["paper", "person"],
+    "/papers/e2e-awkward-paper/": ["paper"],
+}
+
+
+@pytest.mark.timeout(180)
+def test_awkward_names_neither_overflow_nor_leak_their_direction(stack: Stack, layout_browser):
+    stack.manage("shell", "-c", CREATE_AWKWARD)
+    problems: list[str] = []
+    for viewport, size in VIEWPORTS.items():
+        context = layout_browser.new_context(
+            base_url=stack.base_url, locale="en-US", timezone_id="UTC", viewport=size
+        )
+        context.set_default_navigation_timeout(30_000)
+        watch = Watch()
+        watch.attach(context)
+        try:
+            page = context.new_page()
+            for language, prefix in LANGUAGES.items():
+                for path in AWKWARD_PAGES:
+                    url = prefix + path
+                    response = page.goto(url)
+                    assert response is not None and response.status == 200, (
+                        f"{url}: {response and response.status}"
+                    )
+                    measured = page.evaluate(MEASURE)
+                    problems += _problems(url, measured, has_panel=path.count("/") == 2)
+                    # Each awkward name is on the page inside a <bdi> (isolated: its direction stays inside).
+                    isolated = page.evaluate(
+                        "() => [...document.querySelectorAll('bdi')].map((el) => el.textContent)"
+                    )
+                    for kind in AWKWARD_PAGES[path]:
+                        if AWKWARD[kind] not in isolated:
+                            problems.append(f"{url}: the {kind}'s name is not shown inside a <bdi>")
+                    if path.endswith("e2e-awkward-paper/"):
+                        page.screenshot(
+                            path=str(SCREENSHOTS / f"layout-{viewport}-{language}-awkward-paper.png"),
+                            full_page=True,
+                        )
+        finally:
+            context.close()
+        watch.assert_clean()
+    assert problems == [], "layout problems:\n" + "\n".join(problems)

@@ -168,3 +168,7 @@ def test_right_to_left_and_zero_width_characters_in_a_name_are_stored_and_isolat
         jobs = _page("community:job-list", language)
         assert f'<a href="{url}"><bdi>{RTL_NAME}</bdi></a>' in jobs, language
         assert f"<bdi>Engineer at {RTL_NAME}</bdi>" in jobs, language
+        # The job's own page: its title in the heading, the employer's name beside it.
+        job_page = _detail(posting, language)
+        assert f"<h1><bdi>Engineer at {RTL_NAME}</bdi></h1>" in job_page, language
+        assert f'<a href="{url}"><bdi>{RTL_NAME}</bdi></a>' in job_page, language
