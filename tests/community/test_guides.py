@@ -226,3 +226,46 @@ def test_the_benchmark_guides_name_benchmarks_the_training_catalogue_defines(see
 
     known = {benchmark["slug"] for benchmark in BENCHMARKS}
     assert set(Guide.objects.exclude(benchmark="").values_list("benchmark", flat=True)) <= known
+
+
+# --- the chapters the seed document had and the guides lacked (issue 16) ------------------------
+
+NEW_CHAPTER_GUIDES = (
+    "tensorflow-examples-done-right",
+    "trends-vision-and-reinforcement-learning",
+    "trends-generative-models-and-explainability",
+    "challenges",
+    "project-lifecycle",
+)
+
+
+def test_the_missing_chapters_are_guides_listed_in_both_languages_and_load_once(client, seeded):
+    import datetime as dt
+
+    assert not seed_load().changed  # loading the seed again changes nothing
+    english = client.get(url("community:guide-list")).content.decode()
+    chinese = client.get(url("community:guide-list", language="zh-hans")).content.decode()
+    for slug in NEW_CHAPTER_GUIDES:
+        guide = Guide.objects.get(slug=slug, status="published")
+        assert guide.reviewed_on == dt.date(2026, 12, 2), slug
+        assert f'href="{en(guide)}"' in english and guide.title_en in english, slug
+        assert f'href="{zh(guide)}"' in chinese and guide.title_zh_hans in chinese, slug
+        assert guide.title_zh_hans not in english, slug
+
+
+def test_the_tensorflow_guide_links_both_benchmarks_and_embeds_the_digits_board(client, seeded):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_benchmarks", stdout=StringIO())
+    guide = Guide.objects.get(slug="tensorflow-examples-done-right")
+    for page, prefix in ((client.get(en(guide)), "/"), (client.get(zh(guide)), "/zh-hans/")):
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert f'href="{prefix}results/linear-regression/"' in html
+        assert f'href="{prefix}results/digits-cnn/"' in html
+        assert 'class="guide-benchmark"' in html and "8×8 digits · 2-D CNN" in html
+    # The linear regression guide embeds its own benchmark's board, which links the benchmark page.
+    html = client.get(en(Guide.objects.get(slug="linear-regression"))).content.decode()
+    assert 'class="guide-benchmark"' in html and 'href="/results/linear-regression/"' in html
