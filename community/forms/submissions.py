@@ -139,6 +139,14 @@ class SubmissionForm(forms.ModelForm):
             cls.Meta = type("Meta", (), {**options, **cls.meta_options})
             FORMS[kind.name] = cls
 
+    @classmethod
+    def for_edits(cls) -> type["SubmissionForm"]:
+        """This form for suggesting an edit: with a comment, without the "submit anyway" box."""
+        if "_edit_form" not in cls.__dict__:
+            attrs = {"confirm": None, "form_only": ("comment",), "__module__": cls.__module__}
+            cls._edit_form = type(f"Edit{cls.__name__}", (EditCommentMixin, cls), attrs)
+        return cls._edit_form
+
     def _post_clean(self):
         # The service validates the instance (see the module docstring); the form builds none.
         pass
@@ -334,17 +342,6 @@ class EditCommentMixin(forms.Form):
         required=False,
         help_text=_("A source helps the moderator: a link to the paper's page, the call, the website."),
     )
-
-
-_EDIT_FORMS: dict[type, type] = {}
-
-
-def edit_form_class(form_class: type[SubmissionForm]) -> type[SubmissionForm]:
-    """`form_class` for suggesting an edit: with a comment, without the "submit anyway" box."""
-    if form_class not in _EDIT_FORMS:
-        attrs = {"confirm": None, "form_only": ("comment",)}
-        _EDIT_FORMS[form_class] = type(f"Edit{form_class.__name__}", (EditCommentMixin, form_class), attrs)
-    return _EDIT_FORMS[form_class]
 
 
 class ReportForm(forms.Form):

@@ -232,7 +232,7 @@ def _published_item(kind: str, slug: str):
 @login_required
 def suggest_edit(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     item = _published_item(kind, slug)
-    form_class = forms.edit_form_class(EDIT_FORMS[kind])
+    form_class = EDIT_FORMS[kind].for_edits()
     context = {
         "item": item,
         "kind_label": kind_label(kind),
