@@ -41,12 +41,57 @@ def _pre_json(value) -> str:
     )
 
 
+def _json_display(field: str, description):
+    """A read-only admin column showing the JSON field ``field`` as indented, sorted JSON."""
+
+    @admin.display(description=description)
+    def display(model_admin, obj) -> str:
+        return _pre_json(getattr(obj, field))
+
+    return display
+
+
 def _verdict(summary: dict) -> str:
     verdict = (summary or {}).get("verdict")
     if not verdict:
         return "—"
     gap = format_gap(summary.get("gap"), summary.get("metric", ""))
     return f"{verdict} ({gap})" if gap else str(verdict)
+
+
+def _report_cancelled(model_admin: admin.ModelAdmin, request, count: int) -> None:
+    """The message of both cancel actions (sweeps and runs): how many runs stopped or were asked to."""
+    model_admin.message_user(
+        request,
+        ngettext(
+            "%(count)d run cancelled or asked to stop.",
+            "%(count)d runs cancelled or asked to stop.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+class RunProgressMixin:
+    """The progress column of a run, in the runs' own list and in a sweep's inline."""
+
+    @admin.display(description=_("progress"))
+    def progress_display(self, obj: TrainingRun) -> str:
+        return f"{run_percent(obj.state, obj.step, obj.total_steps):.0f}%"
+
+
+class LivePanelMixin:
+    """The change page's live progress panel; the subclass's ``_live(object_id)`` gives its first paint."""
+
+    Media = LiveMedia
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "live": self._live(object_id)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _live(self, object_id) -> dict | None:
+        raise NotImplementedError
 
 
 # --- benchmarks ---------------------------------------------------------------------------------------
@@ -72,7 +117,7 @@ class BenchmarkAdmin(admin.ModelAdmin):
 # --- sweeps -------------------------------------------------------------------------------------------
 
 
-class TrainingRunInline(admin.TabularInline):
+class TrainingRunInline(RunProgressMixin, admin.TabularInline):
     """The runs of a sweep, read-only, with a link to each run's own page."""
 
     model = TrainingRun
@@ -98,10 +143,6 @@ class TrainingRunInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("weights").select_related("sweep__benchmark")
 
-    @admin.display(description=_("progress"))
-    def progress_display(self, obj: TrainingRun) -> str:
-        return f"{run_percent(obj.state, obj.step, obj.total_steps):.0f}%"
-
     @admin.display(description=_("final value"))
     def primary_metric(self, obj: TrainingRun) -> str:
         metric = obj.sweep.benchmark.metric
@@ -109,7 +150,7 @@ class TrainingRunInline(admin.TabularInline):
 
 
 @admin.register(Sweep)
-class SweepAdmin(admin.ModelAdmin):
+class SweepAdmin(LivePanelMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "benchmark",
@@ -143,7 +184,6 @@ class SweepAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = (TrainingRunInline,)
     actions = ("cancel_sweeps", "rerun_sweeps", "publish_sweeps", "unpublish_sweeps")
-    Media = LiveMedia
 
     def has_add_permission(self, request) -> bool:
         # Sweeps are started from "Start reference runs" (sweep_start validates and enqueues them).
@@ -175,9 +215,7 @@ class SweepAdmin(admin.ModelAdmin):
     def verdict(self, obj: Sweep) -> str:
         return _verdict(obj.summary)
 
-    @admin.display(description=_("summary"))
-    def summary_display(self, obj: Sweep) -> str:
-        return _pre_json(obj.summary)
+    summary_display = _json_display("summary", _("summary"))
 
     # --- the start page ---
 
@@ -231,10 +269,6 @@ class SweepAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "can_start": self.has_start_permission(request)}
         return super().changelist_view(request, extra_context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "live": self._live(object_id)}
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def _live(self, object_id) -> dict | None:
         """The progress panel's first paint; training-live.js keeps it current from sweep-status."""
         try:
@@ -256,17 +290,7 @@ class SweepAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected sweeps"), permissions=["cancel"])
     def cancel_sweeps(self, request, queryset):
-        count = sum(services.sweep_cancel(sweep=sweep) for sweep in queryset)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d run cancelled or asked to stop.",
-                "%(count)d runs cancelled or asked to stop.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        _report_cancelled(self, request, sum(services.sweep_cancel(sweep=sweep) for sweep in queryset))
 
     @admin.action(
         description=_("Re-run the selected sweeps (same benchmark, seeds and device)"), permissions=["rerun"]
@@ -344,7 +368,7 @@ class RunMetricInline(admin.TabularInline):
 
 
 @admin.register(TrainingRun)
-class TrainingRunAdmin(admin.ModelAdmin):
+class TrainingRunAdmin(RunProgressMixin, LivePanelMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "sweep_link",
@@ -388,7 +412,6 @@ class TrainingRunAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = (RunMetricInline,)
     actions = ("cancel_runs",)
-    Media = LiveMedia
 
     def has_add_permission(self, request) -> bool:
         return False  # runs belong to a sweep; start them from the sweeps' "Start reference runs"
@@ -409,25 +432,10 @@ class TrainingRunAdmin(admin.ModelAdmin):
     def benchmark(self, obj: TrainingRun) -> str:
         return obj.sweep.benchmark.slug
 
-    @admin.display(description=_("progress"))
-    def progress_display(self, obj: TrainingRun) -> str:
-        return f"{run_percent(obj.state, obj.step, obj.total_steps):.0f}%"
-
-    @admin.display(description=_("final metrics"))
-    def final_metrics_display(self, obj: TrainingRun) -> str:
-        return _pre_json(obj.final_metrics)
-
-    @admin.display(description=_("timings"))
-    def timings_display(self, obj: TrainingRun) -> str:
-        return _pre_json(obj.timings)
-
-    @admin.display(description=_("environment"))
-    def environment_display(self, obj: TrainingRun) -> str:
-        return _pre_json(obj.environment)
-
-    @admin.display(description=_("validated run config"))
-    def config_display(self, obj: TrainingRun) -> str:
-        return _pre_json(obj.config)
+    final_metrics_display = _json_display("final_metrics", _("final metrics"))
+    timings_display = _json_display("timings", _("timings"))
+    environment_display = _json_display("environment", _("environment"))
+    config_display = _json_display("config", _("validated run config"))
 
     @admin.display(description=_("weights"))
     def weights_display(self, obj: TrainingRun) -> str:
@@ -436,10 +444,6 @@ class TrainingRunAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("training:run-weights", kwargs={"pk": obj.pk})
         return format_html('<a href="{}">{}</a> ({} KiB)', url, _("download"), f"{size / 1024:.1f}")
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "live": self._live(object_id)}
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def _live(self, object_id) -> dict | None:
         try:
@@ -460,14 +464,4 @@ class TrainingRunAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected runs"), permissions=["cancel_run"])
     def cancel_runs(self, request, queryset):
-        count = sum(services.run_cancel(run=run) for run in queryset)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d run cancelled or asked to stop.",
-                "%(count)d runs cancelled or asked to stop.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        _report_cancelled(self, request, sum(services.run_cancel(run=run) for run in queryset))
