@@ -127,66 +127,82 @@ def _sequence(info: DatasetInfo) -> dict[str, int]:
     return {"length": info.input_shape[-1], "n_classes": info.n_classes or 0}
 
 
-_NETWORK_MODULE = "training.reference.networks."
+def _network(
+    name: str,
+    config_cls: type[NetworkConfig],
+    datasets: tuple[str, ...],
+    derive: Callable[[DatasetInfo], dict[str, int]],
+    description: str,
+    module: str | None = None,
+) -> NetworkInfo:
+    """One entry of NETWORKS; its module is ``training.reference.networks.<module or name>``."""
+    return NetworkInfo(
+        name=name,
+        config_cls=config_cls,
+        module=f"training.reference.networks.{module or name}",
+        datasets=datasets,
+        derive=derive,
+        description=description,
+    )
 
+
+# Each network once: name, config, datasets (the first is the default), shape fields, description.
 NETWORKS: Mapping[str, NetworkInfo] = MappingProxyType(
     {
-        "linear": NetworkInfo(
-            name="linear",
-            config_cls=LinearRegressionConfig,
-            module=_NETWORK_MODULE + "linear",
-            datasets=("regression",),
-            derive=lambda info: {"in_features": info.n_features, "out_features": 1},
-            description="Linear regression, 1 input -> 1 output, MSE loss.",
-        ),
-        "logreg": NetworkInfo(
-            name="logreg",
-            config_cls=LogisticRegressionConfig,
-            module=_NETWORK_MODULE + "logreg",
-            datasets=("mnist1d", "digits"),
-            derive=_flat,
-            description="Logistic regression: one linear layer, 40 -> 10 on MNIST-1D.",
-        ),
-        "mlp": NetworkInfo(
-            name="mlp",
-            config_cls=MLPConfig,
-            module=_NETWORK_MODULE + "mlp",
-            datasets=("mnist1d", "digits"),
-            derive=_flat,
-            description="Paper MLP: 40 -> 100 -> 100 (residual) -> 10, ReLU.",
-        ),
-        "cnn1d": NetworkInfo(
-            name="cnn1d",
-            config_cls=CNN1dConfig,
-            module=_NETWORK_MODULE + "cnn1d",
-            datasets=("mnist1d",),
-            derive=_sequence,
-            description="Paper CNN: 3 x Conv1d(25 channels, kernel 5/3/3, stride 2), ReLU, linear 125 -> 10.",
-        ),
-        "gru": NetworkInfo(
-            name="gru",
-            config_cls=GRUConfig,
-            module=_NETWORK_MODULE + "recurrent",
-            datasets=("mnist1d",),
-            derive=_sequence,
-            description="Paper GRU: bidirectional, hidden 6, all 40 outputs flattened, linear 480 -> 10.",
-        ),
-        "lstm": NetworkInfo(
-            name="lstm",
-            config_cls=LSTMConfig,
-            module=_NETWORK_MODULE + "recurrent",
-            datasets=("mnist1d",),
-            derive=_sequence,
-            description="As the GRU, with an LSTM cell.",
-        ),
-        "cnn2d": NetworkInfo(
-            name="cnn2d",
-            config_cls=CNN2dConfig,
-            module=_NETWORK_MODULE + "cnn2d",
-            datasets=("digits",),
-            derive=lambda info: {"side": info.input_shape[-1], "n_classes": info.n_classes or 0},
-            description="2-D CNN for 8x8 digits: conv 16 -> conv 32 (3x3), max-pool, linear 512 -> 10.",
-        ),
+        info.name: info
+        for info in (
+            _network(
+                "linear",
+                LinearRegressionConfig,
+                ("regression",),
+                lambda info: {"in_features": info.n_features, "out_features": 1},
+                "Linear regression, 1 input -> 1 output, MSE loss.",
+            ),
+            _network(
+                "logreg",
+                LogisticRegressionConfig,
+                ("mnist1d", "digits"),
+                _flat,
+                "Logistic regression: one linear layer, 40 -> 10 on MNIST-1D.",
+            ),
+            _network(
+                "mlp",
+                MLPConfig,
+                ("mnist1d", "digits"),
+                _flat,
+                "Paper MLP: 40 -> 100 -> 100 (residual) -> 10, ReLU.",
+            ),
+            _network(
+                "cnn1d",
+                CNN1dConfig,
+                ("mnist1d",),
+                _sequence,
+                "Paper CNN: 3 x Conv1d(25 channels, kernel 5/3/3, stride 2), ReLU, linear 125 -> 10.",
+            ),
+            _network(
+                "gru",
+                GRUConfig,
+                ("mnist1d",),
+                _sequence,
+                "Paper GRU: bidirectional, hidden 6, all 40 outputs flattened, linear 480 -> 10.",
+                module="recurrent",
+            ),
+            _network(
+                "lstm",
+                LSTMConfig,
+                ("mnist1d",),
+                _sequence,
+                "As the GRU, with an LSTM cell.",
+                module="recurrent",
+            ),
+            _network(
+                "cnn2d",
+                CNN2dConfig,
+                ("digits",),
+                lambda info: {"side": info.input_shape[-1], "n_classes": info.n_classes or 0},
+                "2-D CNN for 8x8 digits: conv 16 -> conv 32 (3x3), max-pool, linear 512 -> 10.",
+            ),
+        )
     }
 )
 
