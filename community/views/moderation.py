@@ -88,43 +88,63 @@ def _item_or_404(content_type_id: int, pk: int):
     return item
 
 
+def _review_page(request: HttpRequest, form, decisions: dict, template: str, context) -> HttpResponse:
+    """The shape of the three review pages (item, edit, report): a POST runs the decision its form names
+    (``decisions[decision]`` is the service call taking the reason, and the success message) and
+    redirects; a GET, or a refused POST (400), shows the page with ``context()``'s entries, read after
+    the attempt so that it shows the state as it is now."""
+    status = 200
+    if request.method == "POST":
+        actions = {name: _with_message(*decision) for name, decision in decisions.items()}
+        if decided := _decide(request, form, actions):
+            return decided
+        status = 400
+    page = {**context(), "form": form, "prefix": form.prefix, "section": "moderation"}
+    return render(request, template, page, status=status)
+
+
+def _with_message(call, message: str):
+    def action(reason):
+        call(reason)
+        return message
+
+    return action
+
+
 @moderator_required
 @require_http_methods(["GET", "POST"])
 def item_review(request: HttpRequest, content_type_id: int, pk: int) -> HttpResponse:
     """One item with every field, its history and (while pending) the approve / reject form."""
     item = _item_or_404(content_type_id, pk)
-    prefix = f"i{content_type_id}-{pk}"
-    form = DecisionForm(request.POST or None, prefix=prefix)
-    status = 200
-    if request.method == "POST":
+    moderator = request.user
 
-        def approve(reason):
-            services.submission_approve(item=item, moderator=request.user, note=reason)
-            return _("Approved: “%(item)s” is published.") % {"item": item}
+    def context():
+        # After a refused POST the item is read again: the page shows it as it is now.
+        shown = _item_or_404(content_type_id, pk) if request.method == "POST" else item
+        kind = kind_of(shown)
+        return {
+            "item": shown,
+            "kind": kind,
+            "kind_label": kind_label(kind),
+            "fields": selectors.item_fields(shown),
+            "history": selectors.item_history(shown),
+            "is_pending": shown.status == ModerationStatus.PENDING,
+            "merge_kind": kind if kind in MERGE_MODELS else "",
+            "content_type_id": content_type_id,
+        }
 
-        def reject(reason):
-            services.submission_reject(item=item, moderator=request.user, reason=reason)
-            return _("Rejected: “%(item)s”.") % {"item": item}
-
-        if decided := _decide(request, form, {"approve": approve, "reject": reject}):
-            return decided
-        status = 400
-        item = _item_or_404(content_type_id, pk)
-    kind = kind_of(item)
-    context = {
-        "item": item,
-        "kind": kind,
-        "kind_label": kind_label(kind),
-        "fields": selectors.item_fields(item),
-        "history": selectors.item_history(item),
-        "form": form,
-        "prefix": prefix,
-        "is_pending": item.status == ModerationStatus.PENDING,
-        "merge_kind": kind if kind in MERGE_MODELS else "",
-        "content_type_id": content_type_id,
-        "section": "moderation",
+    decisions = {
+        "approve": (
+            lambda reason: services.submission_approve(item=item, moderator=moderator, note=reason),
+            _("Approved: “%(item)s” is published.") % {"item": item},
+        ),
+        "reject": (
+            lambda reason: services.submission_reject(item=item, moderator=moderator, reason=reason),
+            _("Rejected: “%(item)s”.") % {"item": item},
+        ),
     }
-    return render(request, "community/moderation/item.html", context, status=status)
+    form = DecisionForm(request.POST or None, prefix=f"i{content_type_id}-{pk}")
+    return _review_page(request, form, decisions, "community/moderation/item.html", context)
 
 
 @moderator_required
@@ -132,63 +152,56 @@ def item_review(request: HttpRequest, content_type_id: int, pk: int) -> HttpResp
 def edit_review(request: HttpRequest, pk: int) -> HttpResponse:
     """One suggested edit side by side with the item as it is now, and its decision form."""
     suggestion = get_object_or_404(EditSuggestion, pk=pk)
-    prefix = f"e{pk}"
-    form = DecisionForm(request.POST or None, prefix=prefix)
-    status = 200
-    if request.method == "POST":
+    moderator = request.user
 
-        def approve(reason):
-            services.edit_suggestion_approve(suggestion=suggestion, moderator=request.user, note=reason)
-            return _("The edit was applied.")
+    def context():
+        shown = suggestion_selectors.edit_suggestion_with_diff(pk)
+        return {"suggestion": shown, "is_pending": shown.status == ReviewStatus.PENDING}
 
-        def reject(reason):
-            services.edit_suggestion_reject(suggestion=suggestion, moderator=request.user, reason=reason)
-            return _("The edit was rejected.")
-
-        if decided := _decide(request, form, {"approve": approve, "reject": reject}):
-            return decided
-        status = 400
-    suggestion = suggestion_selectors.edit_suggestion_with_diff(pk)
-    context = {
-        "suggestion": suggestion,
-        "form": form,
-        "prefix": prefix,
-        "is_pending": suggestion.status == ReviewStatus.PENDING,
-        "section": "moderation",
+    decisions = {
+        "approve": (
+            lambda reason: services.edit_suggestion_approve(
+                suggestion=suggestion, moderator=moderator, note=reason
+            ),
+            _("The edit was applied."),
+        ),
+        "reject": (
+            lambda reason: services.edit_suggestion_reject(
+                suggestion=suggestion, moderator=moderator, reason=reason
+            ),
+            _("The edit was rejected."),
+        ),
     }
-    return render(request, "community/moderation/edit.html", context, status=status)
+    form = DecisionForm(request.POST or None, prefix=f"e{pk}")
+    return _review_page(request, form, decisions, "community/moderation/edit.html", context)
 
 
 @moderator_required
 @require_http_methods(["GET", "POST"])
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
-    prefix = f"r{pk}"
-    form = ReportDecisionForm(request.POST or None, prefix=prefix)
-    status = 200
-    if request.method == "POST":
+    moderator = request.user
 
-        def resolve(reason):
-            services.report_resolve(report=report, moderator=request.user, note=reason)
-            return _("The report is marked resolved.")
+    def context():
+        shown = selectors.report_with_row(pk)
+        return {
+            "report": shown,
+            "is_pending": shown.status == ReviewStatus.PENDING,
+            "merge_kind": shown.row.kind if shown.row and shown.row.kind in MERGE_MODELS else "",
+        }
 
-        def dismiss(reason):
-            services.report_dismiss(report=report, moderator=request.user, reason=reason)
-            return _("The report was dismissed.")
-
-        if decided := _decide(request, form, {"resolve": resolve, "dismiss": dismiss}):
-            return decided
-        status = 400
-    report = selectors.report_with_row(pk)
-    context = {
-        "report": report,
-        "form": form,
-        "prefix": prefix,
-        "is_pending": report.status == ReviewStatus.PENDING,
-        "merge_kind": report.row.kind if report.row and report.row.kind in MERGE_MODELS else "",
-        "section": "moderation",
+    decisions = {
+        "resolve": (
+            lambda reason: services.report_resolve(report=report, moderator=moderator, note=reason),
+            _("The report is marked resolved."),
+        ),
+        "dismiss": (
+            lambda reason: services.report_dismiss(report=report, moderator=moderator, reason=reason),
+            _("The report was dismissed."),
+        ),
     }
-    return render(request, "community/moderation/report.html", context, status=status)
+    form = ReportDecisionForm(request.POST or None, prefix=f"r{pk}")
+    return _review_page(request, form, decisions, "community/moderation/report.html", context)
 
 
 @moderator_required
