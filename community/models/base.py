@@ -58,6 +58,18 @@ def field_values(item: models.Model) -> dict[str, Any]:
     }
 
 
+def user_link(related_name: str = "+", **options) -> models.ForeignKey:
+    """A link to the user who did something; it outlives the account (set to NULL when it is deleted)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+        **options,
+    )
+
+
 class CatalogueQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ModerationStatus.PUBLISHED)
@@ -68,14 +80,7 @@ class CatalogueItem(models.Model):
     status = models.CharField(
         max_length=16, choices=ModerationStatus.choices, default=ModerationStatus.PENDING, db_index=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Empty for items loaded by the seed data or an importer."),
-    )
+    created_by = user_link(help_text=_("Empty for items loaded by the seed data or an importer."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

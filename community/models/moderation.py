@@ -4,11 +4,12 @@ All three point at any catalogue item through a generic relation, so one queue a
 page serve every type.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .base import user_link
 
 
 class ReviewStatus(models.TextChoices):
@@ -26,6 +27,19 @@ class ItemReference(models.Model):
         abstract = True
 
 
+class Reviewed(ItemReference):
+    """What a suggested edit and a report share: a review status, and the queue's order (oldest first)."""
+
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
 class ChangeRecord(ItemReference):
     """One change to a catalogue item: who made it, when, and the fields it changed (old, new)."""
 
@@ -40,9 +54,7 @@ class ChangeRecord(ItemReference):
         MERGED = "merged", _("Merged")
         REVIEWED = "reviewed", _("Marked as reviewed")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    user = user_link()
     action = models.CharField(max_length=16, choices=Action.choices)
     changes = models.JSONField(default=dict, blank=True, help_text=_("{field: [old, new]}"))
     note = models.TextField(blank=True)
@@ -56,16 +68,10 @@ class ChangeRecord(ItemReference):
         return f"{self.get_action_display()} {self.content_type.model} #{self.object_id}"
 
 
-class EditSuggestion(ItemReference):
+class EditSuggestion(Reviewed):
     """A change someone proposes to a published item; nothing changes before a moderator approves."""
 
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="edit_suggestions",
-    )
+    submitted_by = user_link("edit_suggestions")
     changes = models.JSONField(help_text=_("{field: proposed value}"))
     # Guides and topics keep a text per language (community/translation.py) while `changes` names the
     # bare field ("body"), as the form and the API do: this says which language's text it replaces,
@@ -77,24 +83,15 @@ class EditSuggestion(ItemReference):
         help_text=_("The language of the translated fields it changes; empty when it changes none."),
     )
     comment = models.TextField(_("why"), blank=True)
-    status = models.CharField(
-        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
-    )
     reason = models.TextField(_("moderator's reason"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = user_link()
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"edit of {self.content_type.model} #{self.object_id}"
 
 
-class Report(ItemReference):
+class Report(Reviewed):
     """A problem someone reports on a published item (wrong facts, duplicate, spam, dead link)."""
 
     class Reason(models.TextChoices):
@@ -105,23 +102,12 @@ class Report(ItemReference):
         OFFENSIVE = "offensive", _("Offensive content")
         OTHER = "other", _("Something else")
 
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
-    )
+    reported_by = user_link("reports")
     reason = models.CharField(max_length=16, choices=Reason.choices)
     message = models.TextField(_("details"), blank=True)
-    status = models.CharField(
-        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
-    )
     resolution = models.TextField(_("moderator's note"), blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resolved_by = user_link()
     resolved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"report on {self.content_type.model} #{self.object_id}: {self.reason}"
