@@ -171,6 +171,23 @@ def _locked_review(model, obj):
     return locked
 
 
+# Where each kind of review keeps the moderator's note, who decided and when.
+_DECISION_FIELDS = {
+    EditSuggestion: ("reason", "reviewed_by", "reviewed_at"),
+    Report: ("resolution", "resolved_by", "resolved_at"),
+}
+
+
+def _record_decision(review: EditSuggestion | Report, status: str, moderator, note: str) -> None:
+    """Store a moderator's decision on a suggested edit or a report: its status, note, who and when."""
+    note_field, by_field, at_field = fields = _DECISION_FIELDS[type(review)]
+    review.status = status
+    setattr(review, note_field, note)
+    setattr(review, by_field, moderator)
+    setattr(review, at_field, timezone.now())
+    review.save(update_fields=["status", *fields])
+
+
 @transaction.atomic
 def edit_suggestion_approve(*, suggestion: EditSuggestion, moderator, note: str = "") -> models.Model:
     """Apply a suggested edit to its item and record what changed. If the item changed meanwhile so
@@ -200,11 +217,7 @@ def edit_suggestion_approve(*, suggestion: EditSuggestion, moderator, note: str 
     )
     if isinstance(item, Paper):
         similar_papers_refresh_later()  # its title or abstract may have changed
-    suggestion.status = ReviewStatus.APPROVED
-    suggestion.reason = note
-    suggestion.reviewed_by = moderator
-    suggestion.reviewed_at = timezone.now()
-    suggestion.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+    _record_decision(suggestion, ReviewStatus.APPROVED, moderator, note)
     mail_user_on_commit(
         user=suggestion.submitted_by,
         template="community/email/edit_approved",
@@ -217,11 +230,7 @@ def edit_suggestion_approve(*, suggestion: EditSuggestion, moderator, note: str 
 def edit_suggestion_reject(*, suggestion: EditSuggestion, moderator, reason: str) -> EditSuggestion:
     reason = _reason(reason, required=True)
     suggestion = _locked_review(EditSuggestion, suggestion)
-    suggestion.status = ReviewStatus.REJECTED
-    suggestion.reason = reason
-    suggestion.reviewed_by = moderator
-    suggestion.reviewed_at = timezone.now()
-    suggestion.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+    _record_decision(suggestion, ReviewStatus.REJECTED, moderator, reason)
     mail_user_on_commit(
         user=suggestion.submitted_by,
         template="community/email/edit_rejected",
@@ -254,11 +263,7 @@ def guide_mark_reviewed(*, guide: Guide, moderator) -> Guide:
 def _close_report(report: Report, *, status: str, moderator, note: str, required: bool) -> Report:
     note = _reason(note, required=required)
     report = _locked_review(Report, report)
-    report.status = status
-    report.resolution = note
-    report.resolved_by = moderator
-    report.resolved_at = timezone.now()
-    report.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    _record_decision(report, status, moderator, note)
     mail_user_on_commit(
         user=report.reported_by,
         template="community/email/report_closed",
