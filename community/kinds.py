@@ -113,7 +113,7 @@ REGISTRY: tuple[Kind, ...] = (
     ), title_field="title", duplicates=Duplicates(similar="title", same="organization"),
         check=rules.job_check),
     Kind("funding", catalogue.FundingOpportunity, _("Funding"), _fields(
-        "title funder kind description amount_min amount_max currency deadline deadline_timezone "
+        "title funder kind description amount_min amount_max currency deadline deadline_timezone rolling "
         "eligibility url topics"
     ), title_field="title", duplicates=Duplicates(similar="title", same="funder"),
         aliases=("deadline_local",), collection="funding"),

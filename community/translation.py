@@ -9,8 +9,10 @@ are stored per language too. Names and titles stay one text (a name is not trans
 paper's abstract: it is the authors' own text, in the language they wrote it in.
 """
 
+from django.conf import settings
 from django.db import models
 from modeltranslation.translator import NotRegistered, TranslationOptions, register, translator
+from modeltranslation.utils import build_localized_fieldname
 
 from community.models import (
     Channel,
@@ -66,3 +68,15 @@ def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
         return tuple(translator.get_options_for_model(model).all_fields)
     except NotRegistered:
         return ()
+
+
+def language_columns(name: str) -> tuple[tuple[str, str], ...]:
+    """((column, language code), ...) of translated field `name`, in settings.LANGUAGES order:
+    (("description_en", "en"), ("description_zh_hans", "zh-hans"))."""
+    return tuple((build_localized_fieldname(name, code), code) for code, _name in settings.LANGUAGES)
+
+
+def per_language_keys(model: type[models.Model]) -> tuple[str, ...]:
+    """Every language column of `model`'s translated fields: what a submission or an edit may set
+    explicitly besides the field itself (which means the active language's text)."""
+    return tuple(column for name in translated_fields(model) for column, _code in language_columns(name))

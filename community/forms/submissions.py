@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from common.timezones import zone_for_label
@@ -26,6 +27,7 @@ from community.models import (
 )
 from community.models.base import RELATION_LABELS
 from community.services import submissions
+from community.translation import language_columns, translated_fields
 
 TIMEZONE_HELP = _("AoE (anywhere on Earth), UTC, UTC+8, UTC-5 or an IANA name such as Europe/Berlin.")
 
@@ -104,11 +106,47 @@ class SubmissionForm(forms.ModelForm):
                 field.widget.attrs.setdefault("rows", 6)
             if isinstance(field.widget, forms.SelectMultiple):
                 field.widget.attrs.setdefault("size", 8)
+        for name in self.per_language:
+            self._language_boxes(name)
         if "year" in self.fields:
             # The service's bounds, checked here too so the error shows with the others.
             year, (first, last) = self.fields["year"], submissions.year_range()
             year.validators += [MinValueValidator(first), MaxValueValidator(last)]
             year.widget.attrs.update(min=first, max=last)
+
+    per_language: tuple[str, ...] = ()
+
+    def _language_boxes(self, name: str) -> None:
+        """Label the boxes of translated field `name` by language; none is required on its own."""
+        model_field = self._meta.model._meta.get_field(name)
+        for column, code in language_columns(name):
+            box = self.fields.get(column)
+            if box is None:
+                continue
+            box.label = _("%(field)s (%(language)s)") % {
+                "field": capfirst(model_field.verbose_name),
+                "language": get_language_info(code)["name_local"],
+            }
+            box.required = False
+            box.help_text = model_field.help_text or _("Fill in either language, or both.")
+            if not isinstance(box.widget, forms.Textarea):
+                box.widget = forms.Textarea(attrs={"rows": 6})
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.per_language:
+            if self._meta.model._meta.get_field(name).blank:
+                continue
+            columns = [column for column, _code in language_columns(name) if column in self.fields]
+            if columns and not any((cleaned.get(column) or "").strip() for column in columns):
+                self.add_error(columns[0], _("Write this in at least one language."))
+        return cleaned
+
+    def fields_of(self, name: str) -> list[str]:
+        """The form fields model field `name` is shown as: its language boxes, or itself."""
+        if name in self.per_language:
+            return [column for column, _code in language_columns(name)]
+        return [name]
 
     def _current_pks(self, name: str) -> list:
         if not self.instance.pk or name not in {f.name for f in self.instance._meta.get_fields()}:
@@ -125,16 +163,33 @@ class SubmissionForm(forms.ModelForm):
     # order after `shown_before` (model fields the kind's services take apart, an edition's venue) and
     # without `not_shown` (set through another field: a funding deadline through its local time);
     # `meta_options`: widgets, labels and help texts for Meta.
+    # A translated text field (community.translation: a description, a funding call's eligibility,
+    # a biography) is shown as one box per language (`description_en`, `description_zh_hans`), each
+    # stored in its own language whatever page the form is on; `one_language` keeps a field as one
+    # box for the page's language (a guide's body, which the preview button reads by that name).
     catalogue_kind = ""
     shown_before: tuple[str, ...] = ()
     not_shown: tuple[str, ...] = ()
+    one_language: tuple[str, ...] = ()
     meta_options: dict = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "catalogue_kind" in cls.__dict__:
             kind = KIND[cls.catalogue_kind]
-            fields = [*cls.shown_before, *(name for name in kind.fields if name not in cls.not_shown)]
+            cls.per_language = tuple(
+                name
+                for name in translated_fields(kind.model)
+                if name in kind.fields
+                and name not in cls.one_language
+                and isinstance(kind.model._meta.get_field(name), models.TextField)
+            )
+            fields = []
+            for name in (*cls.shown_before, *(n for n in kind.fields if n not in cls.not_shown)):
+                if name in cls.per_language:
+                    fields.extend(column for column, _code in language_columns(name))
+                else:
+                    fields.append(name)
             options = {"model": kind.model, "fields": fields, "formfield_callback": _formfield}
             cls.Meta = type("Meta", (), {**options, **cls.meta_options})
             FORMS[kind.name] = cls
@@ -284,7 +339,9 @@ class FundingForm(SubmissionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(["title", "funder", "kind", "description", "deadline_local", "deadline_timezone"])
+        self.order_fields(
+            ["title", "funder", "kind", *self.fields_of("description"), "deadline_local", "deadline_timezone"]
+        )
         instance = self.instance
         if instance.pk and instance.deadline and not self.is_bound:
             try:
@@ -308,6 +365,7 @@ class PersonForm(SubmissionForm):
 
 class GuideForm(SubmissionForm):
     catalogue_kind = "guide"
+    one_language = ("summary", "body")  # written on the page of its language, with a preview
     meta_options = dict(
         widgets={"body": forms.Textarea(attrs={"rows": 20})},
         help_texts={

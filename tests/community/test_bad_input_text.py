@@ -3,9 +3,9 @@
 Each case is submitted by a member through the site's own form, approved by a moderator through the
 moderation page, then read by an anonymous visitor on the English and the Chinese site:
 
-- a description only in Chinese, or only in English, is accepted and shown on both sites (the single
-  description field is what the forms take today; the per-language columns are filled by the language
-  the form was sent in, and the page falls back to the other language);
+- a description only in Chinese, or only in English, is accepted and shown on both sites (the form
+  has one box per language, each stored in its own column whatever site the form was sent from, and
+  the page falls back to the other language);
 - a title mixing scripts (Latin, Han, Cyrillic, Greek) and HTML metacharacters is shown escaped;
 - a 20,000-character Chinese description (60 kB of UTF-8; a description field has no length limit of
   its own, and the encoded form stays far below the 1 MB request cap) is stored and shown in full;
@@ -74,7 +74,7 @@ def _detail(item, language: str) -> str:
 def test_a_chinese_only_description_is_accepted_and_shown_on_both_sites(
     form_language, member, member_client, moderator_client, django_capture_on_commit_callbacks
 ):
-    data = {**VALID_POSTS["project"](), "name": "feiyu-framework", "description": CHINESE_DESCRIPTION}
+    data = {**VALID_POSTS["project"](), "name": "feiyu-framework", "description_zh_hans": CHINESE_DESCRIPTION}
     _submit(member_client, "project", data, language=form_language)
     project = Project.objects.get(created_by=member)
     _approve(moderator_client, project, django_capture_on_commit_callbacks)
@@ -87,7 +87,7 @@ def test_a_chinese_only_description_is_accepted_and_shown_on_both_sites(
 def test_an_english_only_description_is_accepted_and_shown_on_both_sites(
     member, member_client, moderator_client, django_capture_on_commit_callbacks
 ):
-    data = {**VALID_POSTS["channel"](), "name": "Plain English forum", "description": ENGLISH_DESCRIPTION}
+    data = {**VALID_POSTS["channel"](), "name": "Plain English forum", "description_en": ENGLISH_DESCRIPTION}
     _submit(member_client, "channel", data, language="en")
     channel = Channel.objects.get(created_by=member)
     _approve(moderator_client, channel, django_capture_on_commit_callbacks)
@@ -129,7 +129,7 @@ def test_a_20k_character_chinese_description_is_accepted_within_the_request_limi
         paragraphs.append(sentence * 20)
     description = "\n\n".join(paragraphs)
     assert len(description) >= 20_000 and len(description.encode()) >= 60_000
-    data = {**VALID_POSTS["channel"](), "name": "长文频道", "description": description}
+    data = {**VALID_POSTS["channel"](), "name": "长文频道", "description_zh_hans": description}
     # Within the existing cap: the body as the browser sends it (percent-encoded UTF-8, 9 bytes a
     # character) stays under DATA_UPLOAD_MAX_MEMORY_SIZE.
     assert len(urlencode(data, doseq=True)) < settings.DATA_UPLOAD_MAX_MEMORY_SIZE

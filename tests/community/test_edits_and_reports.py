@@ -246,9 +246,9 @@ def test_a_guide_edit_can_be_previewed(member_client):
 @pytest.mark.django_db
 def test_an_unchanged_link_to_an_unpublished_item_is_not_read_as_a_change(member, member_client):
     person = f.PersonFactory(affiliation=f.OrganizationFactory(status="pending"), bio="Old bio")
-    data = _edit_data(member_client, "person", person, bio="New bio")
+    data = _edit_data(member_client, "person", person, bio_en="New bio")
     assert member_client.post(_edit_url("person", person), data).status_code == 302
-    assert EditSuggestion.objects.get().changes == {"bio": "New bio"}
+    assert EditSuggestion.objects.get().changes == {"bio_en": "New bio"}  # the English column, by name
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from community.rules import add_errors
 from community.services.duplicates import duplicates_of
 from community.services.history import field_values
 from community.services.rate_limits import submission_limited
-from community.translation import translated_fields
+from community.translation import language_columns, translated_fields
 
 from .authors import author_list, author_names, people_for, set_authors
 from .fields import PENDING, PUBLISHED, assign, author_user, check_keys
@@ -60,7 +60,7 @@ def item_changes_apply(*, item: models.Model, changes: dict) -> tuple[dict, dict
         raise ValidationError(_("This kind of item cannot be edited here."), code="not_editable")
     fields = kind.fields
     data = dict(changes)
-    check_keys(data, (*fields, *kind.aliases))
+    check_keys(data, (*fields, *kind.aliases), model=model)
     errors = funding_deadline(data) if "deadline_local" in kind.aliases else {}
     before = _raw_values(item)
     before_plain = field_values(item)
@@ -94,6 +94,13 @@ def item_changes_apply(*, item: models.Model, changes: dict) -> tuple[dict, dict
                 diff[column] = [before_plain[column], after_plain[column]]
             else:
                 diff[name] = [before_plain[name], after_plain[name]]
+    for name in translated:
+        # A language's own column named explicitly (`description_zh_hans`): that text, whatever
+        # language the request is in; the suggestion stores it under the column's name.
+        for column, _code in language_columns(name):
+            if column in data and name in fields and before[column] != after[column]:
+                proposed[column] = after_plain[column]
+                diff[column] = [before_plain[column], after_plain[column]]
     for name, related in m2m.items():
         old = _m2m_pks(item, name)
         new = sorted(obj.pk for obj in related)

@@ -16,6 +16,7 @@ from community.kinds import kind_for
 from community.models import ChangeRecord, ModerationStatus
 from community.rules import add_errors
 from community.services.history import field_values, history_record
+from community.translation import language_columns, per_language_keys, translated_fields
 
 PENDING = ModerationStatus.PENDING
 PUBLISHED = ModerationStatus.PUBLISHED
@@ -131,11 +132,36 @@ def assign(item: models.Model, data: dict, *, fields: Iterable[str]) -> tuple[di
                 setattr(item, field.attname, value)
         except ValidationError as exc:
             add_errors(errors, name, exc.error_list)
+    errors.update(_assign_languages(item, data, fields=fields))
     return m2m, errors
 
 
-def check_keys(data: dict, allowed: Iterable[str]) -> None:
-    unknown = sorted(set(data) - set(allowed))
+def _assign_languages(item: models.Model, data: dict, *, fields: Iterable[str]) -> dict[str, list]:
+    """Set the per-language columns `data` names (`description_zh_hans`) of the translated fields
+    among `fields`: each text goes to its own language whatever language the request is in, and an
+    empty one stays empty (the page then shows the other language, marked as such)."""
+    errors: dict[str, list] = {}
+    for name in translated_fields(type(item)):
+        if name not in fields:
+            continue
+        for column, _code in language_columns(name):
+            if column not in data:
+                continue
+            try:
+                value = clean_text(data[column])
+            except ValidationError as exc:
+                add_errors(errors, column, exc.error_list)
+                continue
+            if not value and getattr(item, column) is None:
+                continue  # no text in that language before, none now: nothing to change
+            setattr(item, column, value or "")
+    return errors
+
+
+def check_keys(data: dict, allowed: Iterable[str], *, model: type[models.Model] | None = None) -> None:
+    """Refuse keys outside `allowed` and, for `model`, its translated fields' language columns."""
+    allowed = {*allowed, *(per_language_keys(model) if model is not None else ())}
+    unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError(
             {key: [ValidationError(_("Unknown field."), code="unknown")] for key in unknown}

@@ -64,7 +64,7 @@ def kind_submit(
     adds what the kind keeps elsewhere (a paper's authors) and returns it for the history. The
     caller's transaction covers it all."""
     data = dict(data)
-    check_keys(data, (*kind.fields, *kind.aliases))
+    check_keys(data, (*kind.fields, *kind.aliases), model=kind.model)
     item = kind.model(status=PENDING, created_by=author_user(user), **(fixed or {}))
     m2m, errors = assign(item, data, fields=kind.fields)
     for name, messages in (extra_errors or {}).items():
