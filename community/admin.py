@@ -12,23 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from .models import (
-    Authorship,
-    Channel,
-    Deadline,
-    Edition,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
-    ModerationStatus,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    TimelineEvent,
-    Topic,
-    Venue,
-)
+from . import models as catalogue
 from .services.accounts import account_password_changed
 from .services.expiry import items_close
 from .services.moderation import guide_mark_reviewed, submission_approve, submission_reject
@@ -62,7 +46,7 @@ class CatalogueAdmin(admin.ModelAdmin):
 
     def _decide(self, request, queryset, decide) -> None:
         done, problems = 0, []
-        for item in queryset.filter(status=ModerationStatus.PENDING):
+        for item in queryset.filter(status=catalogue.ModerationStatus.PENDING):
             try:
                 decide(item)
             except ValidationError as exc:
@@ -98,7 +82,7 @@ class CatalogueAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Reject the selected items"),
-            "items": queryset.filter(status=ModerationStatus.PENDING),
+            "items": queryset.filter(status=catalogue.ModerationStatus.PENDING),
             "form": form,
             "opts": self.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -109,14 +93,14 @@ class CatalogueAdmin(admin.ModelAdmin):
 
 
 class AuthorshipInline(admin.TabularInline):
-    model = Authorship
+    model = catalogue.Authorship
     extra = 0
     autocomplete_fields = ("person",)
     ordering = ("position",)
 
 
 class DeadlineInline(admin.TabularInline):
-    model = Deadline
+    model = catalogue.Deadline
     extra = 0
     fields = ("kind", "label", "due_at", "timezone_label", "note", "edition")
     autocomplete_fields = ("edition",)
@@ -128,7 +112,7 @@ class EditionDeadlineInline(DeadlineInline):
 
 
 class EditionInline(admin.TabularInline):
-    model = Edition
+    model = catalogue.Edition
     extra = 0
     fields = ("year", "slug", "status", "start_date", "end_date", "city", "country", "website")
     show_change_link = True
@@ -136,7 +120,7 @@ class EditionInline(admin.TabularInline):
 
 # TranslationAdmin shows name_en and name_zh_hans (and so on) in place of the bare field: topics, guides,
 # the timeline and every kind whose description is stored per language (community/translation.py).
-@admin.register(Topic)
+@admin.register(catalogue.Topic)
 class TopicAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "parent", "status")
     search_fields = ("name", "description")
@@ -144,7 +128,7 @@ class TopicAdmin(TranslationAdmin, CatalogueAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-@admin.register(Organization)
+@admin.register(catalogue.Organization)
 class OrganizationAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "kind", "country", "status")
     list_filter = ("status", "kind")
@@ -153,7 +137,7 @@ class OrganizationAdmin(TranslationAdmin, CatalogueAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-@admin.register(Person)
+@admin.register(catalogue.Person)
 class PersonAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "affiliation", "status")
     list_select_related = ("affiliation",)
@@ -163,7 +147,7 @@ class PersonAdmin(TranslationAdmin, CatalogueAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-@admin.register(Paper)
+@admin.register(catalogue.Paper)
 class PaperAdmin(CatalogueAdmin):
     list_display = ("title", "year", "venue", "arxiv_id", "doi", "status")
     list_select_related = ("venue",)
@@ -175,7 +159,7 @@ class PaperAdmin(CatalogueAdmin):
     date_hierarchy = "created_at"
 
 
-@admin.register(Project)
+@admin.register(catalogue.Project)
 class ProjectAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "kind", "language", "stars", "status")
     list_filter = ("status", "kind", "language")
@@ -185,7 +169,7 @@ class ProjectAdmin(TranslationAdmin, CatalogueAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-@admin.register(Venue)
+@admin.register(catalogue.Venue)
 class VenueAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "full_name", "kind", "status")
     list_filter = ("status", "kind")
@@ -195,7 +179,7 @@ class VenueAdmin(TranslationAdmin, CatalogueAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-@admin.register(Edition)
+@admin.register(catalogue.Edition)
 class EditionAdmin(CatalogueAdmin):
     list_display = ("__str__", "start_date", "end_date", "city", "country", "call_closed_at", "status")
     list_select_related = ("venue",)
@@ -205,7 +189,7 @@ class EditionAdmin(CatalogueAdmin):
     inlines = [EditionDeadlineInline]
 
 
-@admin.register(Deadline)
+@admin.register(catalogue.Deadline)
 class DeadlineAdmin(admin.ModelAdmin):
     list_display = ("__str__", "due_at", "timezone_label")
     list_select_related = ("venue", "edition__venue")
@@ -233,7 +217,7 @@ class ClosableAdmin(CatalogueAdmin):
             self.message_user(request, _("The selected items were already closed."), level=messages.WARNING)
 
 
-@admin.register(JobPosting)
+@admin.register(catalogue.JobPosting)
 class JobPostingAdmin(TranslationAdmin, ClosableAdmin):
     list_display = (
         "title",
@@ -262,7 +246,7 @@ class JobPostingAdmin(TranslationAdmin, ClosableAdmin):
         self._close(request, queryset)
 
 
-@admin.register(FundingOpportunity)
+@admin.register(catalogue.FundingOpportunity)
 class FundingOpportunityAdmin(TranslationAdmin, ClosableAdmin):
     list_display = ("title", "funder", "kind", "deadline", "rolling", "closed_at", "status")
     list_select_related = ("funder",)
@@ -276,7 +260,7 @@ class FundingOpportunityAdmin(TranslationAdmin, ClosableAdmin):
         self._close(request, queryset)
 
 
-@admin.register(Channel)
+@admin.register(catalogue.Channel)
 class ChannelAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "kind", "url", "status")
     list_filter = ("status", "kind")
@@ -285,7 +269,7 @@ class ChannelAdmin(TranslationAdmin, CatalogueAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-@admin.register(Guide)
+@admin.register(catalogue.Guide)
 class GuideAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("title", "order", "benchmark", "status", "reviewed_on", "updated_at")
     search_fields = ("title", "summary", "body")
@@ -299,7 +283,7 @@ class GuideAdmin(TranslationAdmin, CatalogueAdmin):
     @admin.action(description=gettext_lazy("Mark as reviewed today"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
         done = 0
-        for guide in queryset.filter(status=ModerationStatus.PUBLISHED):
+        for guide in queryset.filter(status=catalogue.ModerationStatus.PUBLISHED):
             guide_mark_reviewed(guide=guide, moderator=request.user)
             done += 1
         if done:
@@ -316,7 +300,7 @@ class GuideAdmin(TranslationAdmin, CatalogueAdmin):
             )
 
 
-@admin.register(TimelineEvent)
+@admin.register(catalogue.TimelineEvent)
 class TimelineEventAdmin(TranslationAdmin):
     """The /history/ timeline. community/seed/history.yaml owns the events it lists: the next
     `load_seed_data` puts back what the file says, so a lasting change belongs in the file."""

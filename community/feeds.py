@@ -27,19 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event
 
 from common.timezones import zone_for_label
-from community.models import (
-    Channel,
-    Deadline,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    Topic,
-    Venue,
-)
+from community import models as catalogue
 
 FEED_SIZE = 30
 SUMMARY_WORDS = 80
@@ -55,16 +43,18 @@ class FeedKind:
 
 # The URL segment of /feeds/<kind>.atom -> what that feed lists.
 FEED_KINDS: dict[str, FeedKind] = {
-    "papers": FeedKind(Paper, _("Papers"), "community:paper-list", "abstract"),
-    "projects": FeedKind(Project, _("Projects"), "community:project-list", "description"),
-    "venues": FeedKind(Venue, _("Venues"), "community:venue-list", "description"),
-    "jobs": FeedKind(JobPosting, _("Jobs"), "community:job-list", "description"),
-    "funding": FeedKind(FundingOpportunity, _("Funding"), "community:funding-list", "description"),
-    "guides": FeedKind(Guide, _("Guides"), "community:guide-list", "summary"),
-    "organizations": FeedKind(Organization, _("Organisations"), "community:organization-list", "description"),
-    "people": FeedKind(Person, _("People"), "community:person-list", "bio"),
-    "channels": FeedKind(Channel, _("Channels"), "community:channel-list", "description"),
-    "topics": FeedKind(Topic, _("Topics"), "community:topic-list", "description"),
+    "papers": FeedKind(catalogue.Paper, _("Papers"), "community:paper-list", "abstract"),
+    "projects": FeedKind(catalogue.Project, _("Projects"), "community:project-list", "description"),
+    "venues": FeedKind(catalogue.Venue, _("Venues"), "community:venue-list", "description"),
+    "jobs": FeedKind(catalogue.JobPosting, _("Jobs"), "community:job-list", "description"),
+    "funding": FeedKind(catalogue.FundingOpportunity, _("Funding"), "community:funding-list", "description"),
+    "guides": FeedKind(catalogue.Guide, _("Guides"), "community:guide-list", "summary"),
+    "organizations": FeedKind(
+        catalogue.Organization, _("Organisations"), "community:organization-list", "description"
+    ),
+    "people": FeedKind(catalogue.Person, _("People"), "community:person-list", "bio"),
+    "channels": FeedKind(catalogue.Channel, _("Channels"), "community:channel-list", "description"),
+    "topics": FeedKind(catalogue.Topic, _("Topics"), "community:topic-list", "description"),
 }
 _KIND_OF_MODEL = {kind.model: key for key, kind in FEED_KINDS.items()}
 # Tag URIs (RFC 4151) need a date on which the site's name was ours; any fixed date will do, as
@@ -158,23 +148,27 @@ class KindFeed(CatalogueFeed):
 class TopicFeed(CatalogueFeed):
     """/feeds/topics/<slug>.atom: the newest published items of every kind linked to one topic."""
 
-    def get_object(self, request: HttpRequest, slug: str) -> Topic:
-        return get_object_or_404(Topic.objects.published(), slug=slug)
+    def get_object(self, request: HttpRequest, slug: str) -> catalogue.Topic:
+        return get_object_or_404(catalogue.Topic.objects.published(), slug=slug)
 
-    def title(self, obj: Topic) -> str:
+    def title(self, obj: catalogue.Topic) -> str:
         return _("DeepCommons: %(topic)s") % {"topic": obj.name}
 
-    def subtitle(self, obj: Topic) -> str:
+    def subtitle(self, obj: catalogue.Topic) -> str:
         return _("The newest items about %(topic)s on DeepCommons.") % {"topic": obj.name}
 
-    def link(self, obj: Topic) -> str:
+    def link(self, obj: catalogue.Topic) -> str:
         return obj.get_absolute_url()
 
-    def feed_url(self, obj: Topic) -> str:
+    def feed_url(self, obj: catalogue.Topic) -> str:
         return reverse("feed-topic", kwargs={"slug": obj.slug})
 
-    def items(self, obj: Topic) -> list[models.Model]:
-        with_topics = [k.model for k in FEED_KINDS.values() if k.model is not Topic and k.model is not Person]
+    def items(self, obj: catalogue.Topic) -> list[models.Model]:
+        with_topics = [
+            k.model
+            for k in FEED_KINDS.values()
+            if k.model is not catalogue.Topic and k.model is not catalogue.Person
+        ]
         return _merge_newest(_newest(model, topics=obj) for model in with_topics)
 
 
@@ -189,7 +183,7 @@ def _announced(due_at: dt.datetime, label: str) -> str:
     return f"{due_at.astimezone(zone):%d %B %Y %H:%M} {label}"
 
 
-def deadline_summary(deadline: Deadline) -> str:
+def deadline_summary(deadline: catalogue.Deadline) -> str:
     """`NeurIPS 2027: Paper deadline (main track)`: venue, edition, kind and label."""
     owner = f"{deadline.venue.name} {deadline.edition.year}" if deadline.edition_id else deadline.venue.name
     text = _("%(owner)s: %(kind)s deadline") % {"owner": owner, "kind": deadline.get_kind_display()}
@@ -198,8 +192,8 @@ def deadline_summary(deadline: Deadline) -> str:
 
 def deadline_calendar(
     *,
-    deadlines: Iterable[Deadline],
-    funding: Iterable[FundingOpportunity] = (),
+    deadlines: Iterable[catalogue.Deadline],
+    funding: Iterable[catalogue.FundingOpportunity] = (),
     name: str,
     absolute: Callable[[str], str],
 ) -> bytes:

@@ -16,19 +16,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community.models import (
-    Channel,
-    Deadline,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    Topic,
-    Venue,
-)
+from community import models as catalogue
 from community.search import text_search
 
 SEARCH_MAX_LENGTH = 200
@@ -94,7 +82,7 @@ def icontains_any(queryset, fields, text: str):
 
 
 def topic_choices(request=None):
-    return Topic.objects.published()
+    return catalogue.Topic.objects.published()
 
 
 class SearchFilterSet(filters.FilterSet):
@@ -147,7 +135,7 @@ class PaperFilter(SearchFilterSet):
     topic = _topic_filter()
     year = IntegerFilter(field_name="year", label=_("Year"), min_value=1000, max_value=9999)
     venue = filters.ModelChoiceFilter(
-        queryset=lambda request: Venue.objects.published(),
+        queryset=lambda request: catalogue.Venue.objects.published(),
         to_field_name="slug",
         label=_("Venue"),
         empty_label=_("Any venue"),
@@ -159,7 +147,7 @@ class PaperFilter(SearchFilterSet):
     )
 
     class Meta:
-        model = Paper
+        model = catalogue.Paper
         fields = ["q", "topic", "year", "venue"]
 
 
@@ -167,7 +155,9 @@ class ProjectFilter(SearchFilterSet):
     search_fields = ("name", "description")
 
     topic = _topic_filter()
-    kind = filters.ChoiceFilter(choices=Project.Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
+    kind = filters.ChoiceFilter(
+        choices=catalogue.Project.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
     language = filters.ChoiceFilter(
         field_name="language", lookup_expr="iexact", label=_("Language"), empty_label=_("Any language")
     )
@@ -188,7 +178,7 @@ class ProjectFilter(SearchFilterSet):
     )
 
     class Meta:
-        model = Project
+        model = catalogue.Project
         fields = ["q", "topic", "kind", "language"]
 
     def __init__(self, *args, **kwargs):
@@ -200,7 +190,7 @@ class ProjectFilter(SearchFilterSet):
 
 def _project_languages() -> list[tuple[str, str]]:
     languages = (
-        Project.objects.published()
+        catalogue.Project.objects.published()
         .exclude(language="")
         .order_by("language")
         .values_list("language", flat=True)
@@ -212,12 +202,14 @@ def _project_languages() -> list[tuple[str, str]]:
 class VenueFilter(SearchFilterSet):
     search_fields = ("name", "full_name", "description")
 
-    kind = filters.ChoiceFilter(choices=Venue.Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
+    kind = filters.ChoiceFilter(
+        choices=catalogue.Venue.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
     topic = _topic_filter()
     ordering = _name_ordering()
 
     class Meta:
-        model = Venue
+        model = catalogue.Venue
         fields = ["q", "kind", "topic"]
 
 
@@ -225,12 +217,14 @@ class DeadlineFilter(SearchFilterSet):
     search_fields = ("venue__name", "venue__full_name", "label", "note")
 
     venue = filters.ModelChoiceFilter(
-        queryset=lambda request: Venue.objects.published(),
+        queryset=lambda request: catalogue.Venue.objects.published(),
         to_field_name="slug",
         label=_("Venue"),
         empty_label=_("Any venue"),
     )
-    kind = filters.ChoiceFilter(choices=Deadline.Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
+    kind = filters.ChoiceFilter(
+        choices=catalogue.Deadline.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
     topic = _topic_filter("venue__topics")
     ordering = StableOrderingFilter(
         fields=(("due_at", "due"), ("venue__name", "venue")),
@@ -239,18 +233,20 @@ class DeadlineFilter(SearchFilterSet):
     )
 
     class Meta:
-        model = Deadline
+        model = catalogue.Deadline
         fields = ["q", "venue", "kind", "topic"]
 
 
 class JobFilter(SearchFilterSet):
     search_fields = ("title", "description", "location")
 
-    kind = filters.ChoiceFilter(choices=JobPosting.Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
+    kind = filters.ChoiceFilter(
+        choices=catalogue.JobPosting.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
     remote = YesNoFilter(field_name="remote", label=_("Remote possible"))
     organization_kind = filters.ChoiceFilter(
         field_name="organization__kind",
-        choices=Organization.Kind.choices,
+        choices=catalogue.Organization.Kind.choices,
         label=_("Employer type"),
         empty_label=_("Any employer"),
     )
@@ -263,7 +259,7 @@ class JobFilter(SearchFilterSet):
     )
 
     class Meta:
-        model = JobPosting
+        model = catalogue.JobPosting
         fields = ["q", "kind", "remote", "organization_kind", "topic", "open"]
 
     def filter_open(self, queryset, name, value):
@@ -274,12 +270,12 @@ class FundingFilter(SearchFilterSet):
     search_fields = ("title", "description", "eligibility")
 
     kind = filters.ChoiceFilter(
-        choices=FundingOpportunity.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
+        choices=catalogue.FundingOpportunity.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
     )
     funder = filters.ModelChoiceFilter(
         # Only organisations that fund something published, so the select stays short.
         queryset=lambda request: (
-            Organization.objects.published().filter(funding__status="published").distinct()
+            catalogue.Organization.objects.published().filter(funding__status="published").distinct()
         ),
         to_field_name="slug",
         label=_("Funder"),
@@ -294,7 +290,7 @@ class FundingFilter(SearchFilterSet):
     )
 
     class Meta:
-        model = FundingOpportunity
+        model = catalogue.FundingOpportunity
         fields = ["q", "kind", "funder", "open", "topic"]
 
     def filter_open(self, queryset, name, value):
@@ -307,7 +303,9 @@ class FundingFilter(SearchFilterSet):
 class OrganizationFilter(SearchFilterSet):
     search_fields = ("name", "description", "country")
 
-    kind = filters.ChoiceFilter(choices=Organization.Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
+    kind = filters.ChoiceFilter(
+        choices=catalogue.Organization.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
     topic = _topic_filter()
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("country", "country"), ("created_at", "added")),
@@ -316,7 +314,7 @@ class OrganizationFilter(SearchFilterSet):
     )
 
     class Meta:
-        model = Organization
+        model = catalogue.Organization
         fields = ["q", "kind", "topic"]
 
 
@@ -326,19 +324,21 @@ class PersonFilter(SearchFilterSet):
     ordering = _name_ordering()
 
     class Meta:
-        model = Person
+        model = catalogue.Person
         fields = ["q"]
 
 
 class ChannelFilter(SearchFilterSet):
     search_fields = ("name", "description")
 
-    kind = filters.ChoiceFilter(choices=Channel.Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
+    kind = filters.ChoiceFilter(
+        choices=catalogue.Channel.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
     topic = _topic_filter()
     ordering = _name_ordering()
 
     class Meta:
-        model = Channel
+        model = catalogue.Channel
         fields = ["q", "kind", "topic"]
 
 
@@ -359,7 +359,7 @@ class GuideFilter(SearchFilterSet):
     )
 
     class Meta:
-        model = Guide
+        model = catalogue.Guide
         fields = ["q", "topic"]
 
 
@@ -372,5 +372,5 @@ class TopicFilter(SearchFilterSet):
     ordering = _name_ordering()
 
     class Meta:
-        model = Topic
+        model = catalogue.Topic
         fields = ["q", "parent"]

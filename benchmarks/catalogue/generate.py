@@ -20,19 +20,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from community import models as catalogue
 from community import page_cache
-from community.models import (
-    Authorship,
-    FundingOpportunity,
-    JobPosting,
-    ModerationStatus,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    Topic,
-    Venue,
-)
 
 from .words import (
     ABSTRACT_SENTENCES,
@@ -51,7 +40,7 @@ from .words import (
     VENUES,
 )
 
-PUBLISHED = ModerationStatus.PUBLISHED
+PUBLISHED = catalogue.ModerationStatus.PUBLISHED
 
 
 @dataclass
@@ -83,20 +72,22 @@ def catalogue_generate(
     )
     # Papers are written by people and link projects, so those come first; the order is also the
     # order of the random draws, which is what makes a seed give the same catalogue.
-    person_ids = list(Person.objects.published().values_list("pk", flat=True))
-    person_ids += _generate(run, Person, people, _person, "people")
-    project_ids = _generate(run, Project, projects, _project, "projects", links=_project_links)
-    arxiv = _ArxivNumbers(taken=set(Paper.objects.exclude(arxiv_id="").values_list("arxiv_id", flat=True)))
+    person_ids = list(catalogue.Person.objects.published().values_list("pk", flat=True))
+    person_ids += _generate(run, catalogue.Person, people, _person, "people")
+    project_ids = _generate(run, catalogue.Project, projects, _project, "projects", links=_project_links)
+    arxiv = _ArxivNumbers(
+        taken=set(catalogue.Paper.objects.exclude(arxiv_id="").values_list("arxiv_id", flat=True))
+    )
     _generate(
         run,
-        Paper,
+        catalogue.Paper,
         papers,
         lambda run, number: _paper(run, number, arxiv),
         "papers",
         links=lambda run, created: _paper_links(run, created, person_ids, project_ids),
     )
-    _generate(run, JobPosting, jobs, _job, "jobs", links=_topic_links)
-    _generate(run, FundingOpportunity, funding, _funding_call, "funding", links=_topic_links)
+    _generate(run, catalogue.JobPosting, jobs, _job, "jobs", links=_topic_links)
+    _generate(run, catalogue.FundingOpportunity, funding, _funding_call, "funding", links=_topic_links)
     page_cache.catalogue_changed()  # bulk_create sends no signals
     counts = {"people": people, "projects": projects, "papers": papers, "jobs": jobs, "funding": funding}
     return GenerationReport(counts=counts)
@@ -111,9 +102,9 @@ class _Run:
     batch_size: int
     say: Callable[[str], None]
     today: dt.date
-    topics: list[Topic]
-    venues: list[Venue]
-    organizations: list[Organization]
+    topics: list[catalogue.Topic]
+    venues: list[catalogue.Venue]
+    organizations: list[catalogue.Organization]
 
     @property
     def chunk(self) -> int:
@@ -153,10 +144,10 @@ def _insert(model, rows: list, run: _Run) -> list:
 # --- the rows of each kind -----------------------------------------------------------------------
 
 
-def _person(run: _Run, number: int) -> Person:
+def _person(run: _Run, number: int) -> catalogue.Person:
     rng = run.rng
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-    return Person(
+    return catalogue.Person(
         name=name,
         slug=_slug(name, number),
         status=PUBLISHED,
@@ -165,15 +156,15 @@ def _person(run: _Run, number: int) -> Person:
     )
 
 
-def _project(run: _Run, number: int) -> Project:
+def _project(run: _Run, number: int) -> catalogue.Project:
     rng = run.rng
     method = rng.choice(METHODS)
     name = f"{rng.choice(ADJECTIVES).replace('-', '')}{method.split()[0]}-{number}"
-    return Project(
+    return catalogue.Project(
         name=name,
         slug=_slug(name, number),
         status=PUBLISHED,
-        kind=rng.choice(Project.Kind.values),
+        kind=rng.choice(catalogue.Project.Kind.values),
         description=f"A {rng.choice(ADJECTIVES).lower()} library of {method.lower()} "
         f"for {rng.choice(TASKS).lower()}.",
         repository_url=f"https://github.com/synthetic-{number}/{slugify(name)}",
@@ -185,13 +176,13 @@ def _project(run: _Run, number: int) -> Project:
     )
 
 
-def _project_links(run: _Run, created: list[Project]) -> None:
+def _project_links(run: _Run, created: list[catalogue.Project]) -> None:
     links = [
-        Project.topics.through(project_id=p.pk, topic_id=t.pk)
+        catalogue.Project.topics.through(project_id=p.pk, topic_id=t.pk)
         for p in created
         for t in run.rng.sample(run.topics, min(2, len(run.topics)))
     ]
-    _insert(Project.topics.through, links, run)
+    _insert(catalogue.Project.topics.through, links, run)
 
 
 @dataclass
@@ -217,12 +208,12 @@ class _ArxivNumbers:
         return f"{month}.{k:05d}"
 
 
-def _paper(run: _Run, number: int, arxiv: _ArxivNumbers) -> Paper:
+def _paper(run: _Run, number: int, arxiv: _ArxivNumbers) -> catalogue.Paper:
     rng, this_year = run.rng, run.today.year
     title = _pick_title(rng)
     # Recent years weigh more, as in the field.
     year = rng.choices(range(1990, this_year + 1), weights=range(1, this_year - 1990 + 2))[0]
-    return Paper(
+    return catalogue.Paper(
         title=title,
         slug=_slug(title, number),
         status=PUBLISHED,
@@ -235,7 +226,9 @@ def _paper(run: _Run, number: int, arxiv: _ArxivNumbers) -> Paper:
     )
 
 
-def _paper_links(run: _Run, created: list[Paper], person_ids: list[int], project_ids: list[int]) -> None:
+def _paper_links(
+    run: _Run, created: list[catalogue.Paper], person_ids: list[int], project_ids: list[int]
+) -> None:
     """Each paper's authors (in order), topics and, for one in ten, a project."""
     rng = run.rng
     authorships, topic_links, project_links = [], [], []
@@ -243,24 +236,26 @@ def _paper_links(run: _Run, created: list[Paper], person_ids: list[int], project
         if person_ids:
             authors = rng.sample(person_ids, min(rng.randint(1, 6), len(person_ids)))
             for position, person_id in enumerate(authors):
-                authorships.append(Authorship(paper_id=paper.pk, person_id=person_id, position=position))
+                authorships.append(
+                    catalogue.Authorship(paper_id=paper.pk, person_id=person_id, position=position)
+                )
         for topic in rng.sample(run.topics, min(rng.randint(1, 3), len(run.topics))):
-            topic_links.append(Paper.topics.through(paper_id=paper.pk, topic_id=topic.pk))
+            topic_links.append(catalogue.Paper.topics.through(paper_id=paper.pk, topic_id=topic.pk))
         if project_ids and rng.random() < 0.1:
             project_links.append(
-                Paper.projects.through(paper_id=paper.pk, project_id=rng.choice(project_ids))
+                catalogue.Paper.projects.through(paper_id=paper.pk, project_id=rng.choice(project_ids))
             )
-    _insert(Authorship, authorships, run)
-    _insert(Paper.topics.through, topic_links, run)
-    _insert(Paper.projects.through, project_links, run)
+    _insert(catalogue.Authorship, authorships, run)
+    _insert(catalogue.Paper.topics.through, topic_links, run)
+    _insert(catalogue.Paper.projects.through, project_links, run)
 
 
-def _job(run: _Run, number: int) -> JobPosting:
+def _job(run: _Run, number: int) -> catalogue.JobPosting:
     rng = run.rng
-    kind = rng.choice(JobPosting.Kind.values)
-    title = f"{JobPosting.Kind(kind).label} in {rng.choice(TASKS).lower()}"
+    kind = rng.choice(catalogue.JobPosting.Kind.values)
+    title = f"{catalogue.JobPosting.Kind(kind).label} in {rng.choice(TASKS).lower()}"
     posted = run.today - dt.timedelta(days=rng.randint(0, 365))
-    return JobPosting(
+    return catalogue.JobPosting(
         title=title,
         slug=_slug(title, number),
         status=PUBLISHED,
@@ -275,12 +270,12 @@ def _job(run: _Run, number: int) -> JobPosting:
     )
 
 
-def _funding_call(run: _Run, number: int) -> FundingOpportunity:
+def _funding_call(run: _Run, number: int) -> catalogue.FundingOpportunity:
     rng = run.rng
-    kind = rng.choice(FundingOpportunity.Kind.values)
-    title = f"{rng.choice(CITIES)} {FundingOpportunity.Kind(kind).label} for {rng.choice(TASKS).lower()}"
+    kind = rng.choice(catalogue.FundingOpportunity.Kind.values)
+    title = f"{rng.choice(CITIES)} {catalogue.FundingOpportunity.Kind(kind).label} for {rng.choice(TASKS).lower()}"
     amount = rng.randint(1, 500) * 1000
-    return FundingOpportunity(
+    return catalogue.FundingOpportunity(
         title=title,
         slug=_slug(title, number),
         status=PUBLISHED,
@@ -337,39 +332,45 @@ def _slug(text: str, number: int) -> str:
     return f"{slugify(text)[:100]}-{number}"
 
 
-def _reference_rows() -> tuple[list[Topic], list[Venue]]:
+def _reference_rows() -> tuple[list[catalogue.Topic], list[catalogue.Venue]]:
     """The topics and venues items link to: those of the word lists, created when missing."""
-    existing_topics = {t.name for t in Topic.objects.all()}
-    taken = set(Topic.objects.values_list("slug", flat=True))
-    Topic.objects.bulk_create(
+    existing_topics = {t.name for t in catalogue.Topic.objects.all()}
+    taken = set(catalogue.Topic.objects.values_list("slug", flat=True))
+    catalogue.Topic.objects.bulk_create(
         [
-            Topic(name=name, slug=slugify(name), status=PUBLISHED, description=f"Work on {name.lower()}.")
+            catalogue.Topic(
+                name=name, slug=slugify(name), status=PUBLISHED, description=f"Work on {name.lower()}."
+            )
             for name in TOPICS
             if name not in existing_topics and slugify(name) not in taken
         ]
     )
-    existing_venues = {v.name for v in Venue.objects.all()}
-    taken = set(Venue.objects.values_list("slug", flat=True))
-    Venue.objects.bulk_create(
+    existing_venues = {v.name for v in catalogue.Venue.objects.all()}
+    taken = set(catalogue.Venue.objects.values_list("slug", flat=True))
+    catalogue.Venue.objects.bulk_create(
         [
-            Venue(name=name, slug=slugify(name), kind=kind, status=PUBLISHED)
+            catalogue.Venue(name=name, slug=slugify(name), kind=kind, status=PUBLISHED)
             for name, kind in VENUES
             if name not in existing_venues and slugify(name) not in taken
         ]
     )
-    return list(Topic.objects.published().order_by("pk")), list(Venue.objects.published().order_by("pk"))
+    return list(catalogue.Topic.objects.published().order_by("pk")), list(
+        catalogue.Venue.objects.published().order_by("pk")
+    )
 
 
-def _organizations(wanted: int) -> list[Organization]:
-    names = set(Organization.objects.values_list("name", flat=True))
-    slugs = set(Organization.objects.values_list("slug", flat=True))
+def _organizations(wanted: int) -> list[catalogue.Organization]:
+    names = set(catalogue.Organization.objects.values_list("name", flat=True))
+    slugs = set(catalogue.Organization.objects.values_list("slug", flat=True))
     new = []
     for pattern, kind in ORG_PATTERNS:
         for city in CITIES:
             name = pattern.format(city=city)
             if len(new) < wanted and name not in names and slugify(name) not in slugs:
                 new.append(
-                    Organization(name=name, slug=slugify(name), kind=kind, country="", status=PUBLISHED)
+                    catalogue.Organization(
+                        name=name, slug=slugify(name), kind=kind, country="", status=PUBLISHED
+                    )
                 )
-    Organization.objects.bulk_create(new)
-    return list(Organization.objects.published().order_by("pk"))
+    catalogue.Organization.objects.bulk_create(new)
+    return list(catalogue.Organization.objects.published().order_by("pk"))

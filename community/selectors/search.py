@@ -14,18 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from community import filters
-from community.models import (
-    Channel,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    Topic,
-    Venue,
-)
+from community import models as catalogue
 from community.search import text_search, uses_full_text
 
 SEARCH_LIMIT = 10
@@ -54,48 +43,60 @@ _KINDS = (
         "papers",
         _("Papers"),
         "community:paper-list",
-        lambda: Paper.objects.select_related("venue"),
+        lambda: catalogue.Paper.objects.select_related("venue"),
         filters.PaperFilter,
     ),
-    _Kind("projects", _("Projects"), "community:project-list", Project.objects.all, filters.ProjectFilter),
-    _Kind("venues", _("Venues"), "community:venue-list", Venue.objects.all, filters.VenueFilter),
+    _Kind(
+        "projects",
+        _("Projects"),
+        "community:project-list",
+        catalogue.Project.objects.all,
+        filters.ProjectFilter,
+    ),
+    _Kind("venues", _("Venues"), "community:venue-list", catalogue.Venue.objects.all, filters.VenueFilter),
     _Kind(
         "people",
         _("People"),
         "community:person-list",
-        lambda: Person.objects.select_related("affiliation"),
+        lambda: catalogue.Person.objects.select_related("affiliation"),
         filters.PersonFilter,
     ),
     _Kind(
         "organizations",
         _("Organisations"),
         "community:organization-list",
-        Organization.objects.all,
+        catalogue.Organization.objects.all,
         filters.OrganizationFilter,
     ),
     _Kind(
         "jobs",
         _("Jobs"),
         "community:job-list",
-        lambda: JobPosting.objects.select_related("organization"),
+        lambda: catalogue.JobPosting.objects.select_related("organization"),
         filters.JobFilter,
     ),
     _Kind(
         "funding",
         _("Funding"),
         "community:funding-list",
-        lambda: FundingOpportunity.objects.select_related("funder"),
+        lambda: catalogue.FundingOpportunity.objects.select_related("funder"),
         filters.FundingFilter,
     ),
-    _Kind("channels", _("Channels"), "community:channel-list", Channel.objects.all, filters.ChannelFilter),
+    _Kind(
+        "channels",
+        _("Channels"),
+        "community:channel-list",
+        catalogue.Channel.objects.all,
+        filters.ChannelFilter,
+    ),
     _Kind(
         "guides",
         _("Guides"),
         "community:guide-list",
-        lambda: Guide.objects.defer("body"),
+        lambda: catalogue.Guide.objects.defer("body"),
         filters.GuideFilter,
     ),
-    _Kind("topics", _("Topics"), "community:topic-list", Topic.objects.all, filters.TopicFilter),
+    _Kind("topics", _("Topics"), "community:topic-list", catalogue.Topic.objects.all, filters.TopicFilter),
 )
 
 

@@ -12,27 +12,9 @@ import factory
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from community.models import (
-    Authorship,
-    Channel,
-    Deadline,
-    Edition,
-    EditSuggestion,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
-    ModerationStatus,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    ReviewStatus,
-    TimelineEvent,
-    Topic,
-    Venue,
-)
+from community import models as catalogue
 
-PUBLISHED = ModerationStatus.PUBLISHED
+PUBLISHED = catalogue.ModerationStatus.PUBLISHED
 
 
 class CatalogueFactory(factory.django.DjangoModelFactory):
@@ -48,19 +30,19 @@ class TopicFactory(CatalogueFactory):
     description = "A branch of deep learning."
 
     class Meta:
-        model = Topic
+        model = catalogue.Topic
 
 
 class OrganizationFactory(CatalogueFactory):
     name = factory.Sequence(lambda n: f"Lab {n}")
     slug = factory.Sequence(lambda n: f"lab-{n}")
-    kind = Organization.Kind.RESEARCH_LAB
+    kind = catalogue.Organization.Kind.RESEARCH_LAB
     description = "A research organisation."
     country = "Canada"
     website = factory.Sequence(lambda n: f"https://lab{n}.example.org")
 
     class Meta:
-        model = Organization
+        model = catalogue.Organization
 
 
 class PersonFactory(CatalogueFactory):
@@ -70,19 +52,19 @@ class PersonFactory(CatalogueFactory):
     bio = "Works on neural networks."
 
     class Meta:
-        model = Person
+        model = catalogue.Person
 
 
 class VenueFactory(CatalogueFactory):
     name = factory.Sequence(lambda n: f"Conf{n}")
     slug = factory.Sequence(lambda n: f"conf-{n}")
     full_name = factory.Sequence(lambda n: f"Conference on Learning {n}")
-    kind = Venue.Kind.CONFERENCE
+    kind = catalogue.Venue.Kind.CONFERENCE
     website = "https://conf.example.org"
     description = "A machine-learning conference."
 
     class Meta:
-        model = Venue
+        model = catalogue.Venue
 
 
 class EditionFactory(CatalogueFactory):
@@ -95,26 +77,26 @@ class EditionFactory(CatalogueFactory):
     country = "Canada"
 
     class Meta:
-        model = Edition
+        model = catalogue.Edition
 
 
 class DeadlineFactory(factory.django.DjangoModelFactory):
     venue = factory.SubFactory(VenueFactory)
     edition = factory.SubFactory(EditionFactory, venue=factory.SelfAttribute("..venue"))
-    kind = Deadline.Kind.PAPER
+    kind = catalogue.Deadline.Kind.PAPER
     label = factory.Sequence(lambda n: f"round {n}")
     due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
     timezone_label = "AoE"
 
     class Meta:
-        model = Deadline
+        model = catalogue.Deadline
 
 
 class ProjectFactory(CatalogueFactory):
     name = factory.Sequence(lambda n: f"project{n}")
     slug = factory.Sequence(lambda n: f"project-{n}")
     description = "A deep-learning library."
-    kind = Project.Kind.LIBRARY
+    kind = catalogue.Project.Kind.LIBRARY
     repository_url = factory.Sequence(lambda n: f"https://github.com/example/project{n}")
     language = "Python"
     license = "MIT"
@@ -122,7 +104,7 @@ class ProjectFactory(CatalogueFactory):
     stars = 1000
 
     class Meta:
-        model = Project
+        model = catalogue.Project
 
 
 class PaperFactory(CatalogueFactory):
@@ -134,7 +116,7 @@ class PaperFactory(CatalogueFactory):
     doi = factory.Sequence(lambda n: f"10.5555/paper.{n}")
 
     class Meta:
-        model = Paper
+        model = catalogue.Paper
 
 
 class AuthorshipFactory(factory.django.DjangoModelFactory):
@@ -143,7 +125,7 @@ class AuthorshipFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
     class Meta:
-        model = Authorship
+        model = catalogue.Authorship
 
 
 class JobPostingFactory(CatalogueFactory):
@@ -151,22 +133,22 @@ class JobPostingFactory(CatalogueFactory):
     title = factory.Sequence(lambda n: f"Research scientist {n}")
     slug = factory.Sequence(lambda n: f"job-{n}")
     description = "Train large models."
-    kind = JobPosting.Kind.FULL_TIME
+    kind = catalogue.JobPosting.Kind.FULL_TIME
     location = "Montreal"
     apply_url = "https://jobs.example.org/apply"
     posted_on = factory.LazyFunction(lambda: timezone.now().date() - dt.timedelta(days=3))
     closes_on = factory.LazyFunction(lambda: timezone.now().date() + dt.timedelta(days=30))
 
     class Meta:
-        model = JobPosting
+        model = catalogue.JobPosting
 
 
 class FundingOpportunityFactory(CatalogueFactory):
-    funder = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.GOVERNMENT)
+    funder = factory.SubFactory(OrganizationFactory, kind=catalogue.Organization.Kind.GOVERNMENT)
     title = factory.Sequence(lambda n: f"Grant {n}")
     slug = factory.Sequence(lambda n: f"grant-{n}")
     description = "Money for research."
-    kind = FundingOpportunity.Kind.GRANT
+    kind = catalogue.FundingOpportunity.Kind.GRANT
     amount_min = Decimal("10000")
     amount_max = Decimal("50000")
     currency = "USD"
@@ -175,18 +157,18 @@ class FundingOpportunityFactory(CatalogueFactory):
     url = "https://funder.example.org/call"
 
     class Meta:
-        model = FundingOpportunity
+        model = catalogue.FundingOpportunity
 
 
 class ChannelFactory(CatalogueFactory):
     name = factory.Sequence(lambda n: f"Channel {n}")
     slug = factory.Sequence(lambda n: f"channel-{n}")
-    kind = Channel.Kind.FORUM
+    kind = catalogue.Channel.Kind.FORUM
     url = factory.Sequence(lambda n: f"https://forum{n}.example.org")
     description = "Where people talk."
 
     class Meta:
-        model = Channel
+        model = catalogue.Channel
 
 
 class GuideFactory(CatalogueFactory):
@@ -196,13 +178,13 @@ class GuideFactory(CatalogueFactory):
     body = "# Heading\n\nSome *text* with $x^2$.\n"
 
     class Meta:
-        model = Guide
+        model = catalogue.Guide
 
 
 # --- linked graphs ------------------------------------------------------------------------------
 
 
-def fully_linked_paper(*, width: int = 2, **kwargs) -> Paper:
+def fully_linked_paper(*, width: int = 2, **kwargs) -> catalogue.Paper:
     """A paper with `width` (at least 2) authors with affiliations, topics, projects and guides, a
     venue with an edition, and its arXiv/DOI/code links."""
     width = max(width, 2)
@@ -225,7 +207,7 @@ def fully_linked_paper(*, width: int = 2, **kwargs) -> Paper:
     return paper
 
 
-def linked_project(*, width: int = 2, **kwargs) -> Project:
+def linked_project(*, width: int = 2, **kwargs) -> catalogue.Project:
     project = ProjectFactory(**kwargs)
     project.topics.add(*TopicFactory.create_batch(width))
     for _ in range(width):
@@ -235,32 +217,32 @@ def linked_project(*, width: int = 2, **kwargs) -> Project:
     return project
 
 
-def linked_venue(*, width: int = 2, **kwargs) -> Venue:
+def linked_venue(*, width: int = 2, **kwargs) -> catalogue.Venue:
     venue = VenueFactory(**kwargs)
     venue.topics.add(*TopicFactory.create_batch(width))
     for i in range(width):
         edition = EditionFactory(venue=venue, year=2000 + i)
         DeadlineFactory(venue=venue, edition=edition)
-        DeadlineFactory(venue=venue, edition=None, kind=Deadline.Kind.OTHER)
+        DeadlineFactory(venue=venue, edition=None, kind=catalogue.Deadline.Kind.OTHER)
         PaperFactory(venue=venue, edition=edition)
     for guide in GuideFactory.create_batch(width):
         guide.venues.add(venue)
     return venue
 
 
-def linked_job(*, width: int = 2, **kwargs) -> JobPosting:
+def linked_job(*, width: int = 2, **kwargs) -> catalogue.JobPosting:
     job = JobPostingFactory(**kwargs)
     job.topics.add(*TopicFactory.create_batch(width))
     return job
 
 
-def linked_funding(*, width: int = 2, **kwargs) -> FundingOpportunity:
+def linked_funding(*, width: int = 2, **kwargs) -> catalogue.FundingOpportunity:
     funding = FundingOpportunityFactory(**kwargs)
     funding.topics.add(*TopicFactory.create_batch(width))
     return funding
 
 
-def linked_organization(*, width: int = 2, **kwargs) -> Organization:
+def linked_organization(*, width: int = 2, **kwargs) -> catalogue.Organization:
     organization = OrganizationFactory(**kwargs)
     organization.topics.add(*TopicFactory.create_batch(width))
     PersonFactory.create_batch(width, affiliation=organization)
@@ -272,7 +254,7 @@ def linked_organization(*, width: int = 2, **kwargs) -> Organization:
     return organization
 
 
-def linked_person(*, width: int = 2, **kwargs) -> Person:
+def linked_person(*, width: int = 2, **kwargs) -> catalogue.Person:
     person = PersonFactory(**kwargs)
     for _ in range(width):
         paper = fully_linked_paper(width=2)
@@ -280,13 +262,13 @@ def linked_person(*, width: int = 2, **kwargs) -> Person:
     return person
 
 
-def linked_channel(*, width: int = 2, **kwargs) -> Channel:
+def linked_channel(*, width: int = 2, **kwargs) -> catalogue.Channel:
     channel = ChannelFactory(**kwargs)
     channel.topics.add(*TopicFactory.create_batch(width))
     return channel
 
 
-def benchmark_with_sweeps(*, width: int = 2, paper: Paper | None = None):
+def benchmark_with_sweeps(*, width: int = 2, paper: catalogue.Paper | None = None):
     """A training benchmark (of `paper`) with `width` published sweeps, for the embedded leaderboards."""
     from tests.training.factories import BenchmarkFactory, SweepFactory
 
@@ -302,7 +284,7 @@ def benchmark_with_sweeps(*, width: int = 2, paper: Paper | None = None):
     return benchmark
 
 
-def linked_guide(*, width: int = 2, **kwargs) -> Guide:
+def linked_guide(*, width: int = 2, **kwargs) -> catalogue.Guide:
     """A guide linking `width` items of every kind, with a reference benchmark of `width` sweeps,
     and `width` contributors (approved edits by different people)."""
     kwargs.setdefault("benchmark", benchmark_with_sweeps(width=width).slug)
@@ -329,20 +311,20 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def approved_edit(
     item, *, user, changes: dict | None = None, at: dt.datetime | None = None
-) -> EditSuggestion:
+) -> catalogue.EditSuggestion:
     """An edit of `item` by `user`, approved at `at` (now by default), as the moderation record keeps
     it; the item itself is left as it is."""
-    return EditSuggestion.objects.create(
+    return catalogue.EditSuggestion.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
         submitted_by=user,
         changes=changes or {"summary": "Clearer."},
-        status=ReviewStatus.APPROVED,
+        status=catalogue.ReviewStatus.APPROVED,
         reviewed_at=at or timezone.now(),
     )
 
 
-def linked_topic(*, width: int = 2, **kwargs) -> Topic:
+def linked_topic(*, width: int = 2, **kwargs) -> catalogue.Topic:
     """A topic hub's worth: `width` subtopics, papers (over several years, each with a project and a
     benchmark of published sweeps), venues with an open deadline, and items of every other kind."""
     topic = TopicFactory(parent=TopicFactory(), **kwargs)
@@ -366,16 +348,16 @@ def linked_topic(*, width: int = 2, **kwargs) -> Topic:
     return topic
 
 
-def linked_deadline(**kwargs) -> Deadline:
+def linked_deadline(**kwargs) -> catalogue.Deadline:
     venue = VenueFactory()
     venue.topics.add(TopicFactory())
     return DeadlineFactory(venue=venue, edition=EditionFactory(venue=venue), **kwargs)
 
 
-def timeline_event(**kwargs) -> TimelineEvent:
+def timeline_event(**kwargs) -> catalogue.TimelineEvent:
     """An event of /history/, about a new paper or (every other one) a new project."""
     timeline_event.count = getattr(timeline_event, "count", 0) + 1
     n = timeline_event.count
     target = {"project": ProjectFactory()} if n % 2 else {"paper": PaperFactory()}
     fields = {"slug": f"event-{n}", "year": 1940 + n, "text": f"Something happened in {1940 + n}."}
-    return TimelineEvent.objects.create(**(fields | target | kwargs))
+    return catalogue.TimelineEvent.objects.create(**(fields | target | kwargs))

@@ -9,18 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from community.models import (
-    Channel,
-    Edition,
-    FundingOpportunity,
-    Guide,
-    JobPosting,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    Venue,
-)
+from community import models as catalogue
 from community.permissions import MODERATORS_GROUP
 from tests.community import factories as f
 
@@ -75,7 +64,7 @@ def _project():
 
 
 def _conference():
-    venue = f.VenueFactory(kind=Venue.Kind.CONFERENCE)
+    venue = f.VenueFactory(kind=catalogue.Venue.Kind.CONFERENCE)
     return {
         "venue": str(venue.pk),
         "year": "2031",
@@ -120,7 +109,7 @@ def _job():
 def _funding():
     return {
         "title": "Compute grant for open models",
-        "funder": str(f.OrganizationFactory(kind=Organization.Kind.GOVERNMENT).pk),
+        "funder": str(f.OrganizationFactory(kind=catalogue.Organization.Kind.GOVERNMENT).pk),
         "kind": "compute",
         "description": "GPU hours.",
         "deadline_local": "2030-03-01T17:00",
@@ -182,16 +171,16 @@ VALID_POSTS = {
 }
 
 ITEM_MODEL = {
-    "paper": Paper,
-    "project": Project,
-    "conference": Edition,
-    "journal": Venue,
-    "job": JobPosting,
-    "funding": FundingOpportunity,
-    "channel": Channel,
-    "organization": Organization,
-    "person": Person,
-    "guide": Guide,
+    "paper": catalogue.Paper,
+    "project": catalogue.Project,
+    "conference": catalogue.Edition,
+    "journal": catalogue.Venue,
+    "job": catalogue.JobPosting,
+    "funding": catalogue.FundingOpportunity,
+    "channel": catalogue.Channel,
+    "organization": catalogue.Organization,
+    "person": catalogue.Person,
+    "guide": catalogue.Guide,
 }
 
 # The field each kind's title or name is in, for finding it on a page.

@@ -8,18 +8,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from community.models import (
-    Authorship,
-    Channel,
-    Edition,
-    ModerationStatus,
-    Organization,
-    Paper,
-    Person,
-    Project,
-    Topic,
-    Venue,
-)
+from community import models as catalogue
 from community.seed import SEED_DIR, SeedDataError, read_seed
 from community.services.seed import seed_load
 
@@ -178,7 +167,7 @@ def reported(output: str) -> dict[str, tuple[int, int, int]]:
     return {name: (int(c), int(u), int(n)) for name, c, u, n in rows}
 
 
-def authors_of(paper: Paper) -> list[str]:
+def authors_of(paper: catalogue.Paper) -> list[str]:
     return [a.person.name for a in paper.authorships.select_related("person").order_by("position")]
 
 
@@ -216,18 +205,27 @@ def test_first_run_creates_every_seed_item_published_without_creator():
     data = read_seed(SEED_DIR)
     report = seed_load()
 
-    assert report.counts["topic"].created == Topic.objects.count() == len(data["topics"])
-    assert report.counts["person"].created == Person.objects.count() == len(data["people"])
-    assert report.counts["edition"].created == Edition.objects.count() == 9
-    for model in (Topic, Organization, Venue, Edition, Person, Project, Channel, Paper):
-        assert not model.objects.exclude(status=ModerationStatus.PUBLISHED).exists(), model
+    assert report.counts["topic"].created == catalogue.Topic.objects.count() == len(data["topics"])
+    assert report.counts["person"].created == catalogue.Person.objects.count() == len(data["people"])
+    assert report.counts["edition"].created == catalogue.Edition.objects.count() == 9
+    for model in (
+        catalogue.Topic,
+        catalogue.Organization,
+        catalogue.Venue,
+        catalogue.Edition,
+        catalogue.Person,
+        catalogue.Project,
+        catalogue.Channel,
+        catalogue.Paper,
+    ):
+        assert not model.objects.exclude(status=catalogue.ModerationStatus.PUBLISHED).exists(), model
         assert not model.objects.filter(created_by__isnull=False).exists(), model
 
 
 def test_landmark_papers_carry_their_exact_identifiers():
     seed_load()
     for title, (year, venue, edition, arxiv_id, doi, first_author, n_authors) in LANDMARKS.items():
-        paper = Paper.objects.get(title=title)
+        paper = catalogue.Paper.objects.get(title=title)
         assert paper.is_published, title
         assert (paper.year, paper.arxiv_id, paper.doi) == (year, arxiv_id, doi), title
         assert (paper.venue.name if paper.venue else None) == venue, title
@@ -242,7 +240,7 @@ def test_landmark_papers_carry_their_exact_identifiers():
 
 def test_author_lists_keep_their_order():
     seed_load()
-    assert authors_of(Paper.objects.get(arxiv_id="1706.03762")) == [
+    assert authors_of(catalogue.Paper.objects.get(arxiv_id="1706.03762")) == [
         "Ashish Vaswani",
         "Noam Shazeer",
         "Niki Parmar",
@@ -252,22 +250,22 @@ def test_author_lists_keep_their_order():
         "Łukasz Kaiser",
         "Illia Polosukhin",
     ]
-    dqn = authors_of(Paper.objects.get(doi="10.1038/nature14236"))
+    dqn = authors_of(catalogue.Paper.objects.get(doi="10.1038/nature14236"))
     assert dqn[:3] == ["Volodymyr Mnih", "Koray Kavukcuoglu", "David Silver"]
     assert dqn[-3:] == ["Daan Wierstra", "Shane Legg", "Demis Hassabis"]
     # One person across papers, not one per authorship.
-    hinton = Person.objects.get(name="Geoffrey Hinton")
+    hinton = catalogue.Person.objects.get(name="Geoffrey Hinton")
     assert hinton.papers.count() == 4
 
 
 def test_bibliographic_details_where_given():
     seed_load()
-    backprop = Paper.objects.get(doi="10.1038/323533a0")
+    backprop = catalogue.Paper.objects.get(doi="10.1038/323533a0")
     assert (backprop.volume, backprop.issue, backprop.pages) == ("323", "6088", "533-536")
-    lstm = Paper.objects.get(doi="10.1162/neco.1997.9.8.1735")
+    lstm = catalogue.Paper.objects.get(doi="10.1162/neco.1997.9.8.1735")
     assert (lstm.volume, lstm.issue, lstm.pages) == ("9", "8", "1735-1780")
-    assert Paper.objects.get(title__startswith="Dropout").volume == "15"
-    mnist1d = Paper.objects.get(arxiv_id="2011.14439")
+    assert catalogue.Paper.objects.get(title__startswith="Dropout").volume == "15"
+    mnist1d = catalogue.Paper.objects.get(arxiv_id="2011.14439")
     assert list(mnist1d.projects.values_list("repository_url", flat=True)) == [
         "https://github.com/greydanus/mnist1d"
     ]
@@ -285,13 +283,17 @@ def test_required_venues_and_editions():
         "Neural Computation",
         "Proceedings of the IEEE",
     }
-    assert conferences <= set(Venue.objects.filter(kind=Venue.Kind.CONFERENCE).values_list("name", flat=True))
+    assert conferences <= set(
+        catalogue.Venue.objects.filter(kind=catalogue.Venue.Kind.CONFERENCE).values_list("name", flat=True)
+    )
     journal_names = set()
-    for venue in Venue.objects.filter(kind=Venue.Kind.JOURNAL):
+    for venue in catalogue.Venue.objects.filter(kind=catalogue.Venue.Kind.JOURNAL):
         journal_names |= {venue.name, venue.full_name}
     assert journals <= journal_names
-    assert Venue.objects.get(name="Machine Learning").publisher == "Springer"
-    places = {(e.venue.name, e.year): (e.city, e.country) for e in Edition.objects.select_related("venue")}
+    assert catalogue.Venue.objects.get(name="Machine Learning").publisher == "Springer"
+    places = {
+        (e.venue.name, e.year): (e.city, e.country) for e in catalogue.Edition.objects.select_related("venue")
+    }
     assert places == {
         ("NeurIPS", 2012): ("Lake Tahoe", "United States"),
         ("NeurIPS", 2014): ("Montréal", "Canada"),
@@ -315,25 +317,27 @@ def test_frameworks_and_the_mnist1d_project():
         "https://github.com/bvlc/caffe": ("Caffe", "framework", "BSD-2-Clause"),
     }
     for url, (name, kind, licence) in expected.items():
-        project = Project.objects.get(repository_url=url)
+        project = catalogue.Project.objects.get(repository_url=url)
         assert (project.name, project.kind, project.license) == (name, kind, licence)
-    assert Project.objects.get(repository_url="https://github.com/greydanus/mnist1d").kind == "dataset"
-    assert Project.objects.get(name="PyTorch").organization.name == "PyTorch Foundation"
+    assert (
+        catalogue.Project.objects.get(repository_url="https://github.com/greydanus/mnist1d").kind == "dataset"
+    )
+    assert catalogue.Project.objects.get(name="PyTorch").organization.name == "PyTorch Foundation"
 
 
 def test_channels_topics_and_organisations():
     seed_load()
-    kinds = dict(Channel.objects.values_list("name", "kind"))
-    assert kinds["Twitter / X"] == Channel.Kind.SOCIAL
-    assert kinds["Reddit r/MachineLearning"] == Channel.Kind.SOCIAL
-    assert kinds["LinkedIn"] == Channel.Kind.JOB_BOARD
-    assert kinds["Glassdoor"] == Channel.Kind.JOB_BOARD
+    kinds = dict(catalogue.Channel.objects.values_list("name", "kind"))
+    assert kinds["Twitter / X"] == catalogue.Channel.Kind.SOCIAL
+    assert kinds["Reddit r/MachineLearning"] == catalogue.Channel.Kind.SOCIAL
+    assert kinds["LinkedIn"] == catalogue.Channel.Kind.JOB_BOARD
+    assert kinds["Glassdoor"] == catalogue.Channel.Kind.JOB_BOARD
     # Its job board closed in 2022: it is catalogued as the forum it still is, and says so.
-    stack_overflow = Channel.objects.get(name="Stack Overflow")
-    assert stack_overflow.kind == Channel.Kind.FORUM
+    stack_overflow = catalogue.Channel.objects.get(name="Stack Overflow")
+    assert stack_overflow.kind == catalogue.Channel.Kind.FORUM
     assert "2022" in stack_overflow.description
 
-    parents = dict(Topic.objects.values_list("slug", "parent__slug"))
+    parents = dict(catalogue.Topic.objects.values_list("slug", "parent__slug"))
     for slug in (
         "neural-networks",
         "natural-language-processing",
@@ -349,23 +353,25 @@ def test_channels_topics_and_organisations():
     assert parents["convolutional-neural-networks"] == "neural-networks"
     assert parents["recurrent-neural-networks"] == "neural-networks"
 
-    assert set(Organization.objects.values_list("kind", flat=True)) == set(Organization.Kind.values)
+    assert set(catalogue.Organization.objects.values_list("kind", flat=True)) == set(
+        catalogue.Organization.Kind.values
+    )
 
 
 def test_a_changed_field_updates_only_that_row(seed_copy: Path):
     seed_load(data_dir=seed_copy)
-    adam = Paper.objects.get(arxiv_id="1412.6980")
-    others = dict(Paper.objects.exclude(pk=adam.pk).values_list("pk", "updated_at"))
+    adam = catalogue.Paper.objects.get(arxiv_id="1412.6980")
+    others = dict(catalogue.Paper.objects.exclude(pk=adam.pk).values_list("pk", "updated_at"))
     edit_item(seed_copy, "papers", "adam", pages="1-15")
 
     report = seed_load(data_dir=seed_copy)
 
     assert (report.counts["paper"].updated, report.counts["paper"].unchanged) == (1, len(LANDMARKS) - 1)
-    assert report.counts["topic"].unchanged == Topic.objects.count()
-    adam_after = Paper.objects.get(pk=adam.pk)
+    assert report.counts["topic"].unchanged == catalogue.Topic.objects.count()
+    adam_after = catalogue.Paper.objects.get(pk=adam.pk)
     assert adam_after.pages == "1-15"
     assert adam_after.updated_at > adam.updated_at
-    assert dict(Paper.objects.exclude(pk=adam.pk).values_list("pk", "updated_at")) == others
+    assert dict(catalogue.Paper.objects.exclude(pk=adam.pk).values_list("pk", "updated_at")) == others
 
 
 def test_a_reordered_author_list_or_topic_set_is_an_update(seed_copy: Path):
@@ -376,29 +382,31 @@ def test_a_reordered_author_list_or_topic_set_is_an_update(seed_copy: Path):
     report = seed_load(data_dir=seed_copy)
 
     assert report.counts["paper"].updated == 2
-    assert authors_of(Paper.objects.get(arxiv_id="1412.6980")) == ["Jimmy Ba", "Diederik P. Kingma"]
-    assert list(Paper.objects.get(arxiv_id="1810.04805").topics.values_list("slug", flat=True)) == [
+    assert authors_of(catalogue.Paper.objects.get(arxiv_id="1412.6980")) == ["Jimmy Ba", "Diederik P. Kingma"]
+    assert list(catalogue.Paper.objects.get(arxiv_id="1810.04805").topics.values_list("slug", flat=True)) == [
         "transformers"
     ]
-    assert Authorship.objects.filter(paper__arxiv_id="1412.6980").count() == 2
+    assert catalogue.Authorship.objects.filter(paper__arxiv_id="1412.6980").count() == 2
     assert not seed_load(data_dir=seed_copy).changed
 
 
 def test_rows_entered_by_hand_are_matched_by_identity_not_by_slug(user):
     # Same name: the same venue, so the seed fills it in rather than adding a second NeurIPS, and
     # leaves its slug and moderation status alone.
-    Venue.objects.create(slug="neurips-conference", name="NeurIPS", kind="conference", created_by=user)
+    catalogue.Venue.objects.create(
+        slug="neurips-conference", name="NeurIPS", kind="conference", created_by=user
+    )
     # Same slug but someone's own item: never overwritten on a slug alone.
-    Topic.objects.create(slug="transformers", name="Transformer models", created_by=user)
+    catalogue.Topic.objects.create(slug="transformers", name="Transformer models", created_by=user)
 
     seed_load()
 
-    neurips = Venue.objects.get(name="NeurIPS")
+    neurips = catalogue.Venue.objects.get(name="NeurIPS")
     assert (neurips.slug, neurips.status, neurips.created_by) == ("neurips-conference", "pending", user)
     assert neurips.full_name == "Conference on Neural Information Processing Systems"
     assert neurips.editions.count() == 3
-    assert Topic.objects.get(slug="transformers").name == "Transformer models"
-    assert Topic.objects.get(name="Transformers").slug == "transformers-2"
+    assert catalogue.Topic.objects.get(slug="transformers").name == "Transformer models"
+    assert catalogue.Topic.objects.get(name="Transformers").slug == "transformers-2"
     assert not seed_load().changed
 
 
@@ -409,7 +417,7 @@ def test_a_yaml_mistake_names_the_file_and_loads_nothing(seed_copy: Path):
         load(seed_copy)
 
     # Topics come before venues, and were rolled back with them.
-    assert not Topic.objects.exists()
+    assert not catalogue.Topic.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -434,7 +442,7 @@ def test_malformed_papers_are_rejected_before_any_write(seed_copy: Path, text: s
     with pytest.raises(SeedDataError, match=message) as excinfo:
         seed_load(data_dir=seed_copy)
     assert "papers.yaml" in str(excinfo.value)
-    assert not Topic.objects.exists()
+    assert not catalogue.Topic.objects.exists()
 
 
 def test_two_items_with_one_identity_are_rejected(seed_copy: Path):
