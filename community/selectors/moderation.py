@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import BigIntegerField, CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from community.kinds import (
@@ -38,6 +39,7 @@ from community.models import (
     ReviewStatus,
 )
 from community.models.base import field_label
+from community.translation import language_columns, translated_fields
 
 QUEUE_LIMIT = 100
 
@@ -294,12 +296,22 @@ def item_fields(item: models.Model) -> list[tuple[str, str]]:
     if isinstance(item, Edition):
         rows.append((_("Conference"), str(item.venue)))
     kind = kind_for(item)
+    translated = translated_fields(type(item))
     for name in kind.fields if kind else ():
         if name == "authors":
             value = "\n".join(item.authorships.order_by("position").values_list("person__name", flat=True))
             rows.append((_("Authors"), value))
             continue
         field_obj = item._meta.get_field(name)
+        if name in translated:
+            # Each language's own text, one row each, as the contributor wrote them.
+            for column, code in language_columns(name):
+                label = _("%(field)s (%(language)s)") % {
+                    "field": field_label(field_obj),
+                    "language": get_language_info(code)["name_translated"],
+                }
+                rows.append((label[:1].upper() + label[1:], getattr(item, column) or ""))
+            continue
         if field_obj.many_to_many:
             value = "\n".join(str(obj) for obj in getattr(item, name).all())
         elif field_obj.many_to_one:

@@ -11,12 +11,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
-from modeltranslation.utils import build_localized_fieldname
 
 from community.kinds import CATALOGUE_MODELS
 from community.models import Authorship, EditSuggestion, Paper, Topic
 from community.models.base import field_label, field_values
-from community.translation import translated_fields
+from community.translation import language_columns, translated_fields
 
 from .moderation import QUEUE_LIMIT, pending
 
@@ -90,6 +89,40 @@ def _model_field(model, name: str):
         return model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+# (model, "description_zh_hans") -> ("description", "zh-hans") for every translated catalogue field.
+_COLUMNS: dict[tuple[type, str], tuple[str, str]] = {
+    (model, column): (name, code)
+    for model in CATALOGUE_MODELS
+    for name in translated_fields(model)
+    for column, code in language_columns(name)
+}
+
+
+def _language_rows(model, suggestion: EditSuggestion, item) -> list[tuple[str, Any]]:
+    """(field, proposed value) for the diff, a translated field as its language columns, every
+    language shown (unchanged ones with their current text), so the moderator reads both texts.
+    An older suggestion stores `description` with its `language`: that names the column."""
+    rows: list[tuple[str, Any]] = []
+    done: set[str] = set()
+    translated = translated_fields(model)
+    for name, proposed in suggestion.changes.items():
+        base = _COLUMNS.get((model, name), (name, suggestion.language))[0]
+        if base not in translated:
+            rows.append((name, proposed))
+            continue
+        if base in done:
+            continue
+        done.add(base)
+        for column, code in language_columns(base):
+            if column in suggestion.changes:
+                rows.append((column, suggestion.changes[column]))
+            elif base in suggestion.changes and code == suggestion.language:
+                rows.append((column, suggestion.changes[base]))
+            else:
+                rows.append((column, field_values(item).get(column) if item is not None else None))
+    return rows
 
 
 def pending_edit_suggestions(*, limit: int = QUEUE_LIMIT) -> list[EditSuggestion]:
@@ -179,19 +212,18 @@ def _with_diffs(suggestions: list[EditSuggestion]) -> list[EditSuggestion]:
         item = items.get((model, suggestion.object_id))
         suggestion.current_item = item
         suggestion.diff = []
-        translated = translated_fields(model) if suggestion.language else ()
-        for name, proposed in suggestion.changes.items():
+        for name, proposed in _language_rows(model, suggestion, item):
             field_obj = None if name == "authors" else _model_field(model, name)
             label = _("Authors") if name == "authors" else field_label(field_obj) if field_obj else name
-            if name in translated:
-                # The text the edit replaces is that language's own, empty where it has none yet (the
-                # reader saw the English fallback): approving writes exactly this column.
+            base = _COLUMNS.get((model, name))
+            if base is not None:
+                # One row per language: the text the edit replaces is that language's own, empty
+                # where it has none yet (the reader saw the fallback); approving writes that column.
                 label = _("%(field)s (%(language)s)") % {
-                    "field": label,
-                    "language": get_language_info(suggestion.language)["name_translated"],
+                    "field": field_label(model._meta.get_field(base[0])),
+                    "language": get_language_info(base[1])["name_translated"],
                 }
-                column = build_localized_fieldname(name, suggestion.language)
-                current = field_values(item).get(column) if item is not None else None
+                current = field_values(item).get(name) if item is not None else None
             elif item is not None:
                 current = _current_value(item, name, m2m=m2m, authors=authors)
             else:
