@@ -24,18 +24,32 @@ def _absolute(serializer: serializers.Serializer, path: str) -> str:
     return request.build_absolute_uri(path) if request else path
 
 
+def _json_dict():
+    """A read-only JSON object field (summaries, metrics, timings, configs)."""
+    return serializers.DictField(child=serializers.JSONField(), read_only=True)
+
+
+class WebLinked(serializers.ModelSerializer):
+    """A read-only model serializer whose items have a web page (`web_url`, absolute)."""
+
+    web_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, obj) -> str:
+        return _absolute(self, obj.get_absolute_url())
+
+
 class BenchmarkRef(serializers.Serializer):
     slug = serializers.SlugField(read_only=True)
     name = serializers.CharField(read_only=True)
     api_url = serializers.HyperlinkedIdentityField(view_name="api:benchmark-detail", lookup_field="slug")
 
 
-class BenchmarkSerializer(serializers.ModelSerializer):
+class BenchmarkSerializer(WebLinked):
     """A benchmark: network + dataset + protocol (`config`), and what the paper claims (`targets`:
     `{metric, value, tolerance}` or `{metric, minimum}`; the first one ranks the leaderboard)."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:benchmark-detail", lookup_field="slug")
-    web_url = serializers.SerializerMethodField()
     paper = PaperRef(read_only=True, allow_null=True)
     metric = serializers.CharField(read_only=True)
     network = serializers.CharField(read_only=True)
@@ -43,15 +57,10 @@ class BenchmarkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Benchmark
-        fields = [
+        fields = read_only_fields = [
             *["api_url", "web_url", "slug", "name", "description", "network", "dataset", "metric"],
             *["higher_is_better", "targets", "config", "paper", "time_limit_s", "created_at", "updated_at"],
         ]
-        read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, obj) -> str:
-        return _absolute(self, obj.get_absolute_url())
 
 
 class LeaderboardRowSerializer(serializers.Serializer):
@@ -81,34 +90,27 @@ class BenchmarkDetailSerializer(BenchmarkSerializer):
     leaderboard = LeaderboardRowSerializer(source="board_rows", many=True, read_only=True)
 
     class Meta(BenchmarkSerializer.Meta):
-        fields = [*BenchmarkSerializer.Meta.fields, "leaderboard"]
-        read_only_fields = fields
+        fields = read_only_fields = [*BenchmarkSerializer.Meta.fields, "leaderboard"]
 
 
 # --- runs ---------------------------------------------------------------------------------------
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(WebLinked):
     """One seed of a sweep: its state and progress, and once it succeeded its final metrics."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:run-detail")
-    web_url = serializers.SerializerMethodField()
     sweep = serializers.PrimaryKeyRelatedField(read_only=True)
     progress = serializers.SerializerMethodField()
-    final_metrics = serializers.DictField(child=serializers.JSONField(), read_only=True)
+    final_metrics = _json_dict()
 
     class Meta:
         model = TrainingRun
-        fields = [
+        fields = read_only_fields = [
             *["id", "api_url", "web_url", "sweep", "seed", "device", "state", "progress", "step"],
             *["total_steps", "attempt", "cancel_requested", "final_metrics", "n_params", "error"],
             *["published", "queued_at", "started_at", "finished_at"],
         ]
-        read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, obj) -> str:
-        return _absolute(self, obj.get_absolute_url())
 
     def get_progress(self, obj) -> float:
         """Percent of the run's steps done (100 once it succeeded)."""
@@ -129,16 +131,15 @@ class RunDetailSerializer(RunSerializer):
     benchmark = BenchmarkRef(source="sweep.benchmark", read_only=True)
     metrics = MetricPointSerializer(source="metric_rows", many=True, read_only=True)
     environment = serializers.SerializerMethodField()
-    timings = serializers.DictField(child=serializers.JSONField(), read_only=True)
-    config = serializers.DictField(child=serializers.JSONField(), read_only=True)
+    timings = _json_dict()
+    config = _json_dict()
     weights_url = serializers.SerializerMethodField()
 
     class Meta(RunSerializer.Meta):
-        fields = [
+        fields = read_only_fields = [
             *RunSerializer.Meta.fields,
             *["benchmark", "config", "environment", "timings", "weights_url", "metrics"],
         ]
-        read_only_fields = fields
 
     def get_environment(self, obj) -> dict[str, str]:
         request = self.context.get("request")
@@ -158,35 +159,28 @@ class RunDetailSerializer(RunSerializer):
 # --- sweeps -------------------------------------------------------------------------------------
 
 
-class SweepSerializer(serializers.ModelSerializer):
+class SweepSerializer(WebLinked):
     """A benchmark x seeds x device. `summary`: mean, std, min, max per target metric over the
     succeeded seeds (`metrics`), the checks against the claims (`checks`), `verdict`, `best_seed`,
     `best`, `gap`, `hardware` and the count of runs per state (`states`)."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:sweep-detail")
-    web_url = serializers.SerializerMethodField()
     benchmark = BenchmarkRef(read_only=True)
-    summary = serializers.DictField(child=serializers.JSONField(), read_only=True)
+    summary = _json_dict()
 
     class Meta:
         model = Sweep
-        fields = [
+        fields = read_only_fields = [
             *["id", "api_url", "web_url", "benchmark", "seeds", "device", "queue", "state", "summary"],
             *["published", "published_at", "created_at", "finished_at"],
         ]
-        read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, obj) -> str:
-        return _absolute(self, obj.get_absolute_url())
 
 
 class SweepDetailSerializer(SweepSerializer):
     runs = RunSerializer(source="page_runs", many=True, read_only=True)
 
     class Meta(SweepSerializer.Meta):
-        fields = [*SweepSerializer.Meta.fields, "runs"]
-        read_only_fields = fields
+        fields = read_only_fields = [*SweepSerializer.Meta.fields, "runs"]
 
 
 class SweepStartSerializer(serializers.Serializer):
