@@ -305,21 +305,26 @@ def test_the_matrix_lists_every_write_operation_of_the_schema():
     assert set(_unsafe_operations_from_the_schema()) == set(API_WRITES)
 
 
-def _api_cases():
-    for method, name in API_WRITES:
-        for role in ROLES:
-            yield pytest.param(method, name, role, id=f"{method} {name} as {role}")
+def _by_role(rows) -> list:
+    """One test case per row and role; ``rows`` yields (the row's parameters, its id)."""
+    return [pytest.param(*values, role, id=f"{label} as {role}") for values, label in rows for role in ROLES]
 
 
-@pytest.mark.parametrize(("method", "url_name", "role"), list(_api_cases()))
+def _arranged(case, role: str, log_in):
+    """Set up ``case`` for ``role``: its arranged data, the role's person logged in with ``log_in``
+    (none for an anonymous visitor), and the database state before the request."""
+    person = _person(role, case.permissions)
+    arranged = case.arrange()
+    if person is not None:
+        log_in(person)
+    return arranged, _state()
+
+
+@pytest.mark.parametrize(("method", "url_name", "role"), _by_role((key, " ".join(key)) for key in API_WRITES))
 def test_api_write(method, url_name, role):
     write = API_WRITES[(method, url_name)]
-    person = _person(role, write.permissions)
-    kwargs, body = write.arrange()
     client = APIClient()
-    if person is not None:
-        client.force_authenticate(person)
-    before = _state()
+    (kwargs, body), before = _arranged(write, role, client.force_authenticate)
 
     send = getattr(client, method.lower())
     response = send(reverse(url_name, kwargs=kwargs), body, format="json")
@@ -535,21 +540,14 @@ def test_the_matrix_lists_every_page_and_action_of_the_training_admin():
     assert exposed == set(ADMIN)
 
 
-def _admin_cases():
-    for (url_name, action), case in ADMIN.items():
-        for role in ROLES:
-            yield pytest.param(url_name, action, role, id=f"{url_name} {action or case.method} as {role}")
-
-
-@pytest.mark.parametrize(("url_name", "action", "role"), list(_admin_cases()))
+@pytest.mark.parametrize(
+    ("url_name", "action", "role"),
+    _by_role((key, f"{key[0]} {key[1] or case.method}") for key, case in ADMIN.items()),
+)
 def test_admin(url_name, action, role):
     case = ADMIN[(url_name, action)]
-    person = _person(role, case.permissions)
-    args, data = case.arrange()
     client = Client()
-    if person is not None:
-        client.force_login(person)
-    before = _state()
+    (args, data), before = _arranged(case, role, client.force_login)
 
     url = reverse(f"admin:{url_name}", args=args)
     response = client.post(url, data) if case.method == "POST" else client.get(url)
