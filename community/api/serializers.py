@@ -15,18 +15,22 @@ never set them; the validated data goes to the submission services unchanged.
 import copy
 
 from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.kinds import KIND, REGISTRY
 from community.models import (
+    AcceptanceRate,
     Authorship,
     Deadline,
     Edition,
     ModerationStatus,
     Venue,
 )
+from community.translation import LANGUAGE_CODES, language_columns, translated_fields
 
 PUBLISHED = ModerationStatus.PUBLISHED
 SLUG_LOOKUP = {"lookup_field": "slug"}
@@ -123,6 +127,26 @@ class BlankURLsAsNull:
 CATALOGUE_FIELDS = ["api_url", "web_url", "slug", "status", "created_at", "updated_at"]
 
 
+@extend_schema_field({"type": "string", "enum": list(LANGUAGE_CODES), "nullable": True})
+class TextLanguageField(serializers.Field):
+    """`description_language`: the language the item's `description` is in, as answered: the one
+    requested (Content-Language), another one where the item has no text in it yet (a fallback),
+    or null where it has none at all."""
+
+    def __init__(self, name: str, **kwargs):
+        self.text_field = name
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, obj):
+        requested = get_language()
+        order = [requested, *(code for code in LANGUAGE_CODES if code != requested)]
+        columns = dict((code, column) for column, code in language_columns(self.text_field))
+        for code in order:
+            if getattr(obj, columns.get(code, ""), None):
+                return code
+        return None
+
+
 class CatalogueSerializer(BlankURLsAsNull, serializers.HyperlinkedModelSerializer):
     """Read-only: `api_url` is this item in the API, `web_url` its portal page. (`url`, where a
     model has one, keeps its meaning: the paper's own link, a channel's address.)"""
@@ -143,6 +167,20 @@ class CatalogueSerializer(BlankURLsAsNull, serializers.HyperlinkedModelSerialize
                 read_only_fields = fields
                 extra_kwargs = {"api_url": {"view_name": kind.api_url_name, **SLUG_LOOKUP}}
 
+            # Beside each per-language text, the language it is in (TextLanguageField).
+            for name in translated_fields(kind.model):
+                if name in cls.shown_fields:
+                    cls._declared_fields[f"{name}_language"] = TextLanguageField(
+                        name,
+                        help_text=format_lazy(
+                            gettext_lazy(
+                                "The language `{field}` is in: the one asked for (Content-Language), "
+                                "another where the item has no text in that one yet, null where it has none."
+                            ),
+                            field=name,
+                        ),
+                    )
+                    fields.insert(fields.index(name) + 1, f"{name}_language")
             Meta.fields = fields
             cls.Meta = Meta
 
@@ -268,7 +306,20 @@ class EditionSerializer(BlankURLsAsNull, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-VENUE_FIELDS = ["name", "full_name", "kind", "publisher", "website", "description", "topics"]
+class AcceptanceRateSerializer(BlankURLsAsNull, serializers.ModelSerializer):
+    """One year's acceptance figures; `rate` is a fraction (0.22), `source_url` where it was published."""
+
+    class Meta:
+        model = AcceptanceRate
+        fields = ["year", "submitted", "accepted", "rate", "source_url"]
+        read_only_fields = fields
+
+
+# The ranks and the dblp key come from the ccf-deadlines tracker (N: not ranked; "": not known).
+VENUE_FIELDS = [
+    *["name", "full_name", "kind", "publisher", "website", "description", "topics"],
+    *["ccf_rank", "core_rank", "thcpl_rank", "ccf_field", "dblp_key"],
+]
 
 
 class VenueSerializer(CatalogueSerializer):
@@ -284,10 +335,11 @@ class VenueDetailSerializer(VenueSerializer):
 
     editions = EditionSerializer(many=True, read_only=True)
     deadlines = NestedDeadlineSerializer(source="venue_deadlines", many=True, read_only=True)
+    acceptance_rates = AcceptanceRateSerializer(many=True, read_only=True)
     recent_papers = PaperRef(many=True, read_only=True)
     guides = GuideRef(many=True, read_only=True)
 
-    shown_fields = [*VENUE_FIELDS, "editions", "deadlines", "recent_papers", "guides"]
+    shown_fields = [*VENUE_FIELDS, "editions", "deadlines", "acceptance_rates", "recent_papers", "guides"]
 
 
 # --- papers and projects ----------------------------------------------------------------------------
@@ -364,7 +416,7 @@ class FundingSerializer(CatalogueSerializer):
     catalogue_kind = "funding"
     shown_fields = [
         *["title", "funder", "description", "kind", "amount_min", "amount_max", "currency"],
-        *["deadline", "deadline_timezone", "closed_at", "eligibility", "url", "topics"],
+        *["deadline", "deadline_timezone", "rolling", "closed_at", "eligibility", "url", "topics"],
     ]
 
 

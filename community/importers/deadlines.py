@@ -97,6 +97,8 @@ class EditionRecord:
     note: str = ""
     deadlines: tuple[DeadlineRecord, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    # The dblp key, when the tracker gives one (ccf-deadlines): what matches the venue first.
+    dblp_key: str = ""
 
 
 # --- dates ---------------------------------------------------------------------------------------
@@ -153,6 +155,15 @@ def parse_deadlines(text: str) -> list[EditionRecord | ParseFailure]:
 
     Raises ImportFileError when the text is not YAML or not a list of editions.
     """
+    data, nodes = load_yaml_list(text)
+    return parse_editions(data, nodes)
+
+
+def load_yaml_list(text: str) -> tuple[list, list]:
+    """The YAML list of `text` and its nodes (for line numbers); a single mapping is a list of one.
+
+    Shared with the ccf-deadlines reader. Raises ImportFileError when the text is not YAML or not a list.
+    """
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -167,6 +178,11 @@ def parse_deadlines(text: str) -> list[EditionRecord | ParseFailure]:
         nodes = node.value
     else:
         raise ImportFileError(gettext("expected a list of editions (lines starting with “- title: ...”)."))
+    return data, nodes
+
+
+def parse_editions(data: list, nodes: list) -> list[EditionRecord | ParseFailure]:
+    """The ai-deadlines editions of a list `load_yaml_list` read."""
     items: list[EditionRecord | ParseFailure] = []
     for item, item_node in zip(data, nodes, strict=True):
         line = item_node.start_mark.line + 1

@@ -12,9 +12,10 @@ from .people import Organization, Person
 from .projects import Project
 from .tokens import ApiTokenInfo
 from .topics import Topic
-from .venues import Deadline, Edition, Venue
+from .venues import AcceptanceRate, Deadline, Edition, Venue
 
 __all__ = [
+    "AcceptanceRate",
     "ApiTokenInfo",
     "Authorship",
     "ChangeRecord",

@@ -11,6 +11,23 @@ from community.deadline_kinds import DEADLINE_KINDS
 
 from .base import CatalogueItem
 
+CCF_RANK_CHOICES = [("A", "A"), ("B", "B"), ("C", "C"), ("N", _("not ranked"))]
+CORE_RANK_CHOICES = [("A*", "A*"), ("A", "A"), ("B", "B"), ("C", "C"), ("N", _("not ranked"))]
+THCPL_RANK_CHOICES = [("A", "A"), ("B", "B"), ("N", _("not ranked"))]
+# The CCF's fields of computer science, as ccf-deadlines writes them (`sub`).
+CCF_FIELD_CHOICES = [
+    ("AI", _("Artificial intelligence")),
+    ("CG", _("Computer graphics and multimedia")),
+    ("CT", _("Computing theory")),
+    ("DB", _("Databases, data mining and information retrieval")),
+    ("DS", _("Computer architecture, parallel and distributed computing, storage")),
+    ("HI", _("Human-computer interaction and ubiquitous computing")),
+    ("MX", _("Interdisciplinary, combined and emerging areas")),
+    ("NW", _("Computer networks")),
+    ("SC", _("Network and information security")),
+    ("SE", _("Software engineering, systems software and programming languages")),
+]
+
 
 class Venue(CatalogueItem):
     class Kind(models.TextChoices):
@@ -26,6 +43,15 @@ class Venue(CatalogueItem):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     topics = models.ManyToManyField("community.Topic", blank=True, related_name="venues")
+    # The rankings the ccf-deadlines tracker lists (N: not ranked; blank: not known), the CCF field
+    # ("sub") and the dblp key (dblp.org/db/conf/<key>), which matches a venue across trackers.
+    ccf_rank = models.CharField(_("CCF rank"), max_length=1, blank=True, choices=CCF_RANK_CHOICES)
+    core_rank = models.CharField(_("CORE rank"), max_length=2, blank=True, choices=CORE_RANK_CHOICES)
+    thcpl_rank = models.CharField(_("THCPL rank"), max_length=1, blank=True, choices=THCPL_RANK_CHOICES)
+    ccf_field = models.CharField(_("CCF field"), max_length=2, blank=True, choices=CCF_FIELD_CHOICES)
+    dblp_key = models.CharField(
+        _("dblp key"), max_length=100, blank=True, db_index=True, help_text=_("e.g. emnlp for dblp.org/db/conf/emnlp")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +107,34 @@ class Edition(CatalogueItem):
 
     def get_absolute_url(self) -> str:
         return reverse("community:venue-detail", kwargs={"slug": self.venue.slug}) + f"#edition-{self.year}"
+
+
+class AcceptanceRate(models.Model):
+    """One year's acceptance figures of a venue, with where they were published."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="acceptance_rates")
+    year = models.PositiveSmallIntegerField(_("year"))
+    submitted = models.PositiveIntegerField(_("submitted"), null=True, blank=True)
+    accepted = models.PositiveIntegerField(_("accepted"), null=True, blank=True)
+    rate = models.FloatField(_("acceptance rate"), null=True, blank=True, help_text=_("a fraction, 0 to 1"))
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["venue", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "year"], name="acceptance_rate_unique_venue_year"),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | (Q(rate__gte=0) & Q(rate__lte=1)), name="acceptance_rate_in_0_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue.name} {self.year}"
+
+    @property
+    def percent(self) -> float | None:
+        """The rate as a percentage (22.1), for the venue page."""
+        return None if self.rate is None else self.rate * 100
 
 
 class DeadlineQuerySet(models.QuerySet):

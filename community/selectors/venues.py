@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
-from community.models import Deadline, Edition, Guide, Paper, Venue
+from community.models import AcceptanceRate, Deadline, Edition, Guide, Paper, Venue
 
 from ._common import RELATED_LIMIT, published_topics
 
@@ -37,6 +37,7 @@ def venue_detail() -> QuerySet[Venue]:
             to_attr="recent_papers",
         ),
         Prefetch("guides", queryset=Guide.objects.published().order_by("title")),
+        Prefetch("acceptance_rates", queryset=AcceptanceRate.objects.order_by("year")),
     )
 
 

@@ -31,7 +31,8 @@ MAX_ARXIV_IDS = 100
 class ImportForm(forms.Form):
     FORMATS = [
         ("bibtex", _("BibTeX file (.bib)")),
-        ("deadlines", _("Deadline tracker YAML (ai-deadlines format)")),
+        # Either tracker's layout, told apart by content (community.importers.ccf_deadlines).
+        ("deadlines", _("Deadline tracker YAML (ai-deadlines or ccf-deadlines: conference or acceptance-rate file)")),
         ("arxiv", _("arXiv ids")),
     ]
 

@@ -5,8 +5,10 @@ from ._importing import ImportCommand
 
 class Command(ImportCommand):
     help = (
-        "Import conference editions and their deadlines from deadline-tracker YAML files (the "
-        "ai-deadlines format). The tracker's edition id identifies an edition, so a rerun updates it."
+        "Import conference editions and their deadlines from deadline-tracker YAML files: ai-deadlines "
+        "files, and ccf-deadlines conference files (with the CCF, CORE and THCPL ranks) and acceptance-rate "
+        "files, each recognised by its content. The tracker's edition id identifies an edition, so a rerun "
+        "updates it; a venue is matched by dblp key, then by short name."
     )
 
     def add_arguments(self, parser) -> None:

@@ -1,6 +1,13 @@
-"""Importing a deadline tracker's YAML: editions matched by the tracker's id (or venue and year),
-their venues by name (created as conferences when new), their deadlines by kind and label."""
+"""Importing a deadline tracker's YAML, of either tracker (ai-deadlines or ccf-deadlines, told apart by
+content: community.importers.ccf_deadlines): editions matched by the tracker's id (or venue and year),
+their venues by dblp key, then by normalised short name (created as conferences when new), their
+deadlines by kind and label; a ccf-deadlines conference file also sets the venue's ranks, field and
+dblp key, and an acceptance-rate file its acceptance rates (one row per venue and year).
 
+A deadline another source already gives at the same instant under another label is not stored twice
+(the report says so); one that disagrees is kept beside it and the report names both."""
+
+import re
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -8,9 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from community.importers import ParseFailure
-from community.importers.deadlines import EditionRecord, parse_deadlines
-from community.models import Deadline, Edition, Topic, Venue
+from community.importers.ccf_deadlines import AcceptanceRateRecord, VenueRecord, parse_tracker_file
+from community.importers.deadlines import EditionRecord
+from community.models import AcceptanceRate, Deadline, Edition, Topic, Venue
 
 from .report import ImportReport, Outcome, RecordError, RecordResult
 from .writer import REJECTED, Writer, budgeted_import, read_upload, truncate, web_address
@@ -29,7 +36,7 @@ def deadlines_import(
 ) -> ImportReport:
     """Import the editions (and their venues and deadlines) of a deadline-tracker YAML file."""
     return budgeted_import(
-        lambda: parse_deadlines(read_upload(text=text, stream=stream)),
+        lambda: parse_tracker_file(read_upload(text=text, stream=stream)),
         lambda report, records: EditionWriter(report, user=user, pending=pending).editions(records),
         source=source,
         user=user,
@@ -39,9 +46,62 @@ def deadlines_import(
 
 
 class EditionWriter(Writer):
-    def editions(self, records: list[EditionRecord | ParseFailure]) -> None:
+    def editions(self, records: list) -> None:
         for record in records:
-            self._one(record, self._edition)
+            if isinstance(record, VenueRecord):
+                self._one(record, self._venue)
+            elif isinstance(record, AcceptanceRateRecord):
+                self._one(record, self._acceptance_rate)
+            else:
+                self._one(record, self._edition)
+
+    def _venue(self, record: VenueRecord, result: RecordResult) -> None:
+        """A ccf-deadlines conference: its ranks, field and dblp key are the tracker's to set; its full
+        name only fills an empty one."""
+        venue = _find_venue(record.name, record.dblp_key)
+        created = venue is None
+        if created:
+            venue = self._new(Venue, record.name, name=record.name, kind=Venue.Kind.CONFERENCE)
+            result.notes.append(gettext("new venue %(venue)s") % {"venue": record.name})
+        values: dict[str, Any] = {
+            name: getattr(record, name)
+            for name in ("ccf_rank", "core_rank", "thcpl_rank", "ccf_field", "dblp_key")
+            if getattr(record, name)
+        }
+        if record.full_name and not venue.full_name:
+            values["full_name"] = record.full_name[: Venue._meta.get_field("full_name").max_length]
+        changes = self._save(venue, values, created=created)
+        result.title, result.item = venue.name, venue
+        if created:
+            result.outcome = Outcome.CREATED
+        elif changes:
+            result.outcome = Outcome.UPDATED
+        if created or changes:
+            self._history(venue, changes, ref=record.ref)
+
+    def _acceptance_rate(self, record: AcceptanceRateRecord, result: RecordResult) -> None:
+        venue = _find_venue(record.venue_name, "")
+        if venue is None:
+            raise RecordError(
+                gettext("no venue %(venue)s in the catalogue; import its conference file first.")
+                % {"venue": record.venue_name}
+            )
+        row = AcceptanceRate.objects.filter(venue=venue, year=record.year).first()
+        created = row is None
+        if created:
+            row = AcceptanceRate(venue=venue, year=record.year)
+        values: dict[str, Any] = {"submitted": record.submitted, "accepted": record.accepted, "rate": record.rate}
+        values = {name: value for name, value in values.items() if value is not None}
+        if record.source and web_address(record.source, "source", result):
+            values["source_url"] = record.source
+        changes = self._save(row, values, created=created)
+        result.title = f"{venue.name} {record.year}"
+        if created:
+            result.outcome = Outcome.CREATED
+        elif changes:
+            result.outcome = Outcome.UPDATED
+        if created or changes:
+            self._history(venue, {f"acceptance rate {record.year}": [None, values] if created else changes}, ref=record.ref)
 
     def _edition(self, record: EditionRecord, result: RecordResult) -> None:
         venue, venue_created, venue_changes = self._venue_for_edition(record, result)
@@ -85,9 +145,29 @@ class EditionWriter(Writer):
         edition_changes = self._save(edition, values, created=created)
 
         existing = {} if created else {(d.kind, d.label): d for d in edition.deadlines.all()}
+        own_labels = {(wanted.kind, wanted.label) for wanted in record.deadlines}
+        others = [d for key, d in existing.items() if key not in own_labels]
         for wanted in record.deadlines:
             deadline = existing.get((wanted.kind, wanted.label))
             is_new = deadline is None
+            same_kind = [d for d in others if d.kind == wanted.kind] if is_new else []
+            if any(d.due_at == wanted.due_at for d in same_kind):
+                # The other tracker gives this deadline already, under its own label: not twice.
+                result.notes.append(
+                    gettext("%(kind)s deadline %(label)s: already listed at the same time; not added again.")
+                    % {"kind": wanted.kind, "label": repr(wanted.label)}
+                )
+                continue
+            if same_kind:
+                result.notes.append(
+                    gettext("%(kind)s deadline %(label)s (%(due)s) disagrees with %(others)s; both kept.")
+                    % {
+                        "kind": wanted.kind,
+                        "label": repr(wanted.label),
+                        "due": wanted.due_at.isoformat(),
+                        "others": ", ".join(f"{d.label!r} ({d.due_at.isoformat()})" for d in same_kind),
+                    }
+                )
             if is_new:
                 deadline = Deadline(venue=venue, edition=edition, kind=wanted.kind, label=wanted.label)
             values = {"due_at": wanted.due_at, "timezone_label": wanted.timezone_label}
@@ -114,7 +194,7 @@ class EditionWriter(Writer):
     def _venue_for_edition(self, record: EditionRecord, result: RecordResult) -> tuple[Venue, bool, dict]:
         """The venue `title` names (case-insensitively), created as a conference when there is none;
         an existing venue only gets what it lacks (full name, website, topics from the tags)."""
-        venue = Venue.objects.filter(name__iexact=record.venue_name).order_by("pk").first()
+        venue = _find_venue(record.venue_name, record.dblp_key)
         if venue is not None and venue.status == REJECTED:
             raise RecordError(
                 gettext("moderators rejected the venue %(venue)s; not imported.") % {"venue": venue.name}
@@ -153,3 +233,25 @@ class EditionWriter(Writer):
         if created or changes:
             self._history(venue, changes, ref=record.ref)
         return venue, created, changes
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name).casefold()
+
+
+def _find_venue(name: str, dblp_key: str) -> Venue | None:
+    """The venue with this dblp key; else the one whose short name is `name` ignoring case, spaces and
+    punctuation ("CoRL" is "CORL", "ACL-IJCNLP" is "ACL IJCNLP")."""
+    if dblp_key:
+        venue = Venue.objects.filter(dblp_key=dblp_key).order_by("pk").first()
+        if venue is not None:
+            return venue
+    venue = Venue.objects.filter(name__iexact=name).order_by("pk").first()
+    if venue is not None:
+        return venue
+    wanted = _normalised(name)
+    if not wanted:
+        return None
+    first = Venue.objects.filter(name__istartswith=name[:1]).order_by("pk").only("pk", "name")
+    pk = next((v.pk for v in first if _normalised(v.name) == wanted), None)
+    return Venue.objects.get(pk=pk) if pk is not None else None
