@@ -132,6 +132,12 @@ def _stats(summary: dict, metric: str) -> dict:
     return stats if isinstance(stats, dict) else {}
 
 
+def _spread(summary: dict, metric: str) -> dict:
+    """A sweep's mean and std of ``metric`` over its seeds, and how many seeds succeeded (``n``)."""
+    stats = _stats(summary, metric)
+    return {"mean": stats.get("mean"), "std": stats.get("std"), "n": int((summary or {}).get("n") or 0)}
+
+
 def rank_sweeps(benchmark: Benchmark, sweeps: Iterable[Sweep]) -> list[LeaderboardRow]:
     """Rank by the mean of `benchmark.metric` (higher first when higher_is_better), then by the
     smaller spread, then the earlier publication; sweeps without that mean go last. No query."""
@@ -148,15 +154,12 @@ def rank_sweeps(benchmark: Benchmark, sweeps: Iterable[Sweep]) -> list[Leaderboa
     rows = []
     for rank, sweep in enumerate(sorted(sweeps, key=key), start=1):
         summary = sweep.summary or {}
-        stats = _stats(summary, metric)
         rows.append(
             LeaderboardRow(
                 rank=rank,
                 sweep=sweep,
                 metric=metric,
-                mean=stats.get("mean"),
-                std=stats.get("std"),
-                n=int(summary.get("n") or 0),
+                **_spread(summary, metric),
                 best_seed=summary.get("best_seed"),
                 best=summary.get("best"),
                 verdict=summary.get("verdict"),
@@ -354,16 +357,13 @@ def claims_for_paper(paper: Paper | int | None) -> list[Claim]:
         checks = {c.get("metric"): c for c in summary.get("checks", []) if isinstance(c, dict)}
         for target in benchmark.targets:
             metric = target.get("metric", "")
-            stats = _stats(summary, metric)
             check = checks.get(metric, {})
             claims.append(
                 Claim(
                     benchmark=benchmark,
                     target=target,
                     sweep=sweep,
-                    mean=stats.get("mean"),
-                    std=stats.get("std"),
-                    n=int(summary.get("n") or 0),
+                    **_spread(summary, metric),
                     ok=check.get("ok") if sweep else None,
                     gap=check.get("gap"),
                 )
