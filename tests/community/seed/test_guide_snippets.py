@@ -21,7 +21,7 @@ import yaml
 from community.rendering import render_markdown
 from training.catalogue import BENCHMARKS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SEED_DIR = ROOT / "community" / "seed"
 GUIDES_DIR = SEED_DIR / "guides"
 LANGUAGES = ("en", "zh-hans")

@@ -20,7 +20,7 @@ from community.models import ChangeRecord, Deadline, Edition, ModerationStatus, 
 from community.services.imports import Outcome, deadlines_import
 from tests.community import factories as f
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "deadlines" / "conferences.yml"
+FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "deadlines" / "conferences.yml"
 NOW = dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.UTC)
 
 

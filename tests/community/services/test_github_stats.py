@@ -25,7 +25,7 @@ from community.models import ModerationStatus, Project
 from community.services.github_stats import MAX_FAILURES_IN_A_ROW, project_stats_refresh
 from tests.community.factories import ProjectFactory
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "github"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "github"
 API = "https://api.github.com/repos"
 PYTORCH = "https://github.com/pytorch/pytorch"
 KERAS = "https://github.com/keras-team/keras"

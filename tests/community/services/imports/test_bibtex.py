@@ -14,7 +14,7 @@ from community.models import Authorship, ChangeRecord, ModerationStatus, Paper, 
 from community.services.imports import Outcome, bibtex_import
 from tests.community import factories as f
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "bibtex" / "papers.bib"
+FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "bibtex" / "papers.bib"
 
 
 def _import(**kwargs):

@@ -13,7 +13,7 @@ from community.models import ChangeRecord, Edition, ModerationStatus, Paper
 from community.permissions import MODERATORS_GROUP
 from tests.community.arxiv_api import arxiv_api_fixture  # noqa: F401 - the recorded arXiv API
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 URL = "/moderation/import/"
 
 
