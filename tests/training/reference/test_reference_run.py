@@ -9,6 +9,7 @@ import pytest
 import torch
 from torch import nn
 
+from tests.support.progress import cancel_at
 from training.reference import datasets, loop, registry
 from training.reference.configs import TrainConfig
 from training.reference.errors import RunCancelled
@@ -79,19 +80,13 @@ def test_progress_is_reported_every_step_with_metrics_at_evaluations(data_dir):
 
 def test_raising_cancelled_stops_the_loop(data_dir):
     seen = []
-
-    def on_progress(step, total, metrics):
-        seen.append(step)
-        if step == 7:
-            raise RunCancelled("user pressed stop")
-
     with pytest.raises(RunCancelled, match="user pressed stop") as excinfo:
         run(
             {"network": "logreg", "train": {"steps": 100, "eval_every": 5}},
             seed=0,
             device="cpu",
             data_dir=data_dir,
-            on_progress=on_progress,
+            on_progress=cancel_at(7, seen),
         )
     assert seen == list(range(1, 8))
     assert excinfo.value.step == 7

@@ -22,6 +22,7 @@ import sys
 import pytest
 import torch
 
+from tests.support.progress import cancel_at
 from training.reference import datasets, loop, registry, sweep
 from training.reference.batched import graphs
 from training.reference.batched import networks as stacked_networks
@@ -196,19 +197,13 @@ def test_progress_reports_every_step_and_a_list_per_evaluation(data_dir):
 
 def test_raising_cancelled_stops_the_whole_sweep(data_dir):
     seen = []
-
-    def on_progress(step, total, metrics):
-        seen.append(step)
-        if step == 7:
-            raise RunCancelled("user pressed stop")
-
     with pytest.raises(RunCancelled, match="user pressed stop") as excinfo:
         run_sweep(
             {"network": "cnn1d", "train": {"steps": 100, "eval_every": 5}},
             seeds=SEEDS,
             device="cpu",
             data_dir=data_dir,
-            on_progress=on_progress,
+            on_progress=cancel_at(7, seen),
         )
     assert seen == list(range(1, 8))
     assert excinfo.value.step == 7
