@@ -70,6 +70,10 @@ def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
         return ()
 
 
+# The languages a per-language text can be in: the API's `?lang=` and `description_language` values.
+LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+
+
 def language_columns(name: str) -> tuple[tuple[str, str], ...]:
     """((column, language code), ...) of translated field `name`, in settings.LANGUAGES order:
     (("description_en", "en"), ("description_zh_hans", "zh-hans"))."""

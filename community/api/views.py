@@ -6,13 +6,15 @@ values as the list pages), searched by `?search=` and paginated; details are loo
 (deadlines, which have none, by id). Writing is in `community.api.writes`.
 """
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -23,6 +25,7 @@ from community.kinds import KIND
 from community.models import Deadline, Venue
 from community.selectors import careers, channels, funding, guides, papers, people, projects, topics, venues
 from community.services import exports, submissions
+from community.translation import LANGUAGE_CODES
 
 from . import serializers, writes
 from .filters import SEARCH_PARAM, FullTextSearchFilter
@@ -41,6 +44,28 @@ class CatalogueReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     lookup_value_regex = SLUG_PATTERN
     filter_backends = [DjangoFilterBackend, FullTextSearchFilter]
     list_selector = None
+
+    def initial(self, request, *args, **kwargs):
+        # The language of the per-language texts, read and written: `?lang=` wins; else the
+        # Accept-Language header's; else English. (LocaleMiddleware answers every unprefixed address,
+        # the API's included, in English: with prefix_default_language=False it reads no header there.)
+        requested = request.query_params.get(LANG_PARAM, "").strip().lower() or _accepted_language(request)
+        self.language_before = translation.get_language()
+        if requested:
+            if requested not in LANGUAGE_CODES:
+                raise ValidationError(
+                    {LANG_PARAM: [_("Unknown language: use one of %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}]}
+                )
+            translation.activate(requested)
+            request.LANGUAGE_CODE = requested
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response.headers["Content-Language"] = translation.get_language()
+        if getattr(self, "language_before", None):
+            translation.activate(self.language_before)  # this request's language ends with it
+        return response
     detail_selector = None
     detail_serializer_class = None
 
@@ -84,9 +109,38 @@ class CatalogueReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             pagination[name] = str(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else raw
         search = request.query_params.get(SEARCH_PARAM, "").strip()
         values = {**filterset.form.cleaned_data, **pagination, SEARCH_PARAM: search}
-        known = [*filterset.form.fields, *pagination, SEARCH_PARAM, api_settings.URL_FORMAT_OVERRIDE]
+        values[LANG_PARAM] = translation.get_language()  # the key varies by language already
+        known = [*filterset.form.fields, *pagination, SEARCH_PARAM, LANG_PARAM, api_settings.URL_FORMAT_OVERRIDE]
         page_cache.use_query(request, values, known=known)
         return True
+
+
+LANG_PARAM = "lang"
+LANGUAGE_PARAMETER = OpenApiParameter(
+    LANG_PARAM,
+    str,
+    enum=LANGUAGE_CODES,
+    description=_(
+        "The language of per-language texts (`description`, `eligibility`, `bio`...), read and written; "
+        "else the Accept-Language header's, else English. The response's Content-Language header says "
+        "which it is; `description_language` says what a text is in (another language where the item "
+        "has none in this one yet). `description_en` / `description_zh_hans` write one language explicitly."
+    ),
+)
+
+
+def _accepted_language(request) -> str:
+    """The first language of the Accept-Language header the site speaks ("zh-Hans", "zh-CN" and "zh"
+    are zh-hans), or ''."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for code, _quality in parse_accept_lang_header(header[:500]):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return ""
 
 
 def _write_docs(kind: str) -> dict:
@@ -105,13 +159,13 @@ def _write_docs(kind: str) -> dict:
                 'identical title exist (listed in `error.existing`); resend with `"confirm": true`.'
             )
             % {"kind": kind},
-            responses=receipt,
+            responses=receipt, parameters=[LANGUAGE_PARAMETER],
         ),
         "update": extend_schema(
-            summary=_("Suggest an edit (every field)"), description=edit, responses=receipt
+            summary=_("Suggest an edit (every field)"), description=edit, responses=receipt, parameters=[LANGUAGE_PARAMETER]
         ),
         "partial_update": extend_schema(
-            summary=_("Suggest an edit (only the fields given)"), description=edit, responses=receipt
+            summary=_("Suggest an edit (only the fields given)"), description=edit, responses=receipt, parameters=[LANGUAGE_PARAMETER]
         ),
     }
 
@@ -127,10 +181,12 @@ def _read_docs(kind: str, plural: str):
                 "leading `-` reverses) and paginated (`page`, `page_size` up to 100)."
             )
             % {"plural": plural},
+            parameters=[LANGUAGE_PARAMETER],
         ),
         "retrieve": extend_schema(
             summary=_("Read one published %(kind)s") % {"kind": kind},
             description=_("By slug; a slug that names nothing published is a 404."),
+            parameters=[LANGUAGE_PARAMETER],
         ),
     }
 

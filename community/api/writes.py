@@ -23,8 +23,9 @@ project's stars and other fetched stats).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -56,6 +57,7 @@ from community.models import (
 )
 from community.services import submissions
 from community.services.rate_limits import RateLimited, client_ip
+from community.translation import language_columns, translated_fields
 
 from .fields import YearField
 
@@ -166,12 +168,32 @@ class SubmissionInputSerializer(serializers.ModelSerializer):
         if "catalogue_kind" in cls.__dict__:
             kind = KIND[cls.catalogue_kind]
             declared = [name for name in cls._declared_fields if name not in (*kind.fields, "confirm")]
-            fields = [*kind.fields, *declared, "confirm"]
+            # A per-language text (community.translation) is `description` in the request's language
+            # (?lang= or Accept-Language) and, explicitly, `description_en` / `description_zh_hans`.
+            translated = translated_fields(kind.model)
+            fields = []
+            for name in kind.fields:
+                fields.append(name)
+                if name in translated:
+                    fields.extend(column for column, _code in language_columns(name))
+            fields = [*fields, *declared, "confirm"]
+            rules = dict(cls.field_rules)
+            for name in translated:
+                for column, code in language_columns(name):
+                    rules.setdefault(column, {}).setdefault(
+                        "help_text",
+                        format_lazy(
+                            gettext_lazy("`{field}` in {language} ({code}), whatever the request's language."),
+                            field=name,
+                            language=get_language_info(code)["name"],
+                            code=code,
+                        ),
+                    )
 
             class Meta:
                 model = kind.model
                 validators = []
-                extra_kwargs = cls.field_rules
+                extra_kwargs = rules
 
             Meta.fields = fields
             cls.Meta = Meta

@@ -291,7 +291,9 @@ SPECTACULAR_SETTINGS = {
     }
     | {"DeadlineKindEnum": "community.models.Deadline.Kind"}
     # The time zone labels a deadline takes (two fields), one enum.
-    | {"TimezoneLabelEnum": "common.api.fields.TIMEZONE_LABELS"},
+    | {"TimezoneLabelEnum": "common.api.fields.TIMEZONE_LABELS"}
+    # The language a per-language text is in (`description_language`, ...), one enum.
+    | {"TextLanguageEnum": "community.translation.LANGUAGE_CODES"},
 }
 
 # --- project settings -----------------------------------------------------------------------
