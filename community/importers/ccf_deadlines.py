@@ -128,13 +128,18 @@ def parse_tracker_file(text: str) -> list[Record]:
 
     Raises ImportFileError when the text is not YAML or not a list.
     """
+    return read_tracker_file(text)[1]
+
+
+def read_tracker_file(text: str) -> tuple[str, list[Record]]:
+    """`tracker_layout` of the file and its records (parse_tracker_file)."""
     data, nodes = load_yaml_list(text)
     layout = tracker_layout(data)
     if layout == "ccf-conference":
-        return parse_conference(data, nodes)
+        return layout, parse_conference(data, nodes)
     if layout == "ccf-accept-rates":
-        return parse_accept_rates(data, nodes)
-    return parse_editions(data, nodes)
+        return layout, parse_accept_rates(data, nodes)
+    return layout, parse_editions(data, nodes)
 
 
 def _line(node) -> int:
@@ -466,5 +471,6 @@ __all__ = [
     "ImportFileError",
     "VenueRecord",
     "parse_tracker_file",
+    "read_tracker_file",
     "tracker_layout",
 ]

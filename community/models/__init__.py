@@ -10,6 +10,7 @@ from .moderation import ChangeRecord, EditSuggestion, Report, ReviewStatus
 from .papers import Authorship, Paper, SimilarPaper
 from .people import Organization, Person
 from .projects import Project
+from .provenance import Provenance
 from .tokens import ApiTokenInfo
 from .topics import Topic
 from .venues import AcceptanceRate, Deadline, Edition, Venue
@@ -33,6 +34,7 @@ __all__ = [
     "Paper",
     "Person",
     "Project",
+    "Provenance",
     "SimilarPaper",
     "TimelineEvent",
     "Topic",

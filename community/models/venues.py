@@ -1,5 +1,6 @@
 """Conferences and journals, a conference's yearly editions, and their deadlines."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -165,6 +166,9 @@ class Deadline(models.Model):
     due_at = models.DateTimeField(_("due (UTC)"), db_index=True)
     timezone_label = models.CharField(_("announced timezone"), max_length=64, default="AoE")
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    # Each source that gives this deadline (community.models.provenance): two trackers, two rows.
+    provenance = GenericRelation("community.Provenance")
 
     objects = DeadlineQuerySet.as_manager()
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
-from community.models import AcceptanceRate, Deadline, Edition, Guide, Paper, Venue
+from community.models import AcceptanceRate, Deadline, Edition, Guide, Paper, Provenance, Venue
 
 from ._common import RELATED_LIMIT, published_topics
 
@@ -22,7 +22,15 @@ def venue_detail() -> QuerySet[Venue]:
             "editions",
             queryset=Edition.objects.published()
             .order_by("-year")
-            .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at", "pk"))),
+            .prefetch_related(
+                Prefetch(
+                    "deadlines",
+                    queryset=Deadline.objects.order_by("due_at", "pk").prefetch_related(
+                        # Which tracker(s) give each deadline, shown beside it.
+                        Prefetch("provenance", queryset=Provenance.objects.order_by("source"), to_attr="sources")
+                    ),
+                )
+            ),
         ),
         Prefetch(
             "deadlines",

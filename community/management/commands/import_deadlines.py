@@ -1,3 +1,5 @@
+from functools import partial
+
 from community.services.imports import deadlines_import
 
 from ._importing import ImportCommand
@@ -13,7 +15,13 @@ class Command(ImportCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE", help="YAML files (UTF-8)")
+        parser.add_argument(
+            "--revision",
+            default="",
+            help="The tracker's commit the files come from (or the date they were fetched), kept with "
+            "each imported item's source.",
+        )
         super().add_arguments(parser)
 
-    def handle(self, *args, files: list[str], pending: bool, **options) -> None:
-        self.import_files(files, deadlines_import, pending=pending)
+    def handle(self, *args, files: list[str], pending: bool, revision: str, **options) -> None:
+        self.import_files(files, partial(deadlines_import, revision=revision), pending=pending)

@@ -11,13 +11,14 @@ import re
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from community.importers.ccf_deadlines import AcceptanceRateRecord, VenueRecord, parse_tracker_file
+from community.importers.ccf_deadlines import AcceptanceRateRecord, VenueRecord, read_tracker_file
 from community.importers.deadlines import EditionRecord
-from community.models import AcceptanceRate, Deadline, Edition, Topic, Venue
+from community.models import AcceptanceRate, Deadline, Edition, Provenance, Topic, Venue
 
 from .report import ImportReport, Outcome, RecordError, RecordResult
 from .writer import REJECTED, Writer, budgeted_import, read_upload, truncate, web_address
@@ -33,11 +34,29 @@ def deadlines_import(
     user=None,
     pending: bool = False,
     ip: str | None = None,
+    revision: str = "",
 ) -> ImportReport:
-    """Import the editions (and their venues and deadlines) of a deadline-tracker YAML file."""
+    """Import the editions (and their venues and deadlines) of a deadline-tracker YAML file.
+
+    Every venue, edition, deadline and acceptance rate it writes or finds keeps a Provenance row: the
+    tracker (told by the file's layout), the file (`source`, from the tracker's own folders on) and
+    `revision` (the tracker's commit, or the date the file was fetched), with the tracker's licence."""
+    layout = ["ai-deadlines"]
+
+    def records():
+        layout[0], items = read_tracker_file(read_upload(text=text, stream=stream))
+        return items
+
+    def write(report, items):
+        tracker = "ai-deadlines" if layout[0] == "ai-deadlines" else "ccf-deadlines"
+        writer = EditionWriter(report, user=user, pending=pending)
+        writer.origin = {"source": tracker, "file": tracker_file_name(source), "revision": revision[:100]}
+        writer.origin.update(TRACKERS[tracker])
+        writer.editions(items)
+
     return budgeted_import(
-        lambda: parse_tracker_file(read_upload(text=text, stream=stream)),
-        lambda report, records: EditionWriter(report, user=user, pending=pending).editions(records),
+        records,
+        write,
         source=source,
         user=user,
         pending=pending,
@@ -45,7 +64,41 @@ def deadlines_import(
     )
 
 
+# What each tracker's licence asks pages to show (shared/data/deadlines/README.md).
+TRACKERS = {
+    "ai-deadlines": {"licence": "MIT", "attribution": "ai-deadlines, Copyright (c) 2025 Hugging Face"},
+    "ccf-deadlines": {"licence": "MIT", "attribution": "ccf-deadlines, Copyright (c) 2021 CCFDDL"},
+}
+
+
+def tracker_file_name(source: str) -> str:
+    """The file as the tracker names it, so a rerun from another folder (or an upload) finds the same
+    provenance: from `conference/` or `accept_rates/` on for ccf-deadlines, else the file's name."""
+    path = source.replace("\\", "/")
+    for folder in ("conference/", "accept_rates/"):
+        if folder in path:
+            return (folder + path.rsplit(folder, 1)[1])[:500]
+    return path.rsplit("/", 1)[-1][:500]
+
+
 class EditionWriter(Writer):
+    origin: dict[str, str] | None = None
+
+    def _provenance(self, item) -> None:
+        """Record that this file gives `item` (once: a rerun finds the row; a new revision updates it)."""
+        if not self.origin:
+            return
+        row, created = Provenance.objects.get_or_create(
+            content_type=ContentType.objects.get_for_model(item),
+            object_id=item.pk,
+            source=self.origin["source"],
+            file=self.origin["file"],
+            defaults={k: v for k, v in self.origin.items() if k not in ("source", "file")},
+        )
+        if not created and self.origin["revision"] and row.revision != self.origin["revision"]:
+            row.revision = self.origin["revision"]
+            row.save(update_fields=["revision"])
+
     def editions(self, records: list) -> None:
         for record in records:
             if isinstance(record, VenueRecord):
@@ -71,6 +124,7 @@ class EditionWriter(Writer):
         if record.full_name and not venue.full_name:
             values["full_name"] = record.full_name[: Venue._meta.get_field("full_name").max_length]
         changes = self._save(venue, values, created=created)
+        self._provenance(venue)
         result.title, result.item = venue.name, venue
         if created:
             result.outcome = Outcome.CREATED
@@ -95,6 +149,7 @@ class EditionWriter(Writer):
         if record.source and web_address(record.source, "source", result):
             values["source_url"] = record.source
         changes = self._save(row, values, created=created)
+        self._provenance(row)
         result.title = f"{venue.name} {record.year}"
         if created:
             result.outcome = Outcome.CREATED
@@ -151,8 +206,11 @@ class EditionWriter(Writer):
             deadline = existing.get((wanted.kind, wanted.label))
             is_new = deadline is None
             same_kind = [d for d in others if d.kind == wanted.kind] if is_new else []
-            if any(d.due_at == wanted.due_at for d in same_kind):
-                # The other tracker gives this deadline already, under its own label: not twice.
+            twin = next((d for d in same_kind if d.due_at == wanted.due_at), None)
+            if twin is not None:
+                # The other tracker gives this deadline already, under its own label: not twice, but
+                # the row now has both sources.
+                self._provenance(twin)
                 result.notes.append(
                     gettext("%(kind)s deadline %(label)s: already listed at the same time; not added again.")
                     % {"kind": wanted.kind, "label": repr(wanted.label)}
@@ -174,6 +232,7 @@ class EditionWriter(Writer):
             if record.note:
                 values["note"] = truncate(record.note, NOTE_MAX)
             deadline_changes = self._save(deadline, values, created=is_new)
+            self._provenance(deadline)
             name = f"deadline {wanted.kind}{' (' + wanted.label + ')' if wanted.label else ''}"
             if is_new:
                 edition_changes[name] = [None, f"{wanted.due_at.isoformat()} {wanted.timezone_label}"]
@@ -183,6 +242,7 @@ class EditionWriter(Writer):
                     {k: new for k, (_, new) in deadline_changes.items()},
                 ]
 
+        self._provenance(edition)
         result.title, result.item = str(edition), edition
         if created:
             result.outcome = Outcome.CREATED
@@ -232,6 +292,7 @@ class EditionWriter(Writer):
                 changes["topics"] = [sorted(have), sorted(have | {t.pk for t in missing})]
         if created or changes:
             self._history(venue, changes, ref=record.ref)
+        self._provenance(venue)
         return venue, created, changes
 
 

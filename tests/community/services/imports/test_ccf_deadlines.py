@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from community.models import AcceptanceRate, ChangeRecord, Deadline, Edition, Venue
+from community.models import AcceptanceRate, ChangeRecord, Deadline, Edition, Provenance, Venue
 from community.services.imports import Outcome, deadlines_import
 from tests.community import factories as f
 
@@ -46,6 +46,7 @@ def _state():
         list(Edition.objects.order_by("pk").values()),
         list(Deadline.objects.order_by("pk").values()),
         list(AcceptanceRate.objects.order_by("pk").values()),
+        list(Provenance.objects.order_by("pk").values()),
         ChangeRecord.objects.count(),
     )
 
@@ -368,3 +369,29 @@ def test_the_upload_form_recognises_the_ccf_layout_by_content(moderator_client):
         assert f"{created} created, 0 updated, 0 unchanged, 0 failed." in response.content.decode()
     assert Venue.objects.get(name="EMNLP").ccf_rank == "B"
     assert AcceptanceRate.objects.filter(venue__name="EMNLP").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_deadline_both_trackers_give_keeps_both_sources_and_the_page_names_them(client):
+    ai_emnlp = FIXTURES / "ai-deadlines" / "emnlp.yml"
+    out = io.StringIO()
+    call_command("import_deadlines", str(EMNLP), "--revision", "5f8dce347bc1", stdout=out)
+    call_command("import_deadlines", str(ai_emnlp), str(EMNLP_RATES), stdout=out)
+    paper = Edition.objects.get(external_id="emnlp26").deadlines.get(kind="paper")
+    assert sorted(paper.provenance.values_list("source", "file", "revision", "licence")) == [
+        ("ai-deadlines", "emnlp.yml", "", "MIT"),
+        ("ccf-deadlines", "conference/AI/emnlp.yml", "5f8dce347bc1", "MIT"),
+    ]
+    venue = Venue.objects.get(name="EMNLP")
+    assert set(venue_sources(venue)) == {"ai-deadlines", "ccf-deadlines"}
+    page = client.get(venue.get_absolute_url()).content.decode()
+    assert "Source: <span" in page
+    assert "ccf-deadlines</span> (<bdi>conference/AI/emnlp.yml</bdi>, 5f8dce347bc1)" in page
+    assert "ai-deadlines</span> (<bdi>emnlp.yml</bdi>)" in page
+    assert "Acceptance rates and ranks from ccf-deadlines, Copyright (c) 2021 CCFDDL, MIT License." in page
+
+
+def venue_sources(venue):
+    return Provenance.objects.filter(object_id=venue.pk, content_type__model="venue").values_list(
+        "source", flat=True
+    )
