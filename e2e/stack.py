@@ -55,6 +55,7 @@ SCRUBBED = (
     "DATABASE_URL",
     "CELERY_BROKER_URL",
     "CACHE_URL",
+    "RATELIMIT_CACHE_URL",
     "EMAIL_URL",
     "DJANGO_SETTINGS_MODULE",
     "DEEPCOMMONS_CI_STRICT",
@@ -242,6 +243,7 @@ class Stack:
             DATABASE_URL=self.database_url(via_proxy=via_proxy),
             CELERY_BROKER_URL=self.broker_url,
             CACHE_URL=f"rediscache://127.0.0.1:{self.redis_port}/1",
+            RATELIMIT_CACHE_URL=f"rediscache://127.0.0.1:{self.redis_port}/2",
             # django-environ drops the first "/" of the path: four slashes make an absolute path.
             EMAIL_URL=f"filemail:///{self.mail_dir}",
             SITE_URL=self.base_url,

@@ -96,3 +96,23 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert out.returncode != 0 and "SECRET_KEY" in out.stderr
+
+
+def test_production_refuses_to_start_with_a_shared_cache_but_no_store_for_the_limit_counters(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "RATELIMIT_CACHE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="x.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        CACHE_URL="rediscache://127.0.0.1:6379/1",
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode != 0 and "RATELIMIT_CACHE_URL is not set" in out.stderr
+    env["RATELIMIT_CACHE_URL"] = "rediscache://127.0.0.1:6379/2"
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr

@@ -1,9 +1,20 @@
 """Production: PostgreSQL, Redis, gunicorn behind a proxy. Every secret comes from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.logs import logging_config
 
 from .base import *  # noqa: F403
 from .base import DATABASES, LOG_LEVEL, env
+
+# Limit and throttle counters (the "ratelimit" cache) must be shared by every web process and never
+# evicted: with a shared CACHE_URL but no RATELIMIT_CACHE_URL they would fall back to one count per
+# process, and each gunicorn worker would grant the whole allowance again. Refuse to start instead.
+if env.str("CACHE_URL", default="") and not env.str("RATELIMIT_CACHE_URL", default=""):
+    raise ImproperlyConfigured(
+        "RATELIMIT_CACHE_URL is not set: name a Redis that never evicts (maxmemory-policy noeviction), "
+        "e.g. the broker's, for the limit counters; see the README, Configuration."
+    )
 
 # Cached page content needs a cache every web process shares (community.page_cache).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if env.str("CACHE_URL", default="") else 0)
