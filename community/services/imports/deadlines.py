@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from community.importers.ccf_deadlines import AcceptanceRateRecord, VenueRecord, read_tracker_file
 from community.importers.deadlines import EditionRecord
-from community.models import AcceptanceRate, Deadline, Edition, Provenance, Topic, Venue
+from community.models import AcceptanceRate, Deadline, Edition, Provenance, Report, Topic, Venue
 
 from .report import ImportReport, Outcome, RecordError, RecordResult
 from .writer import REJECTED, Writer, budgeted_import, read_upload, truncate, web_address
@@ -217,14 +217,22 @@ class EditionWriter(Writer):
                 )
                 continue
             if same_kind:
-                result.notes.append(
-                    gettext("%(kind)s deadline %(label)s (%(due)s) disagrees with %(others)s; both kept.")
-                    % {
-                        "kind": wanted.kind,
-                        "label": repr(wanted.label),
-                        "due": wanted.due_at.isoformat(),
-                        "others": ", ".join(f"{d.label!r} ({d.due_at.isoformat()})" for d in same_kind),
-                    }
+                disagreement = gettext(
+                    "%(kind)s deadline %(label)s (%(due)s) disagrees with %(others)s; both kept."
+                ) % {
+                    "kind": wanted.kind,
+                    "label": repr(wanted.label),
+                    "due": wanted.due_at.isoformat(),
+                    "others": ", ".join(f"{d.label!r} ({d.due_at.isoformat()})" for d in same_kind),
+                }
+                result.notes.append(disagreement)
+                # For the moderators' queue: once, when the second row is made (a rerun finds it).
+                Report.objects.create(
+                    content_type=ContentType.objects.get_for_model(edition),
+                    object_id=edition.pk,
+                    reported_by=self.user,
+                    reason=Report.Reason.WRONG,
+                    message=f"{self.report.source}: {disagreement}",
                 )
             if is_new:
                 deadline = Deadline(venue=venue, edition=edition, kind=wanted.kind, label=wanted.label)

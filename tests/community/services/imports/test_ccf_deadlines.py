@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from community.models import AcceptanceRate, ChangeRecord, Deadline, Edition, Provenance, Venue
+from community.models import AcceptanceRate, ChangeRecord, Deadline, Edition, Provenance, Report, Venue
 from community.services.imports import Outcome, deadlines_import
 from tests.community import factories as f
 
@@ -332,7 +332,7 @@ def test_both_trackers_give_one_venue_and_one_edition_and_a_disagreement_is_repo
 
 
 @pytest.mark.django_db
-def test_a_deadline_the_trackers_disagree_on_is_kept_twice_and_reported():
+def test_a_deadline_the_trackers_disagree_on_is_kept_twice_and_reported(moderator_client):
     _command(EMNLP)
     other = textwrap.dedent(
         """\
@@ -354,6 +354,13 @@ def test_a_deadline_the_trackers_disagree_on_is_kept_twice_and_reported():
         "ARR Submission; commitment deadline: 2026-08-02",
         "Paper submission deadline",
     ]
+    # Reported to moderators once: the queue lists it, and a rerun adds no second report.
+    deadlines_import(text=other, source="ai.yml")
+    (report,) = Report.objects.all()
+    assert report.item == Edition.objects.get(external_id="emnlp26")
+    assert "disagrees with" in report.message and "ai.yml" in report.message
+    page = moderator_client.get("/moderation/").content.decode()
+    assert f"/moderation/reports/{report.pk}/" in page
 
 
 # --- the upload page ------------------------------------------------------------------------------
