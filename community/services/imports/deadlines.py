@@ -7,6 +7,7 @@ dblp key, and an acceptance-rate file its acceptance rates (one row per venue an
 A deadline another source already gives at the same instant under another label is not stored twice
 (the report says so); one that disagrees is kept beside it and the report names both."""
 
+import datetime as dt
 import re
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -24,6 +25,8 @@ from .report import ImportReport, Outcome, RecordError, RecordResult
 from .writer import REJECTED, Writer, budgeted_import, read_upload, truncate, web_address
 
 NOTE_MAX = Deadline._meta.get_field("note").max_length
+# Two sources' times for one deadline this close are the same deadline written differently.
+SAME_DEADLINE = dt.timedelta(minutes=1)
 
 
 def deadlines_import(
@@ -206,13 +209,13 @@ class EditionWriter(Writer):
             deadline = existing.get((wanted.kind, wanted.label))
             is_new = deadline is None
             same_kind = [d for d in others if d.kind == wanted.kind] if is_new else []
-            twin = next((d for d in same_kind if d.due_at == wanted.due_at), None)
+            twin = next((d for d in same_kind if abs(d.due_at - wanted.due_at) < SAME_DEADLINE), None)
             if twin is not None:
                 # The other tracker gives this deadline already, under its own label: not twice, but
-                # the row now has both sources.
+                # the row now has both sources. (23:59 and 23:59:59 are the same deadline.)
                 self._provenance(twin)
                 result.notes.append(
-                    gettext("%(kind)s deadline %(label)s: already listed at the same time; not added again.")
+                    gettext("%(kind)s deadline %(label)s: already listed at the same time (to the minute); not added again.")
                     % {"kind": wanted.kind, "label": repr(wanted.label)}
                 )
                 continue

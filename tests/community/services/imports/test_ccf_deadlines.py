@@ -402,3 +402,20 @@ def venue_sources(venue):
     return Provenance.objects.filter(object_id=venue.pk, content_type__model="venue").values_list(
         "source", flat=True
     )
+
+
+@pytest.mark.django_db
+def test_ai_deadlines_first_then_ccf_deadlines_gives_one_venue_and_times_to_the_minute_are_one_deadline():
+    # Real CoRL files: ai-deadlines announces 2026's deadlines at 11:59 UTC, ccf-deadlines at 23:59:59 AoE.
+    _command(FIXTURES / "ai-deadlines" / "corl.yml")
+    _command(FIXTURES / "conference" / "AI" / "corl.yml")
+    venue = Venue.objects.get()
+    assert (venue.name, venue.dblp_key, venue.ccf_rank, venue.core_rank) == ("CoRL", "corl", "N", "N")
+    edition = Edition.objects.get(venue=venue, year=2026)
+    assert sorted(edition.deadlines.values_list("kind", flat=True)) == ["abstract", "paper"]
+    for deadline in edition.deadlines.all():
+        assert sorted(deadline.provenance.values_list("source", flat=True)) == [
+            "ai-deadlines",
+            "ccf-deadlines",
+        ]
+    assert Edition.objects.filter(venue=venue).count() == 3  # 2024 from ccf-deadlines only
