@@ -5,6 +5,9 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -70,3 +73,17 @@ def enqueued(mocker):
 
     mock.run_ids = run_ids
     return mock
+
+
+@pytest.fixture
+def wsgi_app():
+    """Django's real WSGI application, for requests sent through wsgiref as a server would.
+
+    The real handler closes the database connection when a request starts and ends (inside the
+    test's transaction it looks unusable); Django's test client switches that off, and so must we.
+    """
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)

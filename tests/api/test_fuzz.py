@@ -23,9 +23,6 @@ import os
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -56,17 +53,6 @@ CHECKS = [
     response_schema_conformance,
     positive_data_acceptance,
 ]
-
-
-@pytest.fixture
-def wsgi_app():
-    # The real WSGI handler closes the database connection (inside the test's transaction, it looks
-    # unusable) when a request starts and ends; Django's test client switches that off, and so must we.
-    for signal in (signals.request_started, signals.request_finished):
-        signal.disconnect(close_old_connections)
-    yield get_wsgi_application()
-    for signal in (signals.request_started, signals.request_finished):
-        signal.connect(close_old_connections)
 
 
 @pytest.fixture

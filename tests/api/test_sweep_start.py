@@ -10,9 +10,7 @@ from wsgiref.validate import validator
 
 import pytest
 from django.conf import settings
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -25,12 +23,6 @@ URL = "/api/v1/sweeps/"
 
 
 @pytest.fixture
-def enqueue():
-    with mock.patch("training.tasks.execute_runs.apply_async") as patched:
-        yield patched
-
-
-@pytest.fixture
 def starter(staff_user):
     client = APIClient()
     client.force_authenticate(staff_user)
@@ -38,17 +30,6 @@ def starter(staff_user):
 
 
 # --- headers are strings, through wsgiref -------------------------------------------------------------
-
-
-@pytest.fixture
-def wsgi_app():
-    # The real WSGI handler closes the database connection when a request starts and ends (inside the
-    # test's transaction it looks unusable); Django's test client switches that off, and so must we.
-    for signal in (signals.request_started, signals.request_finished):
-        signal.disconnect(close_old_connections)
-    yield get_wsgi_application()
-    for signal in (signals.request_started, signals.request_finished):
-        signal.connect(close_old_connections)
 
 
 def _wsgi_post(app, path: str, payload: dict, *, cookies: dict, headers: dict) -> tuple[str, list, bytes]:
@@ -80,7 +61,7 @@ def _wsgi_post(app, path: str, payload: dict, *, cookies: dict, headers: dict) -
     return answer["status"], answer["headers"], content
 
 
-def test_start_through_wsgiref_answers_201_with_a_str_location(wsgi_app, staff_user, enqueue):
+def test_start_through_wsgiref_answers_201_with_a_str_location(wsgi_app, staff_user, enqueued):
     benchmark = BenchmarkFactory()
     browser = Client()
     browser.force_login(staff_user)
@@ -103,7 +84,7 @@ def test_start_through_wsgiref_answers_201_with_a_str_location(wsgi_app, staff_u
     assert location == json.loads(content)["api_url"] and location.endswith(f"/api/v1/sweeps/{sweep.pk}/")
 
 
-def test_the_location_header_is_a_plain_str(starter, enqueue):
+def test_the_location_header_is_a_plain_str(starter, enqueued):
     response = starter.post(URL, {"benchmark": BenchmarkFactory().slug, "seed_count": 1}, format="json")
     assert response.status_code == 201
     assert type(response["Location"]) is str
@@ -114,7 +95,7 @@ def test_the_location_header_is_a_plain_str(starter, enqueue):
 
 
 def test_a_retry_with_the_same_key_returns_the_first_sweep_and_starts_nothing(
-    starter, enqueue, django_capture_on_commit_callbacks
+    starter, enqueued, django_capture_on_commit_callbacks
 ):
     benchmark = BenchmarkFactory()
     payload = {"benchmark": benchmark.slug, "seed_count": 2, "device": "cpu"}
@@ -131,10 +112,10 @@ def test_a_retry_with_the_same_key_returns_the_first_sweep_and_starts_nothing(
     sweep = Sweep.objects.get()  # one sweep, two runs, enqueued once
     assert sweep.idempotency_key == key["HTTP_IDEMPOTENCY_KEY"]
     assert TrainingRun.objects.count() == 2
-    assert enqueue.call_count == 1
+    assert enqueued.call_count == 1
 
 
-def test_the_same_seeds_given_as_a_list_are_the_same_request(starter, enqueue):
+def test_the_same_seeds_given_as_a_list_are_the_same_request(starter, enqueued):
     benchmark = BenchmarkFactory()
     key = {"HTTP_IDEMPOTENCY_KEY": "k-1"}
     first = starter.post(URL, {"benchmark": benchmark.slug, "seed_count": 2}, format="json", **key)
@@ -143,7 +124,7 @@ def test_the_same_seeds_given_as_a_list_are_the_same_request(starter, enqueue):
     assert Sweep.objects.count() == 1
 
 
-def test_the_same_key_with_another_payload_is_a_409_and_starts_nothing(starter, enqueue):
+def test_the_same_key_with_another_payload_is_a_409_and_starts_nothing(starter, enqueued):
     benchmark = BenchmarkFactory()
     key = {"HTTP_IDEMPOTENCY_KEY": "nightly-2026-12-02"}
     first = starter.post(URL, {"benchmark": benchmark.slug, "seed_count": 1}, format="json", **key)
@@ -157,7 +138,7 @@ def test_the_same_key_with_another_payload_is_a_409_and_starts_nothing(starter, 
     assert Sweep.objects.count() == 1
 
 
-def test_keys_are_per_account(staff_user, django_user_model, enqueue):
+def test_keys_are_per_account(staff_user, django_user_model, enqueued):
     benchmark = BenchmarkFactory()
     other = django_user_model.objects.create_superuser("root2", "root2@example.org", "pw-root2-123456")
     payload = {"benchmark": benchmark.slug, "seed_count": 1}
@@ -171,7 +152,7 @@ def test_keys_are_per_account(staff_user, django_user_model, enqueue):
     assert len(set(ids)) == 2
 
 
-def test_without_a_key_every_start_is_a_new_sweep(starter, enqueue):
+def test_without_a_key_every_start_is_a_new_sweep(starter, enqueued):
     payload = {"benchmark": BenchmarkFactory().slug, "seed_count": 1}
     assert starter.post(URL, payload, format="json").status_code == 201
     assert starter.post(URL, payload, format="json").status_code == 201
@@ -179,7 +160,7 @@ def test_without_a_key_every_start_is_a_new_sweep(starter, enqueue):
 
 
 @pytest.mark.parametrize("bad", ["", "has space", "x" * 256, "naïve"])
-def test_a_malformed_key_is_a_400_naming_the_header(starter, enqueue, bad):
+def test_a_malformed_key_is_a_400_naming_the_header(starter, enqueued, bad):
     payload = {"benchmark": BenchmarkFactory().slug, "seed_count": 1}
     response = starter.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY=bad)
     assert response.status_code == 400
@@ -196,7 +177,7 @@ def test_the_database_holds_one_sweep_per_creator_and_key(staff_user):
     SweepFactory(created_by=staff_user, idempotency_key=None)  # sweeps without a key are not limited
 
 
-def test_a_copy_that_lost_the_race_returns_the_winners_sweep(staff_user, enqueue):
+def test_a_copy_that_lost_the_race_returns_the_winners_sweep(staff_user, enqueued):
     # Two copies of one request both found no sweep with the key; the one that commits second hits the
     # unique constraint, and its own sweep and runs are rolled back.
     from training.services import idempotency
