@@ -8,6 +8,7 @@ and script errors, and every step leaves a screenshot in var/screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from collections.abc import Iterator
@@ -82,10 +83,9 @@ class Shots:
         page.screenshot(path=str(SCREENSHOTS / f"{self.count:02d}-{name}.png"), full_page=True)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
+@contextlib.contextmanager
+def launched_chromium() -> Iterator[Browser]:
+    """Headless Chromium as every e2e test module drives it; closed on the way out."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, timeout=30_000
@@ -94,6 +94,14 @@ def browser() -> Iterator[Browser]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from .stack import Stack
-from .test_browser import CHROMIUM, LAUNCH_ARGS, SCREENSHOTS, Watch
+from .test_browser import SCREENSHOTS, Watch, launched_chromium
 
 # community/urls.py's list views, then training's results page (mounted at /results/).
 FILTERED_LISTS = [
@@ -62,14 +62,8 @@ MEASURE = """
 @pytest.fixture(scope="module")
 def layout_browser() -> Iterator[Browser]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, timeout=30_000
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def _problems(path: str, measured: dict, *, has_panel: bool) -> list[str]:
