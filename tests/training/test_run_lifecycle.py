@@ -6,19 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from training import services
 from training.models import Benchmark, RunMetric, RunState, Sweep, TrainingRun
-from training.services import (
-    queue_for,
-    run_cancel,
-    run_claim,
-    run_fail,
-    run_finish,
-    run_record_metric,
-    runs_requeue_stale,
-    sweep_cancel,
-    sweep_publish,
-    sweep_start,
-)
 from training.services.execution import BatchProgressReporter
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +26,11 @@ def benchmark():
 
 @pytest.fixture
 def sweep(benchmark):
-    return sweep_start(benchmark=benchmark, seeds=3, device="cpu", enqueue=False)
+    return services.sweep_start(benchmark=benchmark, seeds=3, device="cpu", enqueue=False)
 
 
 def _finish(run, w):
-    run_finish(
+    services.run_finish(
         run=run,
         final={"w": w},
         environment={"device": "cpu"},
@@ -61,12 +50,12 @@ def test_sweep_start_validates_the_config_and_creates_one_queued_run_per_seed(sw
 
 def test_sweep_start_refuses_bad_input_with_a_clear_message(benchmark):
     with pytest.raises(ValidationError, match="between 1 and 64 seeds"):
-        sweep_start(benchmark=benchmark, seeds=0, enqueue=False)
+        services.sweep_start(benchmark=benchmark, seeds=0, enqueue=False)
     with pytest.raises(ValidationError, match="Unknown device"):
-        sweep_start(benchmark=benchmark, seeds=1, device="tpu", enqueue=False)
+        services.sweep_start(benchmark=benchmark, seeds=1, device="tpu", enqueue=False)
     benchmark.config = {"network": "linear", "dataset": "regression", "train": {"lr": -1}}
     with pytest.raises(ValidationError, match="train.*lr"):
-        sweep_start(benchmark=benchmark, seeds=1, enqueue=False)
+        services.sweep_start(benchmark=benchmark, seeds=1, enqueue=False)
     assert not Sweep.objects.exists()
 
 
@@ -75,7 +64,7 @@ def test_sweep_start_enqueues_on_commit_to_the_queue_of_its_device(
 ):
     apply_async = mocker.patch("training.tasks.execute_runs.apply_async")
     with django_capture_on_commit_callbacks(execute=True):
-        sweep = sweep_start(benchmark=benchmark, seeds=2, device="cuda")
+        sweep = services.sweep_start(benchmark=benchmark, seeds=2, device="cuda")
     assert sweep.queue == "gpu"
     # Both seeds travel as one task: a worker trains them together.
     (call,) = apply_async.call_args_list
@@ -86,49 +75,53 @@ def test_sweep_start_enqueues_on_commit_to_the_queue_of_its_device(
 
 def test_auto_goes_to_gpu_only_where_the_deployment_has_gpu_workers(settings):
     settings.TRAINING_GPU_WORKERS = False
-    assert (queue_for("auto"), queue_for("cpu"), queue_for("cuda")) == ("cpu", "cpu", "gpu")
+    assert (services.queue_for("auto"), services.queue_for("cpu"), services.queue_for("cuda")) == (
+        "cpu",
+        "cpu",
+        "gpu",
+    )
     settings.TRAINING_GPU_WORKERS = True
-    assert queue_for("auto") == "gpu"
+    assert services.queue_for("auto") == "gpu"
 
 
 def test_a_live_run_is_never_claimed_twice(sweep):
     run = sweep.runs.first()
-    first = run_claim(run_id=run.pk, worker="a")
+    first = services.run_claim(run_id=run.pk, worker="a")
     assert first.state == RunState.RUNNING and first.attempt == 1 and first.worker == "a"
-    assert run_claim(run_id=run.pk, worker="b") is None
+    assert services.run_claim(run_id=run.pk, worker="b") is None
     assert TrainingRun.objects.get(pk=run.pk).worker == "a"
 
 
 def test_a_stale_lease_is_taken_over_once_and_the_old_worker_can_no_longer_write(sweep):
     run = sweep.runs.first()
-    old = run_claim(run_id=run.pk, worker="a")
+    old = services.run_claim(run_id=run.pk, worker="a")
     TrainingRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
-    new = run_claim(run_id=run.pk, worker="b")
+    new = services.run_claim(run_id=run.pk, worker="b")
     assert new.attempt == 2 and new.worker == "b"
     # The old worker's next renewal finds its lease gone: it drops the run without a write.
     assert BatchProgressReporter([old]).renew(step=10) is False
     assert TrainingRun.objects.get(pk=run.pk).step != 10
-    assert run_fail(run=old, error="late") is False
+    assert services.run_fail(run=old, error="late") is False
     assert TrainingRun.objects.get(pk=run.pk).state == RunState.RUNNING
 
     # The second attempt dies too: a third claim ends the run instead of starting it again.
     TrainingRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
-    assert run_claim(run_id=run.pk, worker="c") is None
+    assert services.run_claim(run_id=run.pk, worker="c") is None
     run.refresh_from_db()
     assert run.state == RunState.FAILED and "2 attempts" in run.error
 
 
 def test_finished_runs_are_not_claimed_again(sweep):
-    run = run_claim(run_id=sweep.runs.first().pk, worker="a")
+    run = services.run_claim(run_id=sweep.runs.first().pk, worker="a")
     _finish(run, 3.0)
-    assert run_claim(run_id=run.pk, worker="b") is None
+    assert services.run_claim(run_id=run.pk, worker="b") is None
 
 
 def test_a_renewal_ends_a_run_whose_cancellation_was_requested(sweep):
-    run = run_claim(run_id=sweep.runs.first().pk, worker="a")
+    run = services.run_claim(run_id=sweep.runs.first().pk, worker="a")
     reporter = BatchProgressReporter([run])
     assert reporter.renew(step=5) is True
-    assert run_cancel(run=run) is True
+    assert services.run_cancel(run=run) is True
     assert reporter.renew(step=6) is False
     ended = TrainingRun.objects.get(pk=run.pk)
     assert ended.step == 6 and ended.state == RunState.CANCELLED
@@ -136,21 +129,21 @@ def test_a_renewal_ends_a_run_whose_cancellation_was_requested(sweep):
 
 def test_cancelling_a_queued_run_ends_it_and_a_worker_then_skips_it(sweep):
     run = sweep.runs.first()
-    assert run_cancel(run=run)
+    assert services.run_cancel(run=run)
     run.refresh_from_db()
     assert run.state == RunState.CANCELLED
-    assert run_claim(run_id=run.pk, worker="a") is None
+    assert services.run_claim(run_id=run.pk, worker="a") is None
 
 
 def test_metrics_are_unique_per_run_attempt_and_step(sweep):
-    run = run_claim(run_id=sweep.runs.first().pk, worker="a")
-    run_record_metric(run=run, step=250, values={"test_acc": 0.5})
-    run_record_metric(run=run, step=250, values={"test_acc": 0.9})
+    run = services.run_claim(run_id=sweep.runs.first().pk, worker="a")
+    services.run_record_metric(run=run, step=250, values={"test_acc": 0.5})
+    services.run_record_metric(run=run, step=250, values={"test_acc": 0.9})
     assert list(RunMetric.objects.values_list("step", "values")) == [(250, {"test_acc": 0.5})]
 
 
 def test_sweep_summary_and_verdict_follow_the_runs(sweep):
-    runs = [run_claim(run_id=r.pk, worker="a") for r in sweep.runs.order_by("seed")]
+    runs = [services.run_claim(run_id=r.pk, worker="a") for r in sweep.runs.order_by("seed")]
     _finish(runs[0], 3.1)
     sweep.refresh_from_db()
     assert sweep.state == RunState.RUNNING
@@ -166,25 +159,25 @@ def test_sweep_summary_and_verdict_follow_the_runs(sweep):
 
 def test_publishing_waits_for_the_sweep_to_finish(sweep):
     with pytest.raises(ValidationError, match="at least one succeeded run"):
-        sweep_publish(sweep=sweep)
-    runs = [run_claim(run_id=r.pk, worker="a") for r in sweep.runs.all()]
+        services.sweep_publish(sweep=sweep)
+    runs = [services.run_claim(run_id=r.pk, worker="a") for r in sweep.runs.all()]
     _finish(runs[0], 3.0)
     with pytest.raises(ValidationError, match="Wait until every run"):
-        sweep_publish(sweep=sweep)
-    run_fail(run=runs[1], error="boom")
-    sweep_cancel(sweep=sweep)  # asks the last running run to stop
+        services.sweep_publish(sweep=sweep)
+    services.run_fail(run=runs[1], error="boom")
+    services.sweep_cancel(sweep=sweep)  # asks the last running run to stop
     runs[2].refresh_from_db()
     assert runs[2].cancel_requested
-    run_fail(run=runs[2], error="stopped")
-    sweep = sweep_publish(sweep=sweep)
+    services.run_fail(run=runs[2], error="stopped")
+    sweep = services.sweep_publish(sweep=sweep)
     assert sweep.published and sweep.runs.filter(published=True).count() == 1
 
 
 def test_requeue_wakes_up_runs_the_broker_lost(sweep, mocker):
     apply_async = mocker.patch("training.tasks.execute_runs.apply_async")
-    assert runs_requeue_stale(queued_for_s=900) == 0
+    assert services.runs_requeue_stale(queued_for_s=900) == 0
     TrainingRun.objects.filter(sweep=sweep).update(queued_at=timezone.now() - timedelta(hours=1))
-    assert runs_requeue_stale(queued_for_s=900) == 3
+    assert services.runs_requeue_stale(queued_for_s=900) == 3
     (call,) = apply_async.call_args_list  # the sweep's three runs go back as one batch
     assert sorted(call.kwargs["args"][0]) == sorted(sweep.runs.values_list("pk", flat=True))
 
@@ -199,7 +192,7 @@ def test_a_large_gpu_sweep_is_split_into_tasks_that_fit_the_gpu(
     per_task = max_seeds_per_task("cnn2d", "cuda", settings.TRAINING_GPU_MEMORY_BYTES)
     apply_async = mocker.patch("training.tasks.execute_runs.apply_async")
     with django_capture_on_commit_callbacks(execute=True):
-        sweep = sweep_start(benchmark=benchmark, seeds=64, device="cuda")
+        sweep = services.sweep_start(benchmark=benchmark, seeds=64, device="cuda")
     chunks = [c.kwargs["args"][0] for c in apply_async.call_args_list]
     assert 1 < per_task < 64 and len(chunks) == -(-64 // per_task)
     assert sorted(pk for chunk in chunks for pk in chunk) == sorted(sweep.runs.values_list("pk", flat=True))

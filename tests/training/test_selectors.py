@@ -4,14 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 
-from tests.training.factories import (
-    BenchmarkFactory,
-    PaperFactory,
-    RunMetricFactory,
-    SweepFactory,
-    TrainingRunFactory,
-    finished_sweep,
-)
+from tests.training import factories as tf
 from training import selectors
 from training.models import RunState
 
@@ -19,10 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_leaderboard_ranks_published_sweeps_by_mean_and_hides_unpublished():
-    bench = BenchmarkFactory()
-    low = finished_sweep(bench, accs=(0.60, 0.62))
-    high = finished_sweep(bench, accs=(0.70, 0.72))
-    hidden = finished_sweep(bench, accs=(0.99, 0.99), published=False)
+    bench = tf.BenchmarkFactory()
+    low = tf.finished_sweep(bench, accs=(0.60, 0.62))
+    high = tf.finished_sweep(bench, accs=(0.70, 0.72))
+    hidden = tf.finished_sweep(bench, accs=(0.99, 0.99), published=False)
 
     (board,) = [b for b in selectors.leaderboards() if b.benchmark == bench]
 
@@ -37,17 +30,17 @@ def test_leaderboard_ranks_published_sweeps_by_mean_and_hides_unpublished():
 
 
 def test_lower_is_better_ranks_the_smallest_mean_first():
-    bench = BenchmarkFactory(higher_is_better=False, targets=[{"metric": "test_acc", "minimum": 0.1}])
-    big = finished_sweep(bench, accs=(0.9,))
-    small = finished_sweep(bench, accs=(0.3,))
+    bench = tf.BenchmarkFactory(higher_is_better=False, targets=[{"metric": "test_acc", "minimum": 0.1}])
+    big = tf.finished_sweep(bench, accs=(0.9,))
+    small = tf.finished_sweep(bench, accs=(0.3,))
     board = selectors.benchmark_board(bench.slug)
     assert [row.sweep.pk for row in board.rows] == [small.pk, big.pk]
 
 
 def test_a_sweep_without_the_primary_metric_goes_last():
-    bench = BenchmarkFactory()
-    good = finished_sweep(bench, accs=(0.5,))
-    odd = SweepFactory(
+    bench = tf.BenchmarkFactory()
+    good = tf.finished_sweep(bench, accs=(0.5,))
+    odd = tf.SweepFactory(
         benchmark=bench, published=True, state=RunState.SUCCEEDED, summary={"n": 0, "metrics": {}}
     )
     board = selectors.benchmark_board(bench.slug)
@@ -60,9 +53,9 @@ def test_benchmark_board_is_none_for_an_unknown_slug():
 
 
 def test_visibility_anonymous_plain_and_staff(user, staff_user):
-    published = finished_sweep(accs=(0.7,))
-    draft = finished_sweep(accs=(0.7,), published=False)
-    failed = TrainingRunFactory(sweep=published, seed=5, state=RunState.FAILED, error="boom")
+    published = tf.finished_sweep(accs=(0.7,))
+    draft = tf.finished_sweep(accs=(0.7,), published=False)
+    failed = tf.TrainingRunFactory(sweep=published, seed=5, state=RunState.FAILED, error="boom")
     draft_run = draft.runs.get()
 
     for viewer in (AnonymousUser(), user):
@@ -81,18 +74,18 @@ def test_inactive_staff_is_not_staff(staff_user):
 
 
 def test_weights_only_for_published_runs_or_staff(user, staff_user):
-    run = finished_sweep(accs=(0.7,)).runs.get()
-    draft = finished_sweep(accs=(0.7,), published=False).runs.get()
+    run = tf.finished_sweep(accs=(0.7,)).runs.get()
+    draft = tf.finished_sweep(accs=(0.7,), published=False).runs.get()
     assert selectors.run_weights(pk=run.pk, user=AnonymousUser())[1] == b"PK\x03\x04fake-state-dict"
     assert selectors.run_weights(pk=draft.pk, user=user) is None
     assert selectors.run_weights(pk=draft.pk, user=staff_user) is not None
 
 
 def test_curves_are_those_of_the_current_attempt_only(staff_user):
-    run = TrainingRunFactory(state=RunState.RUNNING, attempt=2)
-    RunMetricFactory(run=run, attempt=1, step=250, values={"test_acc": 0.1})
-    RunMetricFactory(run=run, attempt=2, step=250, values={"test_acc": 0.2})
-    RunMetricFactory(run=run, attempt=2, step=500, values={"test_acc": 0.3})
+    run = tf.TrainingRunFactory(state=RunState.RUNNING, attempt=2)
+    tf.RunMetricFactory(run=run, attempt=1, step=250, values={"test_acc": 0.1})
+    tf.RunMetricFactory(run=run, attempt=2, step=250, values={"test_acc": 0.2})
+    tf.RunMetricFactory(run=run, attempt=2, step=500, values={"test_acc": 0.3})
     assert selectors.metrics_by_run([run])[run.pk] == [(250, {"test_acc": 0.2}), (500, {"test_acc": 0.3})]
     status = selectors.run_status(pk=run.pk, user=staff_user)
     assert status["evaluations"] == 2
@@ -104,16 +97,16 @@ def test_metrics_by_run_of_nothing_costs_no_query(django_assert_num_queries):
 
 
 def test_compare_runs_keeps_the_order_asked_and_reports_missing_ones(user):
-    sweep = finished_sweep(accs=(0.6, 0.7))
+    sweep = tf.finished_sweep(accs=(0.6, 0.7))
     a, b = sweep.runs.order_by("seed")
-    draft = finished_sweep(accs=(0.5,), published=False).runs.get()
+    draft = tf.finished_sweep(accs=(0.5,), published=False).runs.get()
     runs, missing = selectors.compare_runs(ids=[b.pk, a.pk, draft.pk, 999_999], user=user)
     assert runs == [b, a]
     assert missing == [draft.pk, 999_999]
 
 
 def test_sweep_status_lists_runs_with_their_evaluations(staff_user):
-    sweep = finished_sweep(accs=(0.6, 0.7), n_metrics=3, published=False)
+    sweep = tf.finished_sweep(accs=(0.6, 0.7), n_metrics=3, published=False)
     assert selectors.sweep_status(pk=sweep.pk, user=AnonymousUser()) is None
     found_sweep, runs = selectors.sweep_status(pk=sweep.pk, user=staff_user)
     assert found_sweep["state"] == RunState.SUCCEEDED
@@ -124,13 +117,13 @@ def test_sweep_status_lists_runs_with_their_evaluations(staff_user):
 
 
 def test_claims_for_paper_use_the_latest_published_sweep(django_assert_num_queries):
-    paper = PaperFactory()
-    bench = BenchmarkFactory(paper=paper)
-    finished_sweep(bench, accs=(0.50, 0.52))  # older, not reproduced
-    latest = finished_sweep(bench, accs=(0.67, 0.69))
-    finished_sweep(bench, accs=(0.10,), published=False)  # newer but unpublished: ignored
-    other = BenchmarkFactory(paper=paper, targets=[{"metric": "test_acc", "minimum": 0.97}])
-    BenchmarkFactory()  # another paper's benchmark
+    paper = tf.PaperFactory()
+    bench = tf.BenchmarkFactory(paper=paper)
+    tf.finished_sweep(bench, accs=(0.50, 0.52))  # older, not reproduced
+    latest = tf.finished_sweep(bench, accs=(0.67, 0.69))
+    tf.finished_sweep(bench, accs=(0.10,), published=False)  # newer but unpublished: ignored
+    other = tf.BenchmarkFactory(paper=paper, targets=[{"metric": "test_acc", "minimum": 0.97}])
+    tf.BenchmarkFactory()  # another paper's benchmark
 
     with django_assert_num_queries(2):
         claims = selectors.claims_for_paper(paper)
@@ -144,11 +137,11 @@ def test_claims_for_paper_use_the_latest_published_sweep(django_assert_num_queri
 
 
 def test_claims_query_count_does_not_grow_with_benchmarks(django_assert_num_queries):
-    paper = PaperFactory()
+    paper = tf.PaperFactory()
     for _ in range(5):
-        bench = BenchmarkFactory(paper=paper)
-        finished_sweep(bench, accs=(0.7,))
-        finished_sweep(bench, accs=(0.6,))
+        bench = tf.BenchmarkFactory(paper=paper)
+        tf.finished_sweep(bench, accs=(0.7,))
+        tf.finished_sweep(bench, accs=(0.6,))
     with django_assert_num_queries(2):
         assert len(selectors.claims_for_paper(paper)) == 5
     with django_assert_num_queries(0):
@@ -156,9 +149,9 @@ def test_claims_query_count_does_not_grow_with_benchmarks(django_assert_num_quer
 
 
 def test_claimed_vs_reproduced_tag_renders_the_table_in_two_queries(django_assert_num_queries):
-    paper = PaperFactory()
-    bench = BenchmarkFactory(paper=paper, name="MNIST-1D <MLP>")
-    finished_sweep(bench, accs=(0.64, 0.65))  # mean 0.645: 3.5 points short of 68 ± 3
+    paper = tf.PaperFactory()
+    bench = tf.BenchmarkFactory(paper=paper, name="MNIST-1D <MLP>")
+    tf.finished_sweep(bench, accs=(0.64, 0.65))  # mean 0.645: 3.5 points short of 68 ± 3
     template = Template("{% load training_tags %}{% claimed_vs_reproduced paper %}")
     with django_assert_num_queries(2):
         html = template.render(Context({"paper": paper}))
@@ -170,6 +163,6 @@ def test_claimed_vs_reproduced_tag_renders_the_table_in_two_queries(django_asser
 
 def test_claimed_vs_reproduced_is_empty_for_a_paper_without_benchmarks():
     html = Template("{% load training_tags %}{% claimed_vs_reproduced paper %}").render(
-        Context({"paper": PaperFactory()})
+        Context({"paper": tf.PaperFactory()})
     )
     assert html.strip() == ""
