@@ -426,6 +426,18 @@ def _delete(factory):
     return arrange
 
 
+def _delete_selected(model_name: str, factory, *also: str) -> AdminCase:
+    """The changelist's bulk delete: staff with the view and delete permissions (and ``also``: what
+    the deletion cascades to), and it deletes."""
+    return AdminCase(
+        "POST",
+        VIEW,
+        (T + f"view_{model_name}", T + f"delete_{model_name}", *also),
+        _action("delete_selected", factory, confirm=True),
+        writes=True,
+    )
+
+
 def _action(name: str, factory, *, confirm: bool = False):
     def arrange():
         data = {"action": name, "_selected_action": [factory().pk]}
@@ -478,12 +490,8 @@ ADMIN: dict[tuple[str, str], AdminCase] = {
     ("training_sweep_changelist", "unpublish_sweeps"): AdminCase(
         "POST", VIEW, (T + "change_sweep",), _action("unpublish_sweeps", finished_sweep), writes=True
     ),
-    ("training_sweep_changelist", "delete_selected"): AdminCase(
-        "POST",
-        VIEW,
-        (T + "view_sweep", T + "delete_sweep", T + "delete_trainingrun"),
-        _action("delete_selected", _sweep_with_a_run, confirm=True),
-        writes=True,
+    ("training_sweep_changelist", "delete_selected"): _delete_selected(
+        "sweep", _sweep_with_a_run, T + "delete_trainingrun"
     ),
     # runs
     ("training_trainingrun_changelist", ""): AdminCase("GET", VIEW, (T + "view_trainingrun",), _nothing),
@@ -496,13 +504,7 @@ ADMIN: dict[tuple[str, str], AdminCase] = {
     ("training_trainingrun_changelist", "cancel_runs"): AdminCase(
         "POST", VIEW, (T + "change_trainingrun",), _action("cancel_runs", _run), writes=True
     ),
-    ("training_trainingrun_changelist", "delete_selected"): AdminCase(
-        "POST",
-        VIEW,
-        (T + "view_trainingrun", T + "delete_trainingrun"),
-        _action("delete_selected", _run, confirm=True),
-        writes=True,
-    ),
+    ("training_trainingrun_changelist", "delete_selected"): _delete_selected("trainingrun", _run),
     # benchmarks
     ("training_benchmark_changelist", ""): AdminCase("GET", VIEW, (T + "view_benchmark",), _nothing),
     ("training_benchmark_add", ""): AdminCase("POST", VIEW, (T + "add_benchmark",), _nothing),
@@ -515,12 +517,8 @@ ADMIN: dict[tuple[str, str], AdminCase] = {
     ("training_benchmark_delete", ""): AdminCase(
         "POST", VIEW, (T + "delete_benchmark",), _delete(_benchmark_without_sweeps), writes=True
     ),
-    ("training_benchmark_changelist", "delete_selected"): AdminCase(
-        "POST",
-        VIEW,
-        (T + "view_benchmark", T + "delete_benchmark"),
-        _action("delete_selected", _benchmark_without_sweeps, confirm=True),
-        writes=True,
+    ("training_benchmark_changelist", "delete_selected"): _delete_selected(
+        "benchmark", _benchmark_without_sweeps
     ),
 }
 
