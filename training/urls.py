@@ -10,13 +10,21 @@ from . import views
 
 app_name = "training"
 
+
+def _live(segment: str, page, status, name: str) -> list:
+    """A page that keeps itself current (sweeps, runs) and, next to it, the status JSON that its
+    script (training-live.js) polls: ``<segment>/<pk>/`` and ``<segment>/<pk>/status.json``."""
+    return [
+        path(f"{segment}/<int:pk>/", page, name=f"{name}-detail"),
+        path(f"{segment}/<int:pk>/status.json", status, name=f"{name}-status"),
+    ]
+
+
 urlpatterns = [
     path("", views.results, name="results"),
     path("compare/", views.compare, name="compare"),
-    path("sweeps/<int:pk>/", views.sweep_detail, name="sweep-detail"),
-    path("sweeps/<int:pk>/status.json", views.sweep_status, name="sweep-status"),
-    path("runs/<int:pk>/", views.run_detail, name="run-detail"),
-    path("runs/<int:pk>/status.json", views.run_status, name="run-status"),
+    *_live("sweeps", views.sweep_detail, views.sweep_status, "sweep"),
+    *_live("runs", views.run_detail, views.run_status, "run"),
     path("runs/<int:pk>/weights.pt", views.run_weights, name="run-weights"),
     path("<slug:slug>/", views.benchmark_detail, name="benchmark-detail"),
     path("<slug:slug>/leaderboard.csv", views.leaderboard_csv, name="leaderboard-csv"),
