@@ -12,7 +12,8 @@ non-blank fields, no unknown keys).
 Two kinds of rule it cannot express, so the generated bodies are brought in line with them first
 (`_within_rules_the_schema_cannot_state`); the API answers a breach of either with a documented 400:
 a slug must name a published item (the fuzzer is handed the catalogue's), and fields that must agree
-(dates in order, amounts in order with a currency, an edition of the paper's venue).
+(dates in order, amounts in order with a currency, an edition of the paper's venue, no deadline
+for a rolling funding call).
 
 `test_unknown_formats_are_refused_with_400` sends every operation `?format=` values it does not list.
 Derandomized, so a run is repeatable and CI time stays bounded (about 60 s for the three roles here).
@@ -174,6 +175,10 @@ def _within_rules_the_schema_cannot_state(case, existing: bool = False):
         a, b = body.get(first), body.get(last)
         if a is not None and b is not None and _number_or_text(b) < _number_or_text(a):
             body[first], body[last] = b, a
+    if body.get("rolling") is True:
+        # A rolling call has no deadline (the edited call's is cleared too).
+        body.pop("deadline_local", None)
+        body["deadline"] = None
     amounts = body.get("amount_min") is not None or body.get("amount_max") is not None
     if (amounts or "currency" in body) and not body.get("currency"):  # the edited funding has amounts
         body["currency"] = "EUR"

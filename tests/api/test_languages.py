@@ -100,3 +100,15 @@ def test_a_funding_call_can_be_submitted_rolling_and_reads_so(user_api, api):
     call.status = "published"
     call.save()
     assert api.get(f"/api/v1/funding/{call.slug}/").json()["rolling"] is True
+
+
+def test_an_empty_explicit_copy_of_the_request_language_does_not_wipe_its_text(user_api):
+    # `description` is the request's language (English here); an empty `description_en` beside it
+    # says nothing, rather than clearing what `description` gives.
+    response = user_api.post(
+        "/api/v1/organizations/",
+        {"name": "Peking University lab", "kind": "research_lab", "description": EN, "description_en": ""},
+        format="json",
+    )
+    assert response.status_code == 202, response.json()
+    assert Organization.objects.get(name="Peking University lab").description_en == EN

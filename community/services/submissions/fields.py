@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from modeltranslation.utils import get_language as translation_language
 
 from community.kinds import kind_for
 from community.models import ChangeRecord, ModerationStatus
@@ -141,10 +142,11 @@ def _assign_languages(item: models.Model, data: dict, *, fields: Iterable[str]) 
     among `fields`: each text goes to its own language whatever language the request is in, and an
     empty one stays empty (the page then shows the other language, marked as such)."""
     errors: dict[str, list] = {}
+    active = translation_language()
     for name in translated_fields(type(item)):
         if name not in fields:
             continue
-        for column, _code in language_columns(name):
+        for column, code in language_columns(name):
             if column not in data:
                 continue
             try:
@@ -152,6 +154,8 @@ def _assign_languages(item: models.Model, data: dict, *, fields: Iterable[str]) 
             except ValidationError as exc:
                 add_errors(errors, column, exc.error_list)
                 continue
+            if not value and name in data and code == active:
+                continue  # `description` already says this language's text; an empty copy is silent
             if not value and getattr(item, column) is None:
                 continue  # no text in that language before, none now: nothing to change
             setattr(item, column, value or "")
