@@ -32,7 +32,12 @@ class CatalogueAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     readonly_fields = ("created_by", "created_at", "updated_at")
     list_per_page = 50
-    prepopulated_fields: dict = {}
+    # The field a new item's slug is typed from on the add form (None: the slug is typed by hand).
+    slug_from: str | None = "name"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.prepopulated_fields = {"slug": (cls.slug_from,)} if cls.slug_from else {}
 
     def save_model(self, request, obj, form, change):
         # The admin is a write path of its own: record who created the item, never overwrite it.
@@ -125,7 +130,6 @@ class TopicAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("name", "parent", "status")
     search_fields = ("name", "description")
     autocomplete_fields = ("parent",)
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(catalogue.Organization)
@@ -134,7 +138,6 @@ class OrganizationAdmin(TranslationAdmin, CatalogueAdmin):
     list_filter = ("status", "kind")
     search_fields = ("name", "description", "country")
     autocomplete_fields = ("topics",)
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(catalogue.Person)
@@ -144,7 +147,6 @@ class PersonAdmin(TranslationAdmin, CatalogueAdmin):
     list_filter = ("status", "affiliation__kind")
     search_fields = ("name", "orcid")
     autocomplete_fields = ("affiliation",)
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(catalogue.Paper)
@@ -155,7 +157,7 @@ class PaperAdmin(CatalogueAdmin):
     search_fields = ("title", "abstract", "arxiv_id", "doi", "authors__name")
     autocomplete_fields = ("venue", "edition", "topics", "projects")
     inlines = [AuthorshipInline]
-    prepopulated_fields = {"slug": ("title",)}
+    slug_from = "title"
     date_hierarchy = "created_at"
 
 
@@ -166,7 +168,6 @@ class ProjectAdmin(TranslationAdmin, CatalogueAdmin):
     search_fields = ("name", "description", "repository_url")
     autocomplete_fields = ("organization", "topics")
     readonly_fields = (*CatalogueAdmin.readonly_fields, "stats_fetched_at")
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(catalogue.Venue)
@@ -176,7 +177,6 @@ class VenueAdmin(TranslationAdmin, CatalogueAdmin):
     search_fields = ("name", "full_name", "publisher")
     autocomplete_fields = ("topics",)
     inlines = [EditionInline, DeadlineInline]
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(catalogue.Edition)
@@ -187,6 +187,7 @@ class EditionAdmin(CatalogueAdmin):
     search_fields = ("venue__name", "city", "country", "external_id")
     autocomplete_fields = ("venue",)
     inlines = [EditionDeadlineInline]
+    slug_from = None
 
 
 @admin.register(catalogue.Deadline)
@@ -239,7 +240,7 @@ class JobPostingAdmin(TranslationAdmin, ClosableAdmin):
     )
     search_fields = ("title", "description", "location", "organization__name")
     autocomplete_fields = ("organization", "topics")
-    prepopulated_fields = {"slug": ("title",)}
+    slug_from = "title"
 
     @admin.action(description=gettext_lazy("Mark as closed (filled)"), permissions=["change"])
     def close_selected(self, request, queryset):
@@ -253,7 +254,7 @@ class FundingOpportunityAdmin(TranslationAdmin, ClosableAdmin):
     list_filter = ("status", "kind", "rolling", "funder__kind", ("closed_at", admin.EmptyFieldListFilter))
     search_fields = ("title", "description", "funder__name")
     autocomplete_fields = ("funder", "topics")
-    prepopulated_fields = {"slug": ("title",)}
+    slug_from = "title"
 
     @admin.action(description=gettext_lazy("Mark as closed"), permissions=["change"])
     def close_selected(self, request, queryset):
@@ -266,7 +267,6 @@ class ChannelAdmin(TranslationAdmin, CatalogueAdmin):
     list_filter = ("status", "kind")
     search_fields = ("name", "description", "url")
     autocomplete_fields = ("topics",)
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(catalogue.Guide)
@@ -274,7 +274,7 @@ class GuideAdmin(TranslationAdmin, CatalogueAdmin):
     list_display = ("title", "order", "benchmark", "status", "reviewed_on", "updated_at")
     search_fields = ("title", "summary", "body")
     autocomplete_fields = ("topics", "papers", "projects", "venues", "organizations", "channels")
-    prepopulated_fields = {"slug": ("title",)}
+    slug_from = "title"
     # Set only by a decision that leaves a history entry (approval, or the action below), so the
     # date on the page always has someone answerable behind it.
     readonly_fields = (*CatalogueAdmin.readonly_fields, "reviewed_on")
