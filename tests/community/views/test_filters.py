@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import Channel, Deadline, FundingOpportunity, JobPosting, Organization, Project, Venue
+from community.models import Organization
 from tests.community import factories as f
 
 
@@ -73,90 +73,59 @@ def _topic_parent():
     return f.TopicFactory(parent=parent), f.TopicFactory(), {"parent": parent.slug}
 
 
-# case id -> (list page, build): build() makes the item the facet keeps, the one it drops, and the query.
+# case id -> (the list page's kind, build): build() makes the item the facet keeps, the one it drops,
+# and the query that should tell them apart.
 CASES = {
-    "paper_topic": ("community:paper-list", _topic(f.PaperFactory)),
-    "paper_year": ("community:paper-list", _values(f.PaperFactory, "year", 2012, 2017, year="2012")),
-    "paper_venue": ("community:paper-list", _paper_venue),
+    "paper_topic": ("paper", _topic(f.PaperFactory)),
+    "paper_year": ("paper", _values(f.PaperFactory, "year", 2012, 2017, year="2012")),
+    "paper_venue": ("paper", _paper_venue),
     "paper_q": (
-        "community:paper-list",
+        "paper",
         _values(f.PaperFactory, "title", "Attention is all you need", "Deep residual", q="ATTENTION"),
     ),
     "paper_q_abstract": (
-        "community:paper-list",
+        "paper",
         _values(f.PaperFactory, "abstract", "We use dropout everywhere.", "Nothing here.", q="dropout"),
     ),
-    "project_topic": ("community:project-list", _topic(f.ProjectFactory)),
-    "project_kind": (
-        "community:project-list",
-        _values(f.ProjectFactory, "kind", Project.Kind.DATASET, Project.Kind.FRAMEWORK, kind="dataset"),
-    ),
-    "project_language": (
-        "community:project-list",
-        _values(f.ProjectFactory, "language", "Rust", "Python", language="Rust"),
-    ),
-    "venue_kind": (
-        "community:venue-list",
-        _values(f.VenueFactory, "kind", Venue.Kind.JOURNAL, Venue.Kind.CONFERENCE, kind="journal"),
-    ),
-    "venue_topic": ("community:venue-list", _topic(f.VenueFactory)),
-    "job_kind": (
-        "community:job-list",
-        _values(f.JobPostingFactory, "kind", JobPosting.Kind.PHD, JobPosting.Kind.FULL_TIME, kind="phd"),
-    ),
-    "job_remote": ("community:job-list", _values(f.JobPostingFactory, "remote", True, False, remote="true")),
-    "job_not_remote": (
-        "community:job-list",
-        _values(f.JobPostingFactory, "remote", False, True, remote="false"),
-    ),
-    "job_organization_kind": ("community:job-list", _job_organization_kind),
-    "job_topic": ("community:job-list", _topic(f.JobPostingFactory)),
-    "job_open": ("community:job-list", _job_open),
+    "project_topic": ("project", _topic(f.ProjectFactory)),
+    "project_kind": ("project", _values(f.ProjectFactory, "kind", "dataset", "framework", kind="dataset")),
+    "project_language": ("project", _values(f.ProjectFactory, "language", "Rust", "Python", language="Rust")),
+    "venue_kind": ("venue", _values(f.VenueFactory, "kind", "journal", "conference", kind="journal")),
+    "venue_topic": ("venue", _topic(f.VenueFactory)),
+    "job_kind": ("job", _values(f.JobPostingFactory, "kind", "phd", "full_time", kind="phd")),
+    "job_remote": ("job", _values(f.JobPostingFactory, "remote", True, False, remote="true")),
+    "job_not_remote": ("job", _values(f.JobPostingFactory, "remote", False, True, remote="false")),
+    "job_organization_kind": ("job", _job_organization_kind),
+    "job_topic": ("job", _topic(f.JobPostingFactory)),
+    "job_open": ("job", _job_open),
     "funding_kind": (
-        "community:funding-list",
-        _values(
-            f.FundingOpportunityFactory,
-            "kind",
-            FundingOpportunity.Kind.COMPUTE,
-            FundingOpportunity.Kind.GRANT,
-            kind="compute",
-        ),
+        "funding",
+        _values(f.FundingOpportunityFactory, "kind", "compute", "grant", kind="compute"),
     ),
-    "funding_funder": ("community:funding-list", _funding_funder),
-    "funding_open": ("community:funding-list", _funding_open),
-    "funding_rolling_is_open": ("community:funding-list", _funding_rolling_is_open),
+    "funding_funder": ("funding", _funding_funder),
+    "funding_open": ("funding", _funding_open),
+    "funding_rolling_is_open": ("funding", _funding_rolling_is_open),
     "organization_kind": (
-        "community:organization-list",
-        _values(
-            f.OrganizationFactory,
-            "kind",
-            Organization.Kind.NONPROFIT,
-            Organization.Kind.COMPANY,
-            kind="nonprofit",
-        ),
+        "organization",
+        _values(f.OrganizationFactory, "kind", "nonprofit", "company", kind="nonprofit"),
     ),
-    "person_q": (
-        "community:person-list",
-        _values(f.PersonFactory, "name", "Yoshua Bengio", "Fei-Fei Li", q="bengio"),
-    ),
+    "person_q": ("person", _values(f.PersonFactory, "name", "Yoshua Bengio", "Fei-Fei Li", q="bengio")),
     "channel_kind": (
-        "community:channel-list",
-        _values(f.ChannelFactory, "kind", Channel.Kind.MAILING_LIST, Channel.Kind.CHAT, kind="mailing_list"),
+        "channel",
+        _values(f.ChannelFactory, "kind", "mailing_list", "chat", kind="mailing_list"),
     ),
-    "guide_topic": ("community:guide-list", _topic(f.GuideFactory)),
-    "deadline_venue": ("community:deadline-list", _deadline_venue),
-    "deadline_kind": (
-        "community:deadline-list",
-        _values(f.DeadlineFactory, "kind", Deadline.Kind.ABSTRACT, Deadline.Kind.PAPER, kind="abstract"),
-    ),
-    "deadline_topic": ("community:deadline-list", _topic(f.DeadlineFactory, lambda item: item.venue.topics)),
-    "topic_parent": ("community:topic-list", _topic_parent),
+    "guide_topic": ("guide", _topic(f.GuideFactory)),
+    "deadline_venue": ("deadline", _deadline_venue),
+    "deadline_kind": ("deadline", _values(f.DeadlineFactory, "kind", "abstract", "paper", kind="abstract")),
+    "deadline_topic": ("deadline", _topic(f.DeadlineFactory, lambda item: item.venue.topics)),
+    "topic_parent": ("topic", _topic_parent),
 }
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name, build", CASES.values(), ids=CASES.keys())
-def test_facet_keeps_matches_and_drops_the_rest(client, url_name, build):
+@pytest.mark.parametrize("kind, build", CASES.values(), ids=CASES.keys())
+def test_facet_keeps_matches_and_drops_the_rest(client, kind, build):
+    url_name = f"community:{kind}-list"
     keep, drop, params = build()
     unfiltered = list(client.get(reverse(url_name)).context["items"])
     assert keep in unfiltered and drop in unfiltered
