@@ -88,14 +88,12 @@ def _item_or_404(content_type_id: int, pk: int):
     return item
 
 
-def _review_page(request: HttpRequest, form, decisions: dict, template: str, context) -> HttpResponse:
+def _review_page(request: HttpRequest, form, actions: dict, template: str, context) -> HttpResponse:
     """The shape of the three review pages (item, edit, report): a POST runs the decision its form names
-    (``decisions[decision]`` is the service call taking the reason, and the success message) and
-    redirects; a GET, or a refused POST (400), shows the page with ``context()``'s entries, read after
-    the attempt so that it shows the state as it is now."""
+    (``actions`` as ``_decisions`` makes them) and redirects; a GET, or a refused POST (400), shows the
+    page with ``context()``'s entries, read after the attempt so that it shows the state as it is now."""
     status = 200
     if request.method == "POST":
-        actions = {name: _with_message(*decision) for name, decision in decisions.items()}
         if decided := _decide(request, form, actions):
             return decided
         status = 400
@@ -103,12 +101,22 @@ def _review_page(request: HttpRequest, form, decisions: dict, template: str, con
     return render(request, template, page, status=status)
 
 
-def _with_message(call, message: str):
-    def action(reason):
-        call(reason)
-        return message
+def _decisions(target: dict, moderator, accept: tuple, refuse: tuple) -> dict:
+    """The two decisions of a review form, for ``_decide``: ``accept`` and ``refuse`` are each (the
+    decision's name, its service, the success message). Every review service takes the reviewed
+    object (``target``) and the moderator; accepting takes an optional ``note``, refusing the
+    required ``reason``."""
+    (accept_name, accept_service, accepted), (refuse_name, refuse_service, refused) = accept, refuse
 
-    return action
+    def do_accept(reason):
+        accept_service(**target, moderator=moderator, note=reason)
+        return accepted
+
+    def do_refuse(reason):
+        refuse_service(**target, moderator=moderator, reason=reason)
+        return refused
+
+    return {accept_name: do_accept, refuse_name: do_refuse}
 
 
 @moderator_required
@@ -116,7 +124,6 @@ def _with_message(call, message: str):
 def item_review(request: HttpRequest, content_type_id: int, pk: int) -> HttpResponse:
     """One item with every field, its history and (while pending) the approve / reject form."""
     item = _item_or_404(content_type_id, pk)
-    moderator = request.user
 
     def context():
         # After a refused POST the item is read again: the page shows it as it is now.
@@ -133,18 +140,14 @@ def item_review(request: HttpRequest, content_type_id: int, pk: int) -> HttpResp
             "content_type_id": content_type_id,
         }
 
-    decisions = {
-        "approve": (
-            lambda reason: services.submission_approve(item=item, moderator=moderator, note=reason),
-            _("Approved: “%(item)s” is published.") % {"item": item},
-        ),
-        "reject": (
-            lambda reason: services.submission_reject(item=item, moderator=moderator, reason=reason),
-            _("Rejected: “%(item)s”.") % {"item": item},
-        ),
-    }
+    actions = _decisions(
+        {"item": item},
+        request.user,
+        ("approve", services.submission_approve, _("Approved: “%(item)s” is published.") % {"item": item}),
+        ("reject", services.submission_reject, _("Rejected: “%(item)s”.") % {"item": item}),
+    )
     form = DecisionForm(request.POST or None, prefix=f"i{content_type_id}-{pk}")
-    return _review_page(request, form, decisions, "community/moderation/item.html", context)
+    return _review_page(request, form, actions, "community/moderation/item.html", context)
 
 
 @moderator_required
@@ -152,35 +155,25 @@ def item_review(request: HttpRequest, content_type_id: int, pk: int) -> HttpResp
 def edit_review(request: HttpRequest, pk: int) -> HttpResponse:
     """One suggested edit side by side with the item as it is now, and its decision form."""
     suggestion = get_object_or_404(EditSuggestion, pk=pk)
-    moderator = request.user
 
     def context():
         shown = suggestion_selectors.edit_suggestion_with_diff(pk)
         return {"suggestion": shown, "is_pending": shown.status == ReviewStatus.PENDING}
 
-    decisions = {
-        "approve": (
-            lambda reason: services.edit_suggestion_approve(
-                suggestion=suggestion, moderator=moderator, note=reason
-            ),
-            _("The edit was applied."),
-        ),
-        "reject": (
-            lambda reason: services.edit_suggestion_reject(
-                suggestion=suggestion, moderator=moderator, reason=reason
-            ),
-            _("The edit was rejected."),
-        ),
-    }
+    actions = _decisions(
+        {"suggestion": suggestion},
+        request.user,
+        ("approve", services.edit_suggestion_approve, _("The edit was applied.")),
+        ("reject", services.edit_suggestion_reject, _("The edit was rejected.")),
+    )
     form = DecisionForm(request.POST or None, prefix=f"e{pk}")
-    return _review_page(request, form, decisions, "community/moderation/edit.html", context)
+    return _review_page(request, form, actions, "community/moderation/edit.html", context)
 
 
 @moderator_required
 @require_http_methods(["GET", "POST"])
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
-    moderator = request.user
 
     def context():
         shown = selectors.report_with_row(pk)
@@ -190,18 +183,14 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
             "merge_kind": shown.row.kind if shown.row and shown.row.kind in MERGE_MODELS else "",
         }
 
-    decisions = {
-        "resolve": (
-            lambda reason: services.report_resolve(report=report, moderator=moderator, note=reason),
-            _("The report is marked resolved."),
-        ),
-        "dismiss": (
-            lambda reason: services.report_dismiss(report=report, moderator=moderator, reason=reason),
-            _("The report was dismissed."),
-        ),
-    }
+    actions = _decisions(
+        {"report": report},
+        request.user,
+        ("resolve", services.report_resolve, _("The report is marked resolved.")),
+        ("dismiss", services.report_dismiss, _("The report was dismissed.")),
+    )
     form = ReportDecisionForm(request.POST or None, prefix=f"r{pk}")
-    return _review_page(request, form, decisions, "community/moderation/report.html", context)
+    return _review_page(request, form, actions, "community/moderation/report.html", context)
 
 
 @moderator_required
