@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check worker migrate seed backup restore clean
+.PHONY: install run test test-slow lint check worker migrate seed backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,8 +36,14 @@ check: install
 # broker and cache keys (config/settings/test.py). `make test PYTEST_ARGS="-n 0"` runs it in one process;
 # PYTEST_ARGS comes last, so it overrides these options.
 PYTEST_XDIST ?= -n logical --maxprocesses 4 --dist loadgroup
+# The full training protocols (tests marked `slow`: about five minutes of CPU, the paper's accuracy and
+# batched = single over whole runs) stay out of the everyday `make test`; `make test-slow` runs them,
+# and CI (.ci/run) runs both.
 test: lint check
-	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) -m "not slow" $(PYTEST_ARGS)
+
+test-slow: install
+	$(PY) -m pytest $(PYTEST_XDIST) -m slow $(PYTEST_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A config worker -Q default,cpu --concurrency 1 --loglevel INFO
