@@ -72,17 +72,16 @@ def _reset_password(client, email: str, new_password: str, capture) -> None:
 # --- item 1: pre-hijack ------------------------------------------------------------------------
 
 
+def _attacker_signs_up(client, capture) -> None:
+    """The attacker signs up first, with the victim's e-mail address and a password of their own."""
+    _sign_up(client, "evilmallory", "victim@example.org", "mallory's long passphrase", capture)
+
+
 def test_a_second_sign_up_replaces_the_unconfirmed_account_and_mails_only_its_own_link(
     django_capture_on_commit_callbacks,
 ):
     attacker, owner = Client(), Client()
-    _sign_up(
-        attacker,
-        "evilmallory",
-        "victim@example.org",
-        "mallory's long passphrase",
-        django_capture_on_commit_callbacks,
-    )
+    _attacker_signs_up(attacker, django_capture_on_commit_callbacks)
     mallorys_link = _link(mail.outbox[0])
 
     _sign_up(
@@ -125,13 +124,7 @@ def test_a_refused_second_sign_up_leaves_the_waiting_account_alone(django_captur
 def test_a_password_reset_revokes_the_attackers_token_and_session(django_capture_on_commit_callbacks):
     f.TopicFactory(name="Computer vision", slug="computer-vision")
     attacker, owner = Client(), Client()
-    _sign_up(
-        attacker,
-        "evilmallory",
-        "victim@example.org",
-        "mallory's long passphrase",
-        django_capture_on_commit_callbacks,
-    )
+    _attacker_signs_up(attacker, django_capture_on_commit_callbacks)
     # The owner follows the link mailed to their address (the attacker's account's) by mistake.
     assert owner.get(_link(mail.outbox[0])).status_code == 302
     assert _log_in(attacker, "evilmallory", "mallory's long passphrase").status_code == 302
