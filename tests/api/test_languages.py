@@ -112,3 +112,10 @@ def test_an_empty_explicit_copy_of_the_request_language_does_not_wipe_its_text(u
     )
     assert response.status_code == 202, response.json()
     assert Organization.objects.get(name="Peking University lab").description_en == EN
+
+
+def test_a_chinese_name_another_topic_has_is_a_409_duplicate_naming_it(user_api):
+    f.TopicFactory(name="Convolutional networks", slug="cnn", name_zh_hans="卷积网络")
+    response = user_api.post("/api/v1/topics/", {"name": "Convnets", "name_zh_hans": "卷积网络"}, format="json")
+    assert response.status_code == 409, response.json()
+    assert response.json()["error"]["code"] == "duplicate"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from common.timezones import to_utc
 from community.rules import add_errors
 from community.services.duplicates import DuplicateCheck
+from community.translation import language_columns, translated_fields
 
 from .fields import clean_text, merge_errors
 
@@ -86,6 +87,7 @@ def full_clean(
 
 
 def validate_unique(item: models.Model) -> None:
+    _language_duplicate(item)
     errors: dict[str, list] = {}
     for check in (item.validate_unique, item.validate_constraints):
         try:
@@ -94,6 +96,21 @@ def validate_unique(item: models.Model) -> None:
             merge_errors(errors, exc)
     if errors:
         raise ValidationError(errors)
+
+
+def _language_duplicate(item: models.Model) -> None:
+    """A unique per-language text (a topic's name in Chinese) another item already has is a
+    duplicate, refused with that item as a same name is, not a bare "already exists". The kind's
+    duplicate check compares the request's language only."""
+    model = type(item)
+    for name in translated_fields(model):
+        for column, _code in language_columns(name):
+            value = getattr(item, column)
+            if value in (None, "") or not model._meta.get_field(column).unique:
+                continue
+            other = model._default_manager.filter(**{column: value}).exclude(pk=item.pk).first()
+            if other is not None:
+                raise DuplicateItem(field=column, item=other)
 
 
 def save(item: models.Model, **kwargs) -> None:
