@@ -324,6 +324,19 @@ VENUE_FIELDS = [
 
 class VenueSerializer(CatalogueSerializer):
     topics = TopicRef(many=True, read_only=True)
+    # Plain strings, not enums: "" (not known) is a value too.
+    ccf_rank = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("CCF rank: A, B, C, N (not ranked) or empty.")
+    )
+    core_rank = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("CORE rank: A*, A, B, C, N (not ranked) or empty.")
+    )
+    thcpl_rank = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("THCPL rank: A, B, N (not ranked) or empty.")
+    )
+    ccf_field = serializers.CharField(
+        read_only=True, help_text=gettext_lazy("CCF field: AI, CG, CT, DB, DS, HI, MX, NW, SC, SE or empty.")
+    )
 
     catalogue_kind = "venue"
     shown_fields = VENUE_FIELDS

@@ -222,7 +222,10 @@ def linked_venue(*, width: int = 2, **kwargs) -> catalogue.Venue:
     venue.topics.add(*TopicFactory.create_batch(width))
     for i in range(width):
         edition = EditionFactory(venue=venue, year=2000 + i)
-        DeadlineFactory(venue=venue, edition=edition)
+        deadline = DeadlineFactory(venue=venue, edition=edition)
+        # As an import leaves them: the deadline's source, and the year's acceptance rate.
+        catalogue.Provenance.objects.create(item=deadline, source="ccf-deadlines", file=f"conference/AI/v{i}.yml")
+        catalogue.AcceptanceRate.objects.create(venue=venue, year=2000 + i, submitted=100, accepted=20, rate=0.2)
         DeadlineFactory(venue=venue, edition=None, kind=catalogue.Deadline.Kind.OTHER)
         PaperFactory(venue=venue, edition=edition)
     for guide in GuideFactory.create_batch(width):

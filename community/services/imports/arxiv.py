@@ -21,9 +21,16 @@ def arxiv_import(
     """Import the papers with these arXiv ids from the arXiv API (`client`: an `arxiv.Client`)."""
     return budgeted_import(
         lambda: fetch_arxiv(ids, client=client),
-        lambda report, records: PaperWriter(report, user=user, pending=pending).papers(records),
+        lambda report, records: _writer(report, user=user, pending=pending).papers(records),
         source=source,
         user=user,
         pending=pending,
         ip=ip,
     )
+
+
+def _writer(report: ImportReport, *, user, pending: bool) -> PaperWriter:
+    writer = PaperWriter(report, user=user, pending=pending)
+    # arXiv's metadata is CC0; each paper keeps that it came from the API (first_imported_at: when).
+    writer.origin = {"source": "arxiv", "file": "export.arxiv.org/api/query", "licence": "CC0-1.0"}
+    return writer

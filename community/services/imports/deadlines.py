@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from community.importers.ccf_deadlines import AcceptanceRateRecord, VenueRecord, read_tracker_file
 from community.importers.deadlines import EditionRecord
-from community.models import AcceptanceRate, Deadline, Edition, Provenance, Report, Topic, Venue
+from community.models import AcceptanceRate, Deadline, Edition, Report, Topic, Venue
 
 from .report import ImportReport, Outcome, RecordError, RecordResult
 from .writer import REJECTED, Writer, budgeted_import, read_upload, truncate, web_address
@@ -85,23 +85,6 @@ def tracker_file_name(source: str) -> str:
 
 
 class EditionWriter(Writer):
-    origin: dict[str, str] | None = None
-
-    def _provenance(self, item) -> None:
-        """Record that this file gives `item` (once: a rerun finds the row; a new revision updates it)."""
-        if not self.origin:
-            return
-        row, created = Provenance.objects.get_or_create(
-            content_type=ContentType.objects.get_for_model(item),
-            object_id=item.pk,
-            source=self.origin["source"],
-            file=self.origin["file"],
-            defaults={k: v for k, v in self.origin.items() if k not in ("source", "file")},
-        )
-        if not created and self.origin["revision"] and row.revision != self.origin["revision"]:
-            row.revision = self.origin["revision"]
-            row.save(update_fields=["revision"])
-
     def editions(self, records: list) -> None:
         for record in records:
             if isinstance(record, VenueRecord):
@@ -127,8 +110,7 @@ class EditionWriter(Writer):
         if record.full_name and not venue.full_name:
             values["full_name"] = record.full_name[: Venue._meta.get_field("full_name").max_length]
         changes = self._save(venue, values, created=created)
-        self._provenance(venue)
-        result.title, result.item = venue.name, venue
+        result.title, result.item = venue.name, venue  # its provenance: Writer._one
         if created:
             result.outcome = Outcome.CREATED
         elif changes:
@@ -253,8 +235,7 @@ class EditionWriter(Writer):
                     {k: new for k, (_, new) in deadline_changes.items()},
                 ]
 
-        self._provenance(edition)
-        result.title, result.item = str(edition), edition
+        result.title, result.item = str(edition), edition  # its provenance: Writer._one
         if created:
             result.outcome = Outcome.CREATED
         elif edition_changes or venue_changes:

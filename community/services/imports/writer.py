@@ -4,13 +4,14 @@ saves each record in its own savepoint, changes only what differs and records th
 from collections.abc import Callable
 from typing import IO, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext
 
 from community.importers import ImportFileError, ParseFailure
-from community.models import ChangeRecord, ModerationStatus, Paper
+from community.models import ChangeRecord, ModerationStatus, Paper, Provenance
 from community.services.history import diff_values, field_values, history_record
 from community.services.rate_limits import submission_rate_check, submission_rate_hit
 from community.services.slugs import unique_slug
@@ -65,7 +66,12 @@ def read_upload(*, text: str | None, stream: IO | None) -> str:
 
 
 class Writer:
-    """Writes one import's records, each in its own savepoint, into `report` (see the package)."""
+    """Writes one import's records, each in its own savepoint, into `report` (see the package).
+
+    `origin` (source, file, revision, licence, attribution), when the service sets it, is recorded as
+    a Provenance row for each record's item (`result.item`), and by `_provenance` for other rows."""
+
+    origin: dict[str, str] | None = None
 
     def __init__(self, report: ImportReport, *, user, pending: bool) -> None:
         self.report = report
@@ -83,6 +89,8 @@ class Writer:
         try:
             with transaction.atomic():
                 write(record, result)
+                if result.item is not None:
+                    self._provenance(result.item)
         except ValidationError as exc:
             result.outcome, result.reason, result.item = Outcome.FAILED, describe_validation_error(exc), None
         except (RecordError, DatabaseError, ValueError) as exc:
@@ -107,6 +115,22 @@ class Writer:
         if created or changes:
             obj.save()
         return changes
+
+    def _provenance(self, item: models.Model) -> None:
+        """Record that this import's file gives `item` (once: a rerun finds the row, and only a new
+        revision changes it)."""
+        if not self.origin:
+            return
+        row, created = Provenance.objects.get_or_create(
+            content_type=ContentType.objects.get_for_model(item),
+            object_id=item.pk,
+            source=self.origin["source"],
+            file=self.origin["file"][:500],
+            defaults={k: v for k, v in self.origin.items() if k not in ("source", "file")},
+        )
+        if not created and self.origin.get("revision") and row.revision != self.origin["revision"]:
+            row.revision = self.origin["revision"]
+            row.save(update_fields=["revision"])
 
     def _history(self, item: models.Model, changes: dict, *, ref: str) -> None:
         history_record(

@@ -419,3 +419,21 @@ def test_ai_deadlines_first_then_ccf_deadlines_gives_one_venue_and_times_to_the_
             "ccf-deadlines",
         ]
     assert Edition.objects.filter(venue=venue).count() == 3  # 2024 from ccf-deadlines only
+
+
+@pytest.mark.django_db
+def test_every_import_uses_the_same_provenance_bibtex_included():
+    from community.models import Paper
+    from community.services.imports import bibtex_import
+
+    bib = (FIXTURES.parent / "bibtex" / "papers.bib").read_text(encoding="utf-8")
+    bibtex_import(text=bib, source="/somewhere/papers.bib")
+    bibtex_import(text=bib, source="papers.bib")  # a rerun from elsewhere finds the same rows
+    papers = Paper.objects.all()
+    assert papers.exists()
+    for paper in papers:
+        assert list(
+            Provenance.objects.filter(object_id=paper.pk, content_type__model="paper").values_list(
+                "source", "file"
+            )
+        ) == [("bibtex", "papers.bib")]
