@@ -165,6 +165,10 @@ class EditionWriter(Writer):
         if created:
             edition = self._new(Edition, f"{venue.slug}-{record.year}", venue=venue)
         values: dict[str, Any] = {"year": record.year, "external_id": record.external_id}
+        if edition.external_id and edition.external_id != record.external_id:
+            # Found by venue and year, under the other tracker's id: keep that one, or each tracker's
+            # rerun would rename the edition back.
+            values["external_id"] = edition.external_id
         for name, value in (
             ("start_date", record.start_date),
             ("end_date", record.end_date),

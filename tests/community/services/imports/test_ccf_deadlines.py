@@ -437,3 +437,17 @@ def test_every_import_uses_the_same_provenance_bibtex_included():
                 "source", "file"
             )
         ) == [("bibtex", "papers.bib")]
+
+
+@pytest.mark.django_db
+def test_trackers_that_name_one_edition_differently_share_it_and_reruns_change_nothing():
+    other = "- title: EMNLP\n  year: 2026\n  id: emnlp-2026\n  deadline: '2026-05-25 23:59:59'\n  timezone: AoE\n"
+    _command(EMNLP)
+    deadlines_import(text=other, source="ai.yml")
+    edition = Edition.objects.get(venue__name="EMNLP", year=2026)
+    assert edition.external_id == "emnlp26"
+    before = _state()
+    _command(EMNLP)
+    report = deadlines_import(text=other, source="ai.yml")
+    assert [result.outcome for result in report.results] == [Outcome.UNCHANGED]
+    assert _state() == before
