@@ -28,6 +28,7 @@ from community.models import (
     Deadline,
     Edition,
     ModerationStatus,
+    Provenance,
     Venue,
 )
 from community.translation import LANGUAGE_CODES, language_columns, translated_fields
@@ -285,15 +286,28 @@ class DeadlineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ProvenanceSerializer(serializers.ModelSerializer):
+    """Where an imported item came from: the source (a tracker), its file, the revision (a commit or a
+    fetch date), and the licence and attribution it asks for."""
+
+    class Meta:
+        model = Provenance
+        fields = ["source", "file", "revision", "licence", "attribution"]
+        read_only_fields = fields
+
+
 class NestedDeadlineSerializer(serializers.ModelSerializer):
-    """A deadline inside its venue or edition (so without the venue again)."""
+    """A deadline inside its venue or edition (so without the venue again), with the sources that
+    give it (two trackers: two entries; entered by hand: none)."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:deadline-detail")
     announced_at = AnnouncedDateTimeField(read_only=True)
+    # Prefetched by community.selectors.venues.venue_detail.
+    sources = ProvenanceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Deadline
-        fields = ["id", "api_url", "kind", "label", "due_at", "timezone_label", "announced_at", "note"]
+        fields = ["id", "api_url", "kind", "label", "due_at", "timezone_label", "announced_at", "note", "sources"]
         read_only_fields = fields
 
 

@@ -25,16 +25,15 @@ def venue_detail() -> QuerySet[Venue]:
             .prefetch_related(
                 Prefetch(
                     "deadlines",
-                    queryset=Deadline.objects.order_by("due_at", "pk").prefetch_related(
-                        # Which tracker(s) give each deadline, shown beside it.
-                        Prefetch("provenance", queryset=Provenance.objects.order_by("source"), to_attr="sources")
-                    ),
+                    queryset=Deadline.objects.order_by("due_at", "pk").prefetch_related(_deadline_sources()),
                 )
             ),
         ),
         Prefetch(
             "deadlines",
-            queryset=Deadline.objects.filter(edition__isnull=True).order_by("due_at", "pk"),
+            queryset=Deadline.objects.filter(edition__isnull=True)
+            .order_by("due_at", "pk")
+            .prefetch_related(_deadline_sources()),
             to_attr="venue_deadlines",
         ),
         Prefetch(
@@ -47,6 +46,11 @@ def venue_detail() -> QuerySet[Venue]:
         Prefetch("guides", queryset=Guide.objects.published().order_by("title")),
         Prefetch("acceptance_rates", queryset=AcceptanceRate.objects.order_by("year")),
     )
+
+
+def _deadline_sources() -> Prefetch:
+    """Which source(s) give each deadline (`deadline.sources`), shown beside it on the page and in the API."""
+    return Prefetch("provenance", queryset=Provenance.objects.order_by("source", "file"), to_attr="sources")
 
 
 def deadline_upcoming(*, now: datetime) -> QuerySet[Deadline]:

@@ -140,6 +140,18 @@ def test_the_venue_api_gives_ranks_and_acceptance_rates(client):
         (2022, 3242, 715),
         (2023, 4909, 1047),
     ]
+    (edition,) = [e for e in data["editions"] if e["year"] == 2025]
+    assert [d["sources"] for d in edition["deadlines"]] == [
+        [
+            {
+                "source": "ccf-deadlines",
+                "file": "conference/AI/emnlp.yml",
+                "revision": "",
+                "licence": "MIT",
+                "attribution": "ccf-deadlines, Copyright (c) 2021 CCFDDL",
+            }
+        ]
+    ]
     listed = client.get("/api/v1/venues/").json()
     rows = listed["results"] if isinstance(listed, dict) else listed
     assert [row["ccf_rank"] for row in rows if row["name"] == "EMNLP"] == ["B"]
@@ -441,7 +453,9 @@ def test_every_import_uses_the_same_provenance_bibtex_included():
 
 @pytest.mark.django_db
 def test_trackers_that_name_one_edition_differently_share_it_and_reruns_change_nothing():
-    other = "- title: EMNLP\n  year: 2026\n  id: emnlp-2026\n  deadline: '2026-05-25 23:59:59'\n  timezone: AoE\n"
+    other = (
+        "- title: EMNLP\n  year: 2026\n  id: emnlp-2026\n  deadline: '2026-05-25 23:59:59'\n  timezone: AoE\n"
+    )
     _command(EMNLP)
     deadlines_import(text=other, source="ai.yml")
     edition = Edition.objects.get(venue__name="EMNLP", year=2026)
