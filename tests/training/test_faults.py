@@ -17,7 +17,7 @@ from django.utils import timezone
 from tests.support.celery_worker import wait_for
 from training.models import FINAL_STATES, Benchmark, RunState, Sweep, TrainingRun
 from training.services import run_claim, run_finish, sweep_start
-from training.services import sweeps as sweeps_module
+from training.services import sweep_state as sweeps_module
 from training.tasks import execute_runs, requeue_stale_runs
 
 postgresql_only = pytest.mark.skipif(

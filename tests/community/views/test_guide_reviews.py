@@ -81,7 +81,8 @@ def test_a_chinese_edit_changes_the_chinese_body_even_when_approved_from_the_eng
     queue = moderator_client.get(in_language("en", "community:moderation")).content.decode()
     assert "Body (Markdown) (Simplified Chinese)" in queue
     assert "<del>中文正文。</del>" in queue and "<ins>新的中文正文。</ins>" in queue
-    assert "English body." not in queue
+    # The English body is shown too (the diff lists both languages), but unchanged.
+    assert "<del>English body.</del>" not in queue and "<ins>English body.</ins>" not in queue
 
     decide(moderator_client, suggestion, "en")
     guide.refresh_from_db()
@@ -102,7 +103,7 @@ def test_an_english_edit_changes_the_english_body_even_when_approved_from_the_ch
 
     queue = moderator_client.get(in_language("zh-hans", "community:moderation")).content.decode()
     assert "<del>English body.</del>" in queue and "正文（Markdown）（English）" in queue
-    assert "中文正文" not in queue
+    assert "<del>中文正文。</del>" not in queue and "<ins>中文正文。</ins>" not in queue
 
     decide(moderator_client, suggestion, "zh-hans")
     guide.refresh_from_db()
@@ -125,7 +126,8 @@ def test_an_untranslated_guide_edited_on_the_chinese_site_gets_its_first_chinese
     with translation.override("en"):
         from community.selectors.suggestions import edit_suggestion_with_diff
 
-        (diff,) = edit_suggestion_with_diff(suggestion.pk).diff
+        # Both languages' titles are listed; only the Chinese one changes.
+        (diff,) = [row for row in edit_suggestion_with_diff(suggestion.pk).diff if row.current != row.proposed]
     assert (diff.current, diff.proposed) == ("", "只有英文")
 
     moderation.edit_suggestion_approve(suggestion=suggestion, moderator=moderator)
