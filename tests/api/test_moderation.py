@@ -214,8 +214,12 @@ def test_an_entry_shows_its_item_as_the_items_own_endpoint_does(kind, moderator_
     public = api.get(entry["api_url"]).json()
 
     assert entry.pop("type") == kind
-    # Lists a selector prepares for the public page (a venue's deadlines, an organisation's people)
-    # are left out of an entry, which shows the item as stored; everything it shows is the same.
+    # Lists a selector prepares for the public page (a venue's deadlines, an organisation's people,
+    # the trackers that give each deadline of an edition) are left out of an entry, which shows the
+    # item as stored; everything it shows is the same.
+    for edition in public.get("editions", []):
+        for deadline in edition["deadlines"]:
+            deadline.pop("sources")
     assert entry == {name: value for name, value in public.items() if name in entry}
     assert set(public) - set(entry) <= PREPARED_LISTS.get(kind, set())
 
