@@ -68,8 +68,10 @@ class TrainingOperationPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        if request.method.lower() not in getattr(view, "action_map", {}):
-            # A method this route does not take: nothing to guard, and DRF answers 405 after the checks.
+        if getattr(view, request.method.lower(), None) is None:
+            # No handler for this method on this route (a viewset binds only its mapped methods): nothing
+            # to guard, and DRF answers 405 after the checks. Asking for the handler, not the viewset's
+            # action map, keeps the check closed on a plain APIView too.
             return True
         operation = getattr(view, "write_operations", {}).get(view.action)
         if may(request.user, operation):
