@@ -10,7 +10,7 @@ from .moderation import ChangeRecord, EditSuggestion, Report, ReviewStatus
 from .papers import Authorship, Paper, SimilarPaper
 from .people import Organization, Person
 from .projects import Project
-from .provenance import Provenance
+from .provenance import FieldEdit, Provenance
 from .tokens import ApiTokenInfo
 from .topics import Topic
 from .venues import AcceptanceRate, Deadline, Edition, Venue
@@ -21,6 +21,7 @@ __all__ = [
     "Authorship",
     "ChangeRecord",
     "EditSuggestion",
+    "FieldEdit",
     "Report",
     "ReviewStatus",
     "Channel",

@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .base import user_link
+
 
 class Provenance(models.Model):
     """An item as one source gives it: the source (a tracker, an archive), the file or URL, the
@@ -36,3 +38,30 @@ class Provenance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.file}"
+
+
+class FieldEdit(models.Model):
+    """A field of an item that a moderator set by hand (the admin's change form, an approved edit
+    suggestion): a later import leaves that field as the moderator left it, and its report says so.
+    One row per item and field, moved to the latest edit; a translated field is recorded by its base
+    name (`description`, not `description_zh_hans`)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(_("field"), max_length=100)
+    edited_by = user_link()
+    edited_at = models.DateTimeField(_("edited at"))
+
+    class Meta:
+        ordering = ["content_type", "object_id", "field"]
+        verbose_name = _("field edited by a moderator")
+        verbose_name_plural = _("fields edited by moderators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field"], name="fieldedit_unique_item_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} #{self.object_id}: {self.field}"
