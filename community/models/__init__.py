@@ -6,6 +6,7 @@ from .channels import Channel
 from .funding import FundingOpportunity
 from .guides import Guide
 from .history import TimelineEvent
+from .leaderboards import Dataset, Method, PaperCode, Result, Task
 from .moderation import ChangeRecord, EditSuggestion, Report, ReviewStatus
 from .papers import Authorship, Paper, SimilarPaper
 from .people import Organization, Person
@@ -25,18 +26,23 @@ __all__ = [
     "Report",
     "ReviewStatus",
     "Channel",
+    "Dataset",
     "Deadline",
     "Edition",
     "FundingOpportunity",
     "Guide",
     "JobPosting",
+    "Method",
     "ModerationStatus",
     "Organization",
     "Paper",
+    "PaperCode",
     "Person",
     "Project",
     "Provenance",
+    "Result",
     "SimilarPaper",
+    "Task",
     "TimelineEvent",
     "Topic",
     "Venue",
