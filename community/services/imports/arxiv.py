@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from community.importers.arxiv import fetch_arxiv
+from community.sources import SOURCES
 
 from .papers import PaperWriter
 from .report import ImportReport
@@ -32,5 +33,9 @@ def arxiv_import(
 def _writer(report: ImportReport, *, user, pending: bool) -> PaperWriter:
     writer = PaperWriter(report, user=user, pending=pending)
     # arXiv's metadata is CC0; each paper keeps that it came from the API (first_imported_at: when).
-    writer.origin = {"source": "arxiv", "file": "export.arxiv.org/api/query", "licence": "CC0-1.0"}
+    writer.origin = {
+        "source": "arxiv",
+        "file": "export.arxiv.org/api/query",
+        "licence": SOURCES["arxiv"].licence,
+    }
     return writer

@@ -19,7 +19,8 @@ from django.utils.translation import gettext
 
 from community.importers.ccf_deadlines import AcceptanceRateRecord, VenueRecord, read_tracker_file
 from community.importers.deadlines import EditionRecord
-from community.models import AcceptanceRate, Deadline, Edition, Report, Topic, Venue
+from community.models import AcceptanceRate, Deadline, Edition, Provenance, Report, Topic, Venue
+from community.sources import SOURCES
 
 from .report import ImportReport, Outcome, RecordError, RecordResult
 from .writer import REJECTED, Writer, budgeted_import, read_upload, truncate, web_address
@@ -67,10 +68,11 @@ def deadlines_import(
     )
 
 
-# What each tracker's licence asks pages to show (shared/data/deadlines/README.md).
+# What each tracker's licence asks pages to show (shared/data/deadlines/README.md), as community.sources
+# declares it.
 TRACKERS = {
-    "ai-deadlines": {"licence": "MIT", "attribution": "ai-deadlines, Copyright (c) 2025 Hugging Face"},
-    "ccf-deadlines": {"licence": "MIT", "attribution": "ccf-deadlines, Copyright (c) 2021 CCFDDL"},
+    key: {"licence": SOURCES[key].licence, "attribution": SOURCES[key].attribution}
+    for key in ("ai-deadlines", "ccf-deadlines")
 }
 
 
@@ -129,7 +131,11 @@ class EditionWriter(Writer):
         created = row is None
         if created:
             row = AcceptanceRate(venue=venue, year=record.year)
-        values: dict[str, Any] = {"submitted": record.submitted, "accepted": record.accepted, "rate": record.rate}
+        values: dict[str, Any] = {
+            "submitted": record.submitted,
+            "accepted": record.accepted,
+            "rate": record.rate,
+        }
         values = {name: value for name, value in values.items() if value is not None}
         if record.source and web_address(record.source, "source", result):
             values["source_url"] = record.source
@@ -141,7 +147,11 @@ class EditionWriter(Writer):
         elif changes:
             result.outcome = Outcome.UPDATED
         if created or changes:
-            self._history(venue, {f"acceptance rate {record.year}": [None, values] if created else changes}, ref=record.ref)
+            self._history(
+                venue,
+                {f"acceptance rate {record.year}": [None, values] if created else changes},
+                ref=record.ref,
+            )
 
     def _edition(self, record: EditionRecord, result: RecordResult) -> None:
         venue, venue_created, venue_changes = self._venue_for_edition(record, result)
@@ -169,16 +179,15 @@ class EditionWriter(Writer):
             # Found by venue and year, under the other tracker's id: keep that one, or each tracker's
             # rerun would rename the edition back.
             values["external_id"] = edition.external_id
-        for name, value in (
-            ("start_date", record.start_date),
-            ("end_date", record.end_date),
-            ("city", record.city),
-            ("country", record.country),
-        ):
-            if value:
-                values[name] = value
+        given = {
+            "start_date": record.start_date,
+            "end_date": record.end_date,
+            "city": record.city,
+            "country": record.country,
+        }
         if web_address(record.link, "link", result):
-            values["website"] = record.link
+            given["website"] = record.link
+        values.update(self._place_and_dates(edition, given, created=created, result=result))
         if edition.call_closed_at is not None and any(
             wanted.kind == Deadline.Kind.PAPER and wanted.due_at >= timezone.now()
             for wanted in record.deadlines
@@ -201,7 +210,9 @@ class EditionWriter(Writer):
                 # the row now has both sources. (23:59 and 23:59:59 are the same deadline.)
                 self._provenance(twin)
                 result.notes.append(
-                    gettext("%(kind)s deadline %(label)s: already listed at the same time (to the minute); not added again.")
+                    gettext(
+                        "%(kind)s deadline %(label)s: already listed at the same time (to the minute); not added again."
+                    )
                     % {"kind": wanted.kind, "label": repr(wanted.label)}
                 )
                 continue
@@ -246,6 +257,31 @@ class EditionWriter(Writer):
             result.outcome = Outcome.UPDATED
         if created or edition_changes:
             self._history(edition, edition_changes, ref=record.ref)
+
+    def _place_and_dates(self, edition: Edition, given: dict, *, created: bool, result: RecordResult) -> dict:
+        """The edition's dates, place and website as this tracker gives them. When another tracker
+        gives the edition too, each only fills what is empty (the report names a value it left), so
+        importing both trackers' files again changes nothing instead of swapping their spellings."""
+        given = {name: value for name, value in given.items() if value}
+        if created or not self.origin:
+            return given
+        shared = (
+            Provenance.objects.filter(
+                content_type=ContentType.objects.get_for_model(Edition), object_id=edition.pk
+            )
+            .exclude(source=self.origin["source"])
+            .exists()
+        )
+        if not shared:
+            return given
+        kept = {name: value for name, value in given.items() if getattr(edition, name) in (None, "")}
+        for name, value in given.items():
+            if name not in kept and getattr(edition, name) != value:
+                result.notes.append(
+                    gettext("%(field)s: another tracker gives %(kept)s; %(value)s left out.")
+                    % {"field": name, "kept": repr(str(getattr(edition, name))), "value": repr(str(value))}
+                )
+        return kept
 
     def _venue_for_edition(self, record: EditionRecord, result: RecordResult) -> tuple[Venue, bool, dict]:
         """The venue `title` names (case-insensitively), created as a conference when there is none;
