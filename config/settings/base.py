@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "csp",
     "community",
     "training",
+    "alerts",
 ]
 
 MIDDLEWARE = [
