@@ -6,7 +6,7 @@ from .channels import Channel
 from .funding import FundingOpportunity
 from .guides import Guide
 from .history import TimelineEvent
-from .leaderboards import Dataset, Method, PaperCode, Result, Task
+from .leaderboards import Dataset, Method, PaperCode, PwcPaper, Result, Task
 from .moderation import ChangeRecord, EditSuggestion, Report, ReviewStatus
 from .papers import Authorship, Paper, SimilarPaper
 from .people import Organization, Person
@@ -40,6 +40,7 @@ __all__ = [
     "Person",
     "Project",
     "Provenance",
+    "PwcPaper",
     "Result",
     "SimilarPaper",
     "Task",

@@ -167,3 +167,21 @@ class PaperCode(models.Model):
     def __str__(self) -> str:
         return f"{self.paper_id} -> {self.project_id}"
 
+
+
+class PwcPaper(models.Model):
+    """A paper's page in the Papers with Code archive, which finds the paper again on a re-import.
+
+    `created_by_archive`: the import created the paper, so a newer dump updates its fields; a paper
+    that was in the catalogue first (the seed's, a BibTeX import's) only has its empty fields filled."""
+
+    paper = models.OneToOneField("community.Paper", on_delete=models.CASCADE, related_name="pwc")
+    url = models.URLField(_("Papers with Code page"), max_length=500, unique=True)
+    created_by_archive = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("Papers with Code page")
+        verbose_name_plural = _("Papers with Code pages")
+
+    def __str__(self) -> str:
+        return self.url
