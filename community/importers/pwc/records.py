@@ -1,0 +1,138 @@
+"""The plain records the archive's files become (no models): one dataclass per kind of thing.
+
+Text is as the archive writes it (trimmed, no NUL); identifiers are normalised (community.identifiers);
+empty strings and None mean "not stated". `ref` names the record in the report ("record 12", or
+"record 3 > Machine Translation > WMT2014 English-German" inside the evaluation tables).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+# Kinds of file, as the report and the command name them.
+PAPERS = "papers"
+LINKS = "links"
+EVALUATION = "evaluation-tables"
+METHODS = "methods"
+DATASETS = "datasets"
+FILE_KINDS = (PAPERS, LINKS, EVALUATION, METHODS, DATASETS)
+
+
+@dataclass(frozen=True)
+class MethodMention:
+    name: str
+    full_name: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    """papers-with-abstracts: one paper."""
+
+    ref: str
+    title: str
+    year: int
+    pwc_url: str = ""
+    arxiv_id: str = ""
+    doi: str = ""
+    abstract: str = ""
+    url: str = ""
+    pdf_url: str = ""
+    proceeding: str = ""
+    published: date | None = None
+    authors: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    methods: tuple[MethodMention, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CodeLinkRow:
+    """links-between-papers-and-code: a repository of a paper."""
+
+    ref: str
+    repo_url: str  # normalised (community.identifiers.normalize_repo_url)
+    paper_pwc_url: str = ""
+    paper_title: str = ""
+    paper_arxiv_id: str = ""
+    paper_url: str = ""
+    is_official: bool = False
+    mentioned_in_paper: bool = False
+    mentioned_in_github: bool = False
+    framework: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A task of the evaluation tables (its subtasks come after it, naming it as `parent`)."""
+
+    ref: str
+    name: str
+    description: str = ""
+    parent: str = ""
+    area: str = ""
+    pwc_url: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatasetRow:
+    """A dataset: from the datasets file (all fields) or the evaluation tables (name, description,
+    the task it is evaluated on, `variant_of` for a subdataset)."""
+
+    ref: str
+    name: str
+    full_name: str = ""
+    description: str = ""
+    homepage: str = ""
+    pwc_url: str = ""
+    introduced_date: date | None = None
+    modalities: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    variant_of: str = ""
+    variants: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    num_papers: int | None = None
+    data_loaders: tuple[dict, ...] = ()
+    paper_title: str = ""
+    paper_url: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MethodRow:
+    ref: str
+    name: str
+    full_name: str = ""
+    description: str = ""
+    pwc_url: str = ""
+    introduced_year: int | None = None
+    paper_title: str = ""
+    paper_url: str = ""
+    source_url: str = ""
+    source_title: str = ""
+    code_snippet_url: str = ""
+    num_papers: int | None = None
+    collections: tuple[dict, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One metric of one row of a leaderboard (task x dataset)."""
+
+    ref: str
+    task: str
+    dataset: str
+    metric: str
+    value: Decimal | None
+    value_text: str
+    model_name: str
+    paper_title: str = ""
+    paper_url: str = ""
+    paper_date: date | None = None
+    uses_additional_data: bool = False
+    code_links: tuple[dict, ...] = ()
+    model_links: tuple[dict, ...] = ()
+    notes: tuple[str, ...] = field(default=())
