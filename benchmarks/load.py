@@ -102,7 +102,8 @@ def summary(name: str, latencies: list[float], errors: int, elapsed: float) -> s
     )
 
 
-def open_loop(paths, port: int, rate: float, duration: float, threads: int):
+def open_loop(paths, port: int, rate: float, duration: float, threads: int, classify=kind):
+    """Send `rate` requests/s from `paths` for `duration` s; latencies kept per `classify(path)` in BY_KIND."""
     jobs: queue.Queue = queue.Queue()
     latencies, errors, dropped, lock = [], [0], [0], threading.Lock()
     start = time.monotonic() + 0.5
@@ -129,7 +130,7 @@ def open_loop(paths, port: int, rate: float, duration: float, threads: int):
             latency = time.monotonic() - scheduled
             with lock:
                 latencies.append(latency)
-                BY_KIND.setdefault(kind(path), []).append(latency)
+                BY_KIND.setdefault(classify(path), []).append(latency)
                 if status != 200:
                     errors[0] += 1
                     STATUSES[(status, path.split("?")[0][:20])] = (
@@ -189,6 +190,53 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def production_env() -> dict:
+    """The environment of a production-like gunicorn on loopback (throttles raised, HTTPS off)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "load-test-only-" + "x" * 40,
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        # The API throttles (120 and 600 a minute per address) would answer 429 to a load generator
+        # that is one address; this measures the serving cost, not the throttle.
+        "API_THROTTLE_ANON": "1000000/minute",
+        # DRF's user throttle counts anonymous clients too (by address), so it is raised as well.
+        "API_THROTTLE_USER": "1000000/minute",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(root: Path, port: int, env: dict, options: list[str]) -> subprocess.Popen:
+    """gunicorn serving the checkout at `root` on HOST:port (this interpreter's gunicorn)."""
+    return subprocess.Popen(  # noqa: S603 (this checkout's interpreter and scripts only)
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
+         "--bind", f"{HOST}:{port}", "--log-level", "warning", *options],
+        cwd=root, env=env,
+    )  # fmt: skip
+
+
+def gunicorn_ready(gunicorn: subprocess.Popen, port: int) -> bool:
+    """Wait until it answers /healthz (False, said on stderr, when it exits or never answers)."""
+    holder = {"port": port}
+    for _ in range(150):
+        if gunicorn.poll() is not None:
+            print("gunicorn exited (port taken?)", file=sys.stderr)
+            return False
+        if get(holder, "/healthz") == 200:
+            return True
+        time.sleep(0.2)
+    print("gunicorn did not answer /healthz", file=sys.stderr)
+    return False
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -210,26 +258,11 @@ def main() -> int:
         print("Set DATABASE_URL to the PostgreSQL database filled by generate_catalogue.", file=sys.stderr)
         return 2
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "load-test-only-" + "x" * 40,
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        # The API throttles (120 and 600 a minute per address) would answer 429 to a load generator
-        # that is one address; this measures the serving cost, not the throttle.
-        "API_THROTTLE_ANON": "1000000/minute",
-        # DRF's user throttle counts anonymous clients too (by address), so it is raised as well.
-        "API_THROTTLE_USER": "1000000/minute",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env()
     if args.page_cache_seconds is not None:
         env["PAGE_CACHE_SECONDS"] = str(args.page_cache_seconds)
     if not args.port:
-        with socket.socket() as probe:
-            probe.bind((HOST, 0))
-            args.port = probe.getsockname()[1]
+        args.port = free_port()
     py = sys.executable
     # The commands run are this interpreter and this checkout's scripts, nothing from the outside.
     subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
@@ -242,22 +275,9 @@ def main() -> int:
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     slugs = [s for s in slugs_out.split() if s and "objects imported" not in s and not s[0].isdigit()]
-    gunicorn = subprocess.Popen(  # noqa: S603
-        [str(Path(py).parent / "gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{args.port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+    gunicorn = start_gunicorn(ROOT, args.port, env, ["--workers", str(args.workers)])
     try:
-        holder = {"port": args.port}
-        for _ in range(100):
-            if gunicorn.poll() is not None:
-                print("gunicorn exited (port taken?)", file=sys.stderr)
-                return 1
-            if get(holder, "/healthz") == 200:
-                break
-            time.sleep(0.2)
-        else:
-            print("gunicorn did not answer /healthz", file=sys.stderr)
+        if not gunicorn_ready(gunicorn, args.port):
             return 1
         rng = random.Random(0)
         # Warm up: every worker imports its views and opens its database connection.
