@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,12 @@ SOURCES: dict[str, Source] = {
     ),
 }
 
-LANGUAGE_NAMES = {"en": _("English"), "zh-hans": _("Chinese")}
+# The language of a text as its label names it ("英文" on the Chinese site; the language switcher's
+# own "English" msgid stays in English, hence the context).
+LANGUAGE_NAMES = {
+    "en": pgettext_lazy("language of a text", "English"),
+    "zh-hans": pgettext_lazy("language of a text", "Chinese"),
+}
 
 
 def source_of(key: str) -> Source:

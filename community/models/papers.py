@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -32,6 +33,9 @@ class Paper(CatalogueItem):
     code_url = models.URLField(_("code link"), blank=True)
     topics = models.ManyToManyField("community.Topic", blank=True, related_name="papers")
     projects = models.ManyToManyField("community.Project", blank=True, related_name="papers")
+    # The imports that gave this paper (community.models.provenance): its abstract is labelled with
+    # the source and the language that source writes in (community.sources).
+    provenance = GenericRelation("community.Provenance")
 
     class Meta:
         ordering = ["-year", "title"]

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from community.models import Authorship, ModerationStatus, Topic
+from community.models import Authorship, ModerationStatus, Provenance, Topic
 
 # How many related items a detail page lists before it links to the filtered list page instead.
 RELATED_LIMIT = 50
@@ -21,3 +21,9 @@ def ordered_authorships(lookup: str = "authorships", *, with_affiliation: bool =
         Authorship.objects.filter(person__status=PUBLISHED).select_related(*related).order_by("position")
     )
     return Prefetch(lookup, queryset=queryset)
+
+
+def item_sources(lookup: str = "provenance") -> Prefetch:
+    """Which outside source(s) gave an item (`item.sources`: Provenance rows), shown beside its
+    imported text and in the API; community.sources says what each source is called and its language."""
+    return Prefetch(lookup, queryset=Provenance.objects.order_by("source", "file"), to_attr="sources")

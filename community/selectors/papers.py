@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from community.models import Guide, ModerationStatus, Paper, Project, SimilarPaper
 
-from ._common import ordered_authorships, published_topics
+from ._common import item_sources, ordered_authorships, published_topics
 
 
 def paper_list() -> QuerySet[Paper]:
@@ -19,7 +19,7 @@ def paper_list() -> QuerySet[Paper]:
 
 def paper_detail() -> QuerySet[Paper]:
     """Published papers with everything a paper page links to: authors (and affiliations), venue,
-    edition, topics, projects, guides, and `similar_papers`: the SimilarPaper rows of its published
+    edition, topics, projects, guides, `sources` (the imports that gave it), and `similar_papers`: the SimilarPaper rows of its published
     neighbours, most similar first (community.services.similar)."""
     return (
         Paper.objects.published()
@@ -36,6 +36,7 @@ def paper_detail() -> QuerySet[Paper]:
                 .order_by("rank"),
                 to_attr="similar_papers",
             ),
+            item_sources(),
         )
     )
 

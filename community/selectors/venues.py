@@ -4,9 +4,9 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
-from community.models import AcceptanceRate, Deadline, Edition, Guide, Paper, Provenance, Venue
+from community.models import AcceptanceRate, Deadline, Edition, Guide, Paper, Venue
 
-from ._common import RELATED_LIMIT, published_topics
+from ._common import RELATED_LIMIT, item_sources, published_topics
 
 
 def venue_list() -> QuerySet[Venue]:
@@ -25,7 +25,7 @@ def venue_detail() -> QuerySet[Venue]:
             .prefetch_related(
                 Prefetch(
                     "deadlines",
-                    queryset=Deadline.objects.order_by("due_at", "pk").prefetch_related(_deadline_sources()),
+                    queryset=Deadline.objects.order_by("due_at", "pk").prefetch_related(item_sources()),
                 )
             ),
         ),
@@ -33,7 +33,7 @@ def venue_detail() -> QuerySet[Venue]:
             "deadlines",
             queryset=Deadline.objects.filter(edition__isnull=True)
             .order_by("due_at", "pk")
-            .prefetch_related(_deadline_sources()),
+            .prefetch_related(item_sources()),
             to_attr="venue_deadlines",
         ),
         Prefetch(
@@ -46,11 +46,6 @@ def venue_detail() -> QuerySet[Venue]:
         Prefetch("guides", queryset=Guide.objects.published().order_by("title")),
         Prefetch("acceptance_rates", queryset=AcceptanceRate.objects.order_by("year")),
     )
-
-
-def _deadline_sources() -> Prefetch:
-    """Which source(s) give each deadline (`deadline.sources`), shown beside it on the page and in the API."""
-    return Prefetch("provenance", queryset=Provenance.objects.order_by("source", "file"), to_attr="sources")
 
 
 def deadline_upcoming(*, now: datetime) -> QuerySet[Deadline]:

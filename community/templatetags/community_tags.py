@@ -18,6 +18,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 from common.timezones import zone_for_label
 from community import page_cache
 from community.rendering import render_markdown
+from community.sources import LANGUAGE_NAMES, source_of
 from community.translation import translated_fields
 
 register = template.Library()
@@ -210,3 +211,27 @@ def blurb(item) -> LocalizedText | str:
         if text:
             return text
     return ""
+
+
+@dataclass(frozen=True)
+class ImportedText:
+    """Where an imported text came from, as the label beside it shows it: the source's name, the
+    language its text is written in (empty where the source does not say) and that language's name."""
+
+    label: str
+    language: str
+    language_name: str
+    attribution: str
+
+
+@register.filter
+def text_source(sources) -> ImportedText | None:
+    """The outside source of an item's imported text, from `item.sources` (the Provenance rows its
+    selector prefetched), preferring one whose language community.sources declares; None for an item
+    nobody imported (its text is the catalogue's own, in the reader's language or marked as a fallback)."""
+    declared = [source_of(row.source) for row in sources or ()]
+    if not declared:
+        return None
+    source = next((s for s in declared if s.language), declared[0])
+    name = LANGUAGE_NAMES.get(source.language, source.language)
+    return ImportedText(str(source.label), source.language, str(name), source.attribution)

@@ -8,11 +8,19 @@ contributor fills in (used by the escaping tests).
 
 from django.urls import reverse
 
+from community.models import Provenance
 from tests.community import factories as f
 
 
 def _paper(**fields):
     return f.fully_linked_paper(**fields)
+
+
+def _imported_paper(width: int):
+    """A fully linked paper as an import leaves it: with the source that gave it (its abstract's label)."""
+    paper = f.fully_linked_paper(width=width)
+    Provenance.objects.create(item=paper, source="arxiv", file="export.arxiv.org/api/query")
+    return paper
 
 
 LIST_PAGES = {
@@ -30,7 +38,7 @@ LIST_PAGES = {
 }
 
 DETAIL_PAGES = {
-    "community:paper-detail": lambda width: f.fully_linked_paper(width=width),
+    "community:paper-detail": _imported_paper,
     "community:project-detail": lambda width: f.linked_project(width=width),
     "community:venue-detail": lambda width: f.linked_venue(width=width),
     "community:job-detail": lambda width: f.linked_job(width=width),
