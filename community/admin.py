@@ -15,6 +15,7 @@ from modeltranslation.admin import TranslationAdmin
 from . import models as catalogue
 from .services.accounts import account_password_changed
 from .services.expiry import items_close
+from .services.field_edits import field_edits_record
 from .services.moderation import guide_mark_reviewed, submission_approve, submission_reject
 
 
@@ -26,7 +27,26 @@ class RejectReasonForm(forms.Form):
     )
 
 
-class CatalogueAdmin(admin.ModelAdmin):
+class RecordsFieldEdits(admin.ModelAdmin):
+    """A moderator's change form (and its inline rows) records each field it changed, so a later
+    import leaves those fields as the moderator set them (community.services.field_edits)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            field_edits_record(item=obj, fields=form.changed_data, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            deleted = formset.can_delete and formset._should_delete_form(inline_form)
+            if inline_form.instance.pk and inline_form.has_changed() and not deleted:
+                field_edits_record(
+                    item=inline_form.instance, fields=inline_form.changed_data, user=request.user
+                )
+
+
+class CatalogueAdmin(RecordsFieldEdits):
     """Shared columns and filters for models built on CatalogueItem."""
 
     list_filter = ("status",)
@@ -191,7 +211,7 @@ class EditionAdmin(CatalogueAdmin):
 
 
 @admin.register(catalogue.Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(RecordsFieldEdits):
     list_display = ("__str__", "due_at", "timezone_label")
     list_select_related = ("venue", "edition__venue")
     list_filter = ("kind", "venue__kind")
@@ -202,11 +222,23 @@ class DeadlineAdmin(admin.ModelAdmin):
 
 class ClosableAdmin(CatalogueAdmin):
     """Job postings and funding calls: closing early from the change list (`closed_at`, which the
-    hourly job also sets); clearing the field on the change form reopens one."""
+    hourly job also sets); clearing the field on the change form reopens one. Each kind names the
+    action in its own words (`close_description`)."""
 
     actions = (*CatalogueAdmin.actions, "close_selected")
+    close_description = gettext_lazy("Mark as closed")
 
-    def _close(self, request, queryset) -> None:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+
+        # A function of the subclass's own, since admin.action writes the description onto it.
+        @admin.action(description=cls.close_description, permissions=["change"])
+        def close_selected(self, request, queryset):
+            self.close_items(request, queryset)
+
+        cls.close_selected = close_selected
+
+    def close_items(self, request, queryset) -> None:
         closed = items_close(items=queryset, moderator=request.user)
         if closed:
             self.message_user(
@@ -241,10 +273,7 @@ class JobPostingAdmin(TranslationAdmin, ClosableAdmin):
     search_fields = ("title", "description", "location", "organization__name")
     autocomplete_fields = ("organization", "topics")
     slug_from = "title"
-
-    @admin.action(description=gettext_lazy("Mark as closed (filled)"), permissions=["change"])
-    def close_selected(self, request, queryset):
-        self._close(request, queryset)
+    close_description = gettext_lazy("Mark as closed (filled)")
 
 
 @admin.register(catalogue.FundingOpportunity)
@@ -255,10 +284,6 @@ class FundingOpportunityAdmin(TranslationAdmin, ClosableAdmin):
     search_fields = ("title", "description", "funder__name")
     autocomplete_fields = ("funder", "topics")
     slug_from = "title"
-
-    @admin.action(description=gettext_lazy("Mark as closed"), permissions=["change"])
-    def close_selected(self, request, queryset):
-        self._close(request, queryset)
 
 
 @admin.register(catalogue.Channel)

@@ -11,6 +11,7 @@ from decimal import Decimal
 import factory
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.text import slugify
 
 from community import models as catalogue
 
@@ -24,60 +25,116 @@ class CatalogueFactory(factory.django.DjangoModelFactory):
         abstract = True
 
 
-class TopicFactory(CatalogueFactory):
-    name = factory.Sequence(lambda n: f"Topic {n}")
-    slug = factory.Sequence(lambda n: f"topic-{n}")
-    description = "A branch of deep learning."
-
-    class Meta:
-        model = catalogue.Topic
-
-
-class OrganizationFactory(CatalogueFactory):
-    name = factory.Sequence(lambda n: f"Lab {n}")
-    slug = factory.Sequence(lambda n: f"lab-{n}")
-    kind = catalogue.Organization.Kind.RESEARCH_LAB
-    description = "A research organisation."
-    country = "Canada"
-    website = factory.Sequence(lambda n: f"https://lab{n}.example.org")
-
-    class Meta:
-        model = catalogue.Organization
+def catalogue_factory(model, label: str, *, title_field: str | None = "name", **fields):
+    """A factory of published `model` items numbered from `label`: the n-th has the slug "<label>-n",
+    lower-cased, and is called "<label> n" (in `title_field`, if any); `fields` are the other declarations."""
+    numbered = {"slug": factory.Sequence(lambda n: f"{slugify(label)}-{n}")}
+    if title_field:
+        numbered[title_field] = factory.Sequence(lambda n: f"{label} {n}")
+    return factory.make_factory(model, FACTORY_CLASS=CatalogueFactory, **numbered, **fields)
 
 
-class PersonFactory(CatalogueFactory):
-    name = factory.Sequence(lambda n: f"Person {n}")
-    slug = factory.Sequence(lambda n: f"person-{n}")
-    affiliation = factory.SubFactory(OrganizationFactory)
-    bio = "Works on neural networks."
-
-    class Meta:
-        model = catalogue.Person
+def in_days(days: int, *, date: bool = False):
+    """A moment `days` from when the item is built (its date, with `date`)."""
+    if date:
+        return factory.LazyFunction(lambda: timezone.now().date() + dt.timedelta(days=days))
+    return factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=days))
 
 
-class VenueFactory(CatalogueFactory):
-    name = factory.Sequence(lambda n: f"Conf{n}")
-    slug = factory.Sequence(lambda n: f"conf-{n}")
-    full_name = factory.Sequence(lambda n: f"Conference on Learning {n}")
-    kind = catalogue.Venue.Kind.CONFERENCE
-    website = "https://conf.example.org"
-    description = "A machine-learning conference."
-
-    class Meta:
-        model = catalogue.Venue
-
-
-class EditionFactory(CatalogueFactory):
-    venue = factory.SubFactory(VenueFactory)
-    year = 2027
-    slug = factory.Sequence(lambda n: f"edition-{n}")
-    start_date = dt.date(2027, 12, 6)
-    end_date = dt.date(2027, 12, 12)
-    city = "Vancouver"
-    country = "Canada"
-
-    class Meta:
-        model = catalogue.Edition
+TopicFactory = catalogue_factory(catalogue.Topic, "Topic", description="A branch of deep learning.")
+OrganizationFactory = catalogue_factory(
+    catalogue.Organization,
+    "Lab",
+    kind=catalogue.Organization.Kind.RESEARCH_LAB,
+    description="A research organisation.",
+    country="Canada",
+    website=factory.Sequence(lambda n: f"https://lab{n}.example.org"),
+)
+PersonFactory = catalogue_factory(
+    catalogue.Person,
+    "Person",
+    affiliation=factory.SubFactory(OrganizationFactory),
+    bio="Works on neural networks.",
+)
+VenueFactory = catalogue_factory(
+    catalogue.Venue,
+    "Conf",
+    full_name=factory.Sequence(lambda n: f"Conference on Learning {n}"),
+    kind=catalogue.Venue.Kind.CONFERENCE,
+    website="https://conf.example.org",
+    description="A machine-learning conference.",
+)
+EditionFactory = catalogue_factory(
+    catalogue.Edition,
+    "Edition",
+    title_field=None,
+    venue=factory.SubFactory(VenueFactory),
+    year=2027,
+    start_date=dt.date(2027, 12, 6),
+    end_date=dt.date(2027, 12, 12),
+    city="Vancouver",
+    country="Canada",
+)
+ProjectFactory = catalogue_factory(
+    catalogue.Project,
+    "Project",
+    description="A deep-learning library.",
+    kind=catalogue.Project.Kind.LIBRARY,
+    repository_url=factory.Sequence(lambda n: f"https://github.com/example/project{n}"),
+    language="Python",
+    license="MIT",
+    organization=factory.SubFactory(OrganizationFactory),
+    stars=1000,
+)
+PaperFactory = catalogue_factory(
+    catalogue.Paper,
+    "Paper",
+    title_field="title",
+    abstract="We propose a network.",
+    year=2017,
+    arxiv_id=factory.Sequence(lambda n: f"1706.{n:05d}"),
+    doi=factory.Sequence(lambda n: f"10.5555/paper.{n}"),
+)
+JobPostingFactory = catalogue_factory(
+    catalogue.JobPosting,
+    "Research scientist",
+    title_field="title",
+    organization=factory.SubFactory(OrganizationFactory),
+    description="Train large models.",
+    kind=catalogue.JobPosting.Kind.FULL_TIME,
+    location="Montreal",
+    apply_url="https://jobs.example.org/apply",
+    posted_on=in_days(-3, date=True),
+    closes_on=in_days(30, date=True),
+)
+FundingOpportunityFactory = catalogue_factory(
+    catalogue.FundingOpportunity,
+    "Grant",
+    title_field="title",
+    funder=factory.SubFactory(OrganizationFactory, kind=catalogue.Organization.Kind.GOVERNMENT),
+    description="Money for research.",
+    kind=catalogue.FundingOpportunity.Kind.GRANT,
+    amount_min=Decimal("10000"),
+    amount_max=Decimal("50000"),
+    currency="USD",
+    deadline=in_days(60),
+    eligibility="Early-career researchers.",
+    url="https://funder.example.org/call",
+)
+ChannelFactory = catalogue_factory(
+    catalogue.Channel,
+    "Channel",
+    kind=catalogue.Channel.Kind.FORUM,
+    url=factory.Sequence(lambda n: f"https://forum{n}.example.org"),
+    description="Where people talk.",
+)
+GuideFactory = catalogue_factory(
+    catalogue.Guide,
+    "Guide",
+    title_field="title",
+    summary="How it works.",
+    body="# Heading\n\nSome *text* with $x^2$.\n",
+)
 
 
 class DeadlineFactory(factory.django.DjangoModelFactory):
@@ -85,38 +142,11 @@ class DeadlineFactory(factory.django.DjangoModelFactory):
     edition = factory.SubFactory(EditionFactory, venue=factory.SelfAttribute("..venue"))
     kind = catalogue.Deadline.Kind.PAPER
     label = factory.Sequence(lambda n: f"round {n}")
-    due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+    due_at = in_days(30)
     timezone_label = "AoE"
 
     class Meta:
         model = catalogue.Deadline
-
-
-class ProjectFactory(CatalogueFactory):
-    name = factory.Sequence(lambda n: f"project{n}")
-    slug = factory.Sequence(lambda n: f"project-{n}")
-    description = "A deep-learning library."
-    kind = catalogue.Project.Kind.LIBRARY
-    repository_url = factory.Sequence(lambda n: f"https://github.com/example/project{n}")
-    language = "Python"
-    license = "MIT"
-    organization = factory.SubFactory(OrganizationFactory)
-    stars = 1000
-
-    class Meta:
-        model = catalogue.Project
-
-
-class PaperFactory(CatalogueFactory):
-    title = factory.Sequence(lambda n: f"Paper number {n}")
-    slug = factory.Sequence(lambda n: f"paper-{n}")
-    abstract = "We propose a network."
-    year = 2017
-    arxiv_id = factory.Sequence(lambda n: f"1706.{n:05d}")
-    doi = factory.Sequence(lambda n: f"10.5555/paper.{n}")
-
-    class Meta:
-        model = catalogue.Paper
 
 
 class AuthorshipFactory(factory.django.DjangoModelFactory):
@@ -128,60 +158,20 @@ class AuthorshipFactory(factory.django.DjangoModelFactory):
         model = catalogue.Authorship
 
 
-class JobPostingFactory(CatalogueFactory):
-    organization = factory.SubFactory(OrganizationFactory)
-    title = factory.Sequence(lambda n: f"Research scientist {n}")
-    slug = factory.Sequence(lambda n: f"job-{n}")
-    description = "Train large models."
-    kind = catalogue.JobPosting.Kind.FULL_TIME
-    location = "Montreal"
-    apply_url = "https://jobs.example.org/apply"
-    posted_on = factory.LazyFunction(lambda: timezone.now().date() - dt.timedelta(days=3))
-    closes_on = factory.LazyFunction(lambda: timezone.now().date() + dt.timedelta(days=30))
-
-    class Meta:
-        model = catalogue.JobPosting
-
-
-class FundingOpportunityFactory(CatalogueFactory):
-    funder = factory.SubFactory(OrganizationFactory, kind=catalogue.Organization.Kind.GOVERNMENT)
-    title = factory.Sequence(lambda n: f"Grant {n}")
-    slug = factory.Sequence(lambda n: f"grant-{n}")
-    description = "Money for research."
-    kind = catalogue.FundingOpportunity.Kind.GRANT
-    amount_min = Decimal("10000")
-    amount_max = Decimal("50000")
-    currency = "USD"
-    deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=60))
-    eligibility = "Early-career researchers."
-    url = "https://funder.example.org/call"
-
-    class Meta:
-        model = catalogue.FundingOpportunity
-
-
-class ChannelFactory(CatalogueFactory):
-    name = factory.Sequence(lambda n: f"Channel {n}")
-    slug = factory.Sequence(lambda n: f"channel-{n}")
-    kind = catalogue.Channel.Kind.FORUM
-    url = factory.Sequence(lambda n: f"https://forum{n}.example.org")
-    description = "Where people talk."
-
-    class Meta:
-        model = catalogue.Channel
-
-
-class GuideFactory(CatalogueFactory):
-    title = factory.Sequence(lambda n: f"Guide {n}")
-    slug = factory.Sequence(lambda n: f"guide-{n}")
-    summary = "How it works."
-    body = "# Heading\n\nSome *text* with $x^2$.\n"
-
-    class Meta:
-        model = catalogue.Guide
-
-
 # --- linked graphs ------------------------------------------------------------------------------
+
+
+def with_topics(item, width: int):
+    """`item`, tagged with `width` new topics."""
+    item.topics.add(*TopicFactory.create_batch(width))
+    return item
+
+
+def in_guides(item, width: int, relation: str):
+    """`item`, linked from `width` new guides (through the guides' `relation` field)."""
+    for guide in GuideFactory.create_batch(width):
+        getattr(guide, relation).add(item)
+    return item
 
 
 def fully_linked_paper(*, width: int = 2, **kwargs) -> catalogue.Paper:
@@ -200,61 +190,49 @@ def fully_linked_paper(*, width: int = 2, **kwargs) -> catalogue.Paper:
     )
     for position in range(width):
         AuthorshipFactory(paper=paper, person=PersonFactory(), position=position)
-    paper.topics.add(*TopicFactory.create_batch(width))
     paper.projects.add(*ProjectFactory.create_batch(width))
-    for guide in GuideFactory.create_batch(width):
-        guide.papers.add(paper)
-    return paper
+    return in_guides(with_topics(paper, width), width, "papers")
 
 
 def linked_project(*, width: int = 2, **kwargs) -> catalogue.Project:
-    project = ProjectFactory(**kwargs)
-    project.topics.add(*TopicFactory.create_batch(width))
+    project = with_topics(ProjectFactory(**kwargs), width)
     for _ in range(width):
         fully_linked_paper(width=2).projects.add(project)
-    for guide in GuideFactory.create_batch(width):
-        guide.projects.add(project)
-    return project
+    return in_guides(project, width, "projects")
 
 
 def linked_venue(*, width: int = 2, **kwargs) -> catalogue.Venue:
-    venue = VenueFactory(**kwargs)
-    venue.topics.add(*TopicFactory.create_batch(width))
+    venue = with_topics(VenueFactory(**kwargs), width)
     for i in range(width):
         edition = EditionFactory(venue=venue, year=2000 + i)
         deadline = DeadlineFactory(venue=venue, edition=edition)
         # As an import leaves them: the deadline's source, and the year's acceptance rate.
-        catalogue.Provenance.objects.create(item=deadline, source="ccf-deadlines", file=f"conference/AI/v{i}.yml")
-        catalogue.AcceptanceRate.objects.create(venue=venue, year=2000 + i, submitted=100, accepted=20, rate=0.2)
+        catalogue.Provenance.objects.create(
+            item=deadline, source="ccf-deadlines", file=f"conference/AI/v{i}.yml"
+        )
+        catalogue.AcceptanceRate.objects.create(
+            venue=venue, year=2000 + i, submitted=100, accepted=20, rate=0.2
+        )
         DeadlineFactory(venue=venue, edition=None, kind=catalogue.Deadline.Kind.OTHER)
         PaperFactory(venue=venue, edition=edition)
-    for guide in GuideFactory.create_batch(width):
-        guide.venues.add(venue)
-    return venue
+    return in_guides(venue, width, "venues")
 
 
 def linked_job(*, width: int = 2, **kwargs) -> catalogue.JobPosting:
-    job = JobPostingFactory(**kwargs)
-    job.topics.add(*TopicFactory.create_batch(width))
-    return job
+    return with_topics(JobPostingFactory(**kwargs), width)
 
 
 def linked_funding(*, width: int = 2, **kwargs) -> catalogue.FundingOpportunity:
-    funding = FundingOpportunityFactory(**kwargs)
-    funding.topics.add(*TopicFactory.create_batch(width))
-    return funding
+    return with_topics(FundingOpportunityFactory(**kwargs), width)
 
 
 def linked_organization(*, width: int = 2, **kwargs) -> catalogue.Organization:
-    organization = OrganizationFactory(**kwargs)
-    organization.topics.add(*TopicFactory.create_batch(width))
+    organization = with_topics(OrganizationFactory(**kwargs), width)
     PersonFactory.create_batch(width, affiliation=organization)
     ProjectFactory.create_batch(width, organization=organization)
     JobPostingFactory.create_batch(width, organization=organization)
     FundingOpportunityFactory.create_batch(width, funder=organization)
-    for guide in GuideFactory.create_batch(width):
-        guide.organizations.add(organization)
-    return organization
+    return in_guides(organization, width, "organizations")
 
 
 def linked_person(*, width: int = 2, **kwargs) -> catalogue.Person:
@@ -266,9 +244,7 @@ def linked_person(*, width: int = 2, **kwargs) -> catalogue.Person:
 
 
 def linked_channel(*, width: int = 2, **kwargs) -> catalogue.Channel:
-    channel = ChannelFactory(**kwargs)
-    channel.topics.add(*TopicFactory.create_batch(width))
-    return channel
+    return with_topics(ChannelFactory(**kwargs), width)
 
 
 def benchmark_with_sweeps(*, width: int = 2, paper: catalogue.Paper | None = None):
@@ -291,8 +267,7 @@ def linked_guide(*, width: int = 2, **kwargs) -> catalogue.Guide:
     """A guide linking `width` items of every kind, with a reference benchmark of `width` sweeps,
     and `width` contributors (approved edits by different people)."""
     kwargs.setdefault("benchmark", benchmark_with_sweeps(width=width).slug)
-    guide = GuideFactory(**kwargs)
-    guide.topics.add(*TopicFactory.create_batch(width))
+    guide = with_topics(GuideFactory(**kwargs), width)
     guide.papers.add(*PaperFactory.create_batch(width))
     guide.projects.add(*ProjectFactory.create_batch(width))
     guide.venues.add(*VenueFactory.create_batch(width))
