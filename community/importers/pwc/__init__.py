@@ -97,7 +97,7 @@ class ArchiveFile:
                 key = None if isinstance(row, ParseFailure) else _identity(self.kind, row)
                 if key is not None:
                     if key in seen:
-                        row = ParseFailure(row.ref, gettext("a repeat of %(ref)s") % {"ref": seen[key]})
+                        row = ParseFailure(row.ref, _repeat(row) % {"ref": seen[key]})
                     else:
                         seen[key] = row.ref
                 yield row
@@ -115,6 +115,12 @@ class ArchiveFile:
         finally:
             self.unused.update(key for key in raw if key not in used)
         yield row
+
+
+def _repeat(row) -> str:
+    if isinstance(row, ResultRow):
+        return gettext("the same task, dataset, paper, model and metric as %(ref)s")
+    return gettext("a repeat of %(ref)s")
 
 
 def _identity(kind: str, row) -> int | None:

@@ -1,0 +1,247 @@
+"""Bulk writing for the Papers with Code import (issue 14): a batch of items of one model is matched,
+compared and written with a handful of queries, whatever its size.
+
+`Store.sync(model, items)` creates the new items (bulk_create, slugs found in bulk), updates the
+matched ones whose values differ (bulk_update; a field a moderator set by hand is left alone and
+named in the report), records the history of each change (ChangeRecord, action "imported") and the
+source of every item it was given (Provenance, bulk, once per item and file). A value the archive
+leaves empty never empties a field, and an item the catalogue had before the archive (`fill_only`)
+only has its empty fields filled, so a re-import of the same file changes nothing.
+"""
+
+import uuid
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from community.models import ChangeRecord, ModerationStatus, Provenance
+from community.models.base import CatalogueItem
+from community.services.field_edits import protected_fields
+from community.services.slugs import base_slug
+
+SOURCE = "pwc-archive"
+LICENCE = "CC BY-SA 4.0"
+ATTRIBUTION = "Papers with Code archive"
+
+
+def protected_fields_of(model: type[models.Model], ids: list[int]) -> dict[int, set[str]]:
+    """The fields a moderator set by hand, per item: the one place the import asks
+    (community.services.field_edits, the site's per-field protection)."""
+    return protected_fields(model, ids)
+
+
+@dataclass
+class Item:
+    """One item a batch gives: the existing row when one matched (`obj`), the values the archive
+    gives it, the text its slug is made from, and the record it comes from."""
+
+    key: Hashable
+    values: dict[str, Any]
+    ref: str
+    obj: models.Model | None = None
+    slug_text: str = ""
+    fill_only: bool = False
+    changes: dict[str, list] = field(default_factory=dict)  # other changes (a paper's author list)
+    outcome: str = ""
+
+
+@dataclass
+class Counts:
+    """What one import did, per kind of item: created, updated, unchanged, rejected."""
+
+    by_kind: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, kind: str, outcome: str, n: int = 1) -> None:
+        self.by_kind.setdefault(kind, Counter())[outcome] += n
+
+    def rows(self) -> list[tuple[str, int, int, int, int]]:
+        return [
+            (kind, c["created"], c["updated"], c["unchanged"], c["rejected"])
+            for kind, c in sorted(self.by_kind.items())
+        ]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _same(current: Any, new: Any) -> bool:
+    if isinstance(current, Decimal) or isinstance(new, Decimal):
+        if current is None or new is None:
+            return current is new
+        return Decimal(current) == Decimal(new)
+    if isinstance(current, list | tuple) and isinstance(new, list | tuple):
+        return list(current) == list(new)
+    return current == new
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+class Store:
+    def __init__(self, *, file: str, revision: str = "", status: str = ModerationStatus.PUBLISHED) -> None:
+        self.origin = {"source": SOURCE, "file": file[:500], "revision": revision[:100]}
+        self.status = status
+        self.kept: list[tuple[str, str]] = []  # (ref, field) a moderator's edit kept
+        self.note = f"{SOURCE}: {file}"[:1000]
+        self._content_types: dict[type, ContentType] = {}
+
+    def content_type(self, model: type[models.Model]) -> ContentType:
+        if model not in self._content_types:
+            self._content_types[model] = ContentType.objects.get_for_model(model)
+        return self._content_types[model]
+
+    # --- the one write path ---------------------------------------------------------------------
+
+    def sync(self, model: type[models.Model], items: list[Item]) -> list[Item]:
+        """Write `items` of `model`; each item's `outcome` and `obj` are set on return."""
+        now = timezone.now()
+        existing = [item for item in items if item.obj is not None]
+        protected = protected_fields_of(model, [item.obj.pk for item in existing]) if existing else {}
+        changed_fields: set[str] = set()
+        updated: list[Item] = []
+        for item in existing:
+            changes = self._apply(model, item, protected.get(item.obj.pk, set()))
+            item.changes = {**changes, **item.changes}
+            changed_fields.update(changes)
+            item.outcome = "updated" if item.changes else "unchanged"
+            if changes:
+                updated.append(item)
+        new = [item for item in items if item.obj is None]
+        if new:
+            slugs = self.slugs(model, [item.slug_text for item in new]) if _has_slug(model) else None
+            for index, item in enumerate(new):
+                extra = {"slug": slugs[index], "status": self.status} if slugs else {}
+                item.obj = model(**_fit(model, item.values), **extra)
+                item.outcome = "created"
+            model.objects.bulk_create([item.obj for item in new], batch_size=1000)
+        if updated:
+            for item in updated:
+                if hasattr(item.obj, "updated_at"):
+                    item.obj.updated_at = now
+            fields = sorted(changed_fields | ({"updated_at"} if _has(model, "updated_at") else set()))
+            model.objects.bulk_update([item.obj for item in updated], fields, batch_size=500)
+        self.history(model, [item for item in existing if item.changes])
+        self.provenance(model, [item.obj.pk for item in items])
+        return items
+
+    def _apply(self, model: type[models.Model], item: Item, protected: set[str]) -> dict[str, list]:
+        changes: dict[str, list] = {}
+        obj = item.obj
+        for name, value in _fit(model, item.values).items():
+            if _empty(value):
+                continue
+            attname = model._meta.get_field(name).attname
+            current = getattr(obj, attname)
+            if item.fill_only and not _empty(current):
+                continue
+            if _same(current, value):
+                continue
+            if name in protected:
+                self.kept.append((item.ref, name))
+                continue
+            changes[name] = [_plain(current), _plain(value)]
+            setattr(obj, attname, value)
+        return changes
+
+    # --- what every write records ---------------------------------------------------------------
+
+    def history(self, model: type[models.Model], items: list[Item]) -> None:
+        if not items:
+            return
+        content_type = self.content_type(model)
+        ChangeRecord.objects.bulk_create(
+            [
+                ChangeRecord(
+                    content_type=content_type,
+                    object_id=item.obj.pk,
+                    action=ChangeRecord.Action.IMPORTED,
+                    changes=item.changes,
+                    note=f"{self.note}: {item.ref}"[:1000],
+                )
+                for item in items
+            ],
+            batch_size=1000,
+        )
+
+    def provenance(self, model: type[models.Model], ids) -> None:
+        """One Provenance row per item and file; a rerun finds it, and only a new revision (dump date)
+        changes it."""
+        ids = sorted(set(ids))
+        if not ids:
+            return
+        content_type = self.content_type(model)
+        rows = [
+            Provenance(content_type=content_type, object_id=pk, licence=LICENCE, attribution=ATTRIBUTION,
+                       **self.origin)
+            for pk in ids
+        ]  # fmt: skip
+        options: dict[str, Any] = {"ignore_conflicts": True}
+        if self.origin["revision"]:
+            options = {
+                "update_conflicts": True,
+                "unique_fields": ["content_type", "object_id", "source", "file"],
+                "update_fields": ["revision"],
+            }
+        Provenance.objects.bulk_create(rows, batch_size=2000, **options)
+
+    def slugs(self, model: type[models.Model], texts: list[str]) -> list[str]:
+        """A free slug for each text (`base`, else `base-2` ... `base-9`, else `base-<random>`), two
+        queries per batch however many items it has."""
+        max_length = model._meta.get_field("slug").max_length
+        bases = [base_slug(model, text)[:max_length].rstrip("-") or "item" for text in texts]
+        candidates = {base for base in bases}
+        for base in set(bases):
+            candidates.update(_suffixed(base, n, max_length) for n in range(2, 10))
+        taken = set(model.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+        chosen: list[str] = []
+        for base in bases:
+            options = [base, *(_suffixed(base, n, max_length) for n in range(2, 10))]
+            slug = next((option for option in options if option not in taken), None)
+            if slug is None:
+                slug = _suffixed(base, uuid.uuid4().hex[:10], max_length)
+            taken.add(slug)
+            chosen.append(slug)
+        return chosen
+
+
+def _suffixed(base: str, n, max_length: int) -> str:
+    suffix = f"-{n}"
+    return base[: max_length - len(suffix)].rstrip("-") + suffix
+
+
+def _has(model: type[models.Model], name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
+
+
+def _has_slug(model: type[models.Model]) -> bool:
+    return issubclass(model, CatalogueItem)
+
+
+def _fit(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Values as the columns hold them: text cut to its length; a web address too long for its column
+    left out (a cut address would lead nowhere)."""
+    fitted = {}
+    for name, value in values.items():
+        column = model._meta.get_field(name)
+        limit = getattr(column, "max_length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            if isinstance(column, models.URLField):
+                continue
+            value = value[:limit]
+        fitted[name] = value
+    return fitted
