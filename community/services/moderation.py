@@ -27,6 +27,7 @@ from community.models import (
     ReviewStatus,
     Venue,
 )
+from community.services.field_edits import field_edits_record
 from community.services.history import history_record
 from community.services.notifications import absolute_url, mail_user_on_commit
 from community.services.similar import similar_papers_refresh_later
@@ -208,6 +209,8 @@ def edit_suggestion_approve(*, suggestion: EditSuggestion, moderator, note: str 
         if isinstance(item, Guide):
             item.reviewed_on = _review_day()
         item_changes_save(item=item, proposed=proposed, user=suggestion.submitted_by, author_status=PUBLISHED)
+    # The moderator decided these fields' values: a later import leaves them alone.
+    field_edits_record(item=item, fields=proposed, user=moderator)
     history_record(
         item=item,
         user=moderator,

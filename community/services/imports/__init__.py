@@ -20,6 +20,8 @@ list of ids, however many records: a moderator's batch is one request to the que
 publish at once, and those from a command (no user, no address), are not limited.
 """
 
+from community.services.field_edits import protected_fields, without_protected
+
 from .arxiv import arxiv_import
 from .bibtex import bibtex_import
 from .deadlines import deadlines_import
@@ -42,4 +44,6 @@ __all__ = [
     "bibtex_import",
     "deadlines_import",
     "describe_validation_error",
+    "protected_fields",
+    "without_protected",
 ]

@@ -73,7 +73,11 @@ class PaperWriter(Writer):
         if created:
             paper = self._new(Paper, record.title)
         changes = self._save(paper, values, created=created)
-        if record.authors:
+        if record.authors and not created and "authors" in self._protected_for(paper):
+            names = [a.person.name for a in paper.authorships.select_related("person")]
+            if names != list(record.authors):
+                self._kept(paper, ["authors"])
+        elif record.authors:
             before = [] if created else [a.person.name for a in paper.authorships.select_related("person")]
             people = self._people_for(record.authors, result)
             if created or [a.person_id for a in paper.authorships.all()] != [p.pk for p in people]:

@@ -30,7 +30,8 @@ OUTCOME_LABELS = {
 
 @dataclass
 class RecordResult:
-    """What happened to one record. `reason` says why it failed; `notes` what else to know."""
+    """What happened to one record. `reason` says why it failed; `notes` what else to know; `kept`
+    the fields ("venue.ccf_rank") the import left alone because a moderator set them by hand."""
 
     ref: str
     outcome: Outcome
@@ -38,6 +39,7 @@ class RecordResult:
     reason: str = ""
     notes: list[str] = field(default_factory=list)
     item: models.Model | None = None
+    kept: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -53,6 +55,11 @@ class ImportReport:
     @property
     def counts(self) -> dict[str, int]:
         return {outcome.value: self.count(outcome) for outcome in Outcome}
+
+    @property
+    def kept(self) -> list[tuple[str, str]]:
+        """(record, field) for every field the import left as a moderator edited it."""
+        return [(result.ref, name) for result in self.results for name in result.kept]
 
     @property
     def failed(self) -> int:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from community.importers import ImportFileError, ParseFailure
 from community.models import ChangeRecord, ModerationStatus, Paper, Provenance
+from community.services.field_edits import protected_fields, without_protected
 from community.services.history import diff_values, field_values, history_record
 from community.services.rate_limits import submission_rate_check, submission_rate_hit
 from community.services.slugs import unique_slug
@@ -77,6 +78,9 @@ class Writer:
         self.report = report
         self.user = user if getattr(user, "is_authenticated", False) else None
         self.status = ModerationStatus.PENDING if pending else ModerationStatus.PUBLISHED
+        # model -> {id: fields a moderator set by hand}: one query per model for the whole import.
+        self._protected: dict[type[models.Model], dict[int, set[str]]] = {}
+        self._result: RecordResult | None = None  # the record being written, for _save's notes
 
     def _one(self, record, write: Callable[[Any, RecordResult], None]) -> None:
         if isinstance(record, ParseFailure):
@@ -85,6 +89,7 @@ class Writer:
             )
             return
         result = RecordResult(ref=record.ref, outcome=Outcome.UNCHANGED, notes=list(record.notes))
+        self._result = result
         self._record_started()
         try:
             with transaction.atomic():
@@ -106,8 +111,13 @@ class Writer:
         """After a record's savepoint committed: keep what it added for the records after it."""
 
     def _save(self, obj: models.Model, values: dict[str, Any], *, created: bool) -> dict[str, list]:
-        """Set `values`, validate, and save only when something differs; returns {field: [old, new]}."""
+        """Set `values`, validate, and save only when something differs; returns {field: [old, new]}.
+
+        A field a moderator set by hand (community.services.field_edits) keeps the moderator's value;
+        the record's report line names each such field the import would have changed."""
         before = {} if created else field_values(obj)
+        if not created:
+            values = self._unprotected(obj, values)
         for name, value in values.items():
             setattr(obj, name, value)
         obj.full_clean()  # also normalises what the model normalises (DOI case), before comparing
@@ -115,6 +125,31 @@ class Writer:
         if created or changes:
             obj.save()
         return changes
+
+    def _protected_for(self, obj: models.Model) -> set[str]:
+        """The fields of `obj` a moderator set by hand (community.services.field_edits)."""
+        model = type(obj)
+        if model not in self._protected:
+            self._protected[model] = protected_fields(model)
+        return self._protected[model].get(obj.pk, set())
+
+    def _unprotected(self, obj: models.Model, values: dict[str, Any]) -> dict[str, Any]:
+        protected = self._protected_for(obj)
+        if not protected:
+            return values
+        values, kept = without_protected(obj, values, protected)
+        self._kept(obj, kept)
+        return values
+
+    def _kept(self, obj: models.Model, names: list[str]) -> None:
+        """Say in the record's report line that these fields of `obj` were left as a moderator set them."""
+        if not names or self._result is None:
+            return
+        self._result.kept.extend(f"{obj._meta.model_name}.{name}" for name in names)
+        self._result.notes.append(
+            gettext("%(item)s: left %(fields)s as a moderator edited them (this import gives another value)")
+            % {"item": f"{obj._meta.verbose_name} “{obj}”", "fields": ", ".join(names)}
+        )
 
     def _provenance(self, item: models.Model) -> None:
         """Record that this import's file gives `item` (once: a rerun finds the row, and only a new
