@@ -58,7 +58,11 @@ class Follow(models.Model):
         "community.Venue", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
     )
     funding = models.ForeignKey(
-        "community.FundingOpportunity", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+        "community.FundingOpportunity",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follows",
     )
     topic = models.ForeignKey(
         "community.Topic", null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
@@ -76,7 +80,9 @@ class Follow(models.Model):
             ),
             *(
                 models.UniqueConstraint(
-                    fields=["user", kind], condition=Q(**{f"{kind}__isnull": False}), name=f"follow_unique_{kind}"
+                    fields=["user", kind],
+                    condition=Q(**{f"{kind}__isnull": False}),
+                    name=f"follow_unique_{kind}",
                 )
                 for kind in FOLLOW_KINDS
             ),
@@ -97,7 +103,9 @@ class Follow(models.Model):
 class SavedSearch(models.Model):
     """A list page with its filters (a validated path and query string) that a reader named."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
     name = models.CharField(_("name"), max_length=100)
     path = models.CharField(_("page"), max_length=200)
     query = models.CharField(_("filters"), max_length=1000, blank=True)
@@ -155,7 +163,9 @@ class Reminder(Delivery):
     """One reminder of one deadline (a venue's, or a funding call's) at one offset, for one user."""
 
     deadline = models.ForeignKey("community.Deadline", null=True, blank=True, on_delete=models.CASCADE)
-    funding = models.ForeignKey("community.FundingOpportunity", null=True, blank=True, on_delete=models.CASCADE)
+    funding = models.ForeignKey(
+        "community.FundingOpportunity", null=True, blank=True, on_delete=models.CASCADE
+    )
     offset_days = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -171,11 +181,15 @@ class Reminder(Delivery):
                 name="reminder_once_per_funding",
             ),
             models.CheckConstraint(
-                condition=Q(deadline__isnull=False, funding__isnull=True) | Q(deadline__isnull=True, funding__isnull=False),
+                condition=Q(deadline__isnull=False, funding__isnull=True)
+                | Q(deadline__isnull=True, funding__isnull=False),
                 name="reminder_one_target",
             ),
         ]
         indexes = [models.Index(fields=["state", "claimed_at"], name="reminder_state_claimed")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.deadline or self.funding} · {self.offset_days} d · {self.state}"
 
 
 class Digest(Delivery):
@@ -187,3 +201,6 @@ class Digest(Delivery):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "period_start"], name="digest_once_per_week")]
         indexes = [models.Index(fields=["state", "claimed_at"], name="digest_state_claimed")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.period_start} · {self.state}"

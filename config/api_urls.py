@@ -10,6 +10,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from alerts import api as alerts_api
 from common.api import errors
 from community.api.urls import routes as community_routes
 from training.api.urls import routes as training_routes
@@ -25,12 +26,13 @@ class DocsView(SpectacularSwaggerSplitView):
 
 router = DefaultRouter(trailing_slash=True)
 router.include_format_suffixes = False  # `?format=bibtex` is the one way to ask for another format
-for prefix, viewset, basename in [*community_routes, *training_routes]:
+for prefix, viewset, basename in [*community_routes, *training_routes, *alerts_api.routes]:
     router.register(prefix, viewset, basename=basename)
 
 v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
+    *alerts_api.paths,
     path("", include(router.urls)),
 ]
 

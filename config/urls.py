@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from alerts import urls as alerts_urls
 from community.feeds import KindFeed, LatestFeed, TopicFeed
 from community.views import feeds as calendar_views
 from config.health import healthz, readyz
@@ -18,10 +19,13 @@ urlpatterns = [
     path("feeds/<slug:kind>.atom", KindFeed(), name="feed-kind"),
     path("deadlines.ics", calendar_views.deadlines_ics, name="deadlines-ics"),
     path("deadlines/<int:pk>.ics", calendar_views.deadline_ics, name="deadline-ics"),
+    # A reader's private calendar and feeds (a secret in the address) and the mails' unsubscribe link.
+    path("", include(alerts_urls.public)),
 ]
 urlpatterns += i18n_patterns(
     path("results/", include("training.urls")),
     path("accounts/", include("community.urls_accounts")),
+    path("", include(alerts_urls.account)),  # /account/follows/: before the catalogue's own /account/ pages
     path("", include("community.urls")),
     prefix_default_language=False,
 )

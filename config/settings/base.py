@@ -322,6 +322,8 @@ CELERY_TASK_ROUTES = {
     "community.similar_papers_refresh": {"queue": "default"},
     "community.close_expired": {"queue": "default"},
     "community.project_stats_refresh": {"queue": "default"},
+    "alerts.reminders_send": {"queue": "default"},
+    "alerts.digests_send": {"queue": "default"},
 }
 # Memory of the GPUs the gpu workers have (bytes), to size how many seeds one task trains; unset means
 # "large": up to training.reference.batched.sizing.MAX_SEEDS_PER_TASK.
@@ -339,7 +341,14 @@ CELERY_BEAT_SCHEDULE = {
     "close-expired": {"task": "community.close_expired", "schedule": 3600.0},
     # GitHub stars, forks and last push; a run stops at the API's rate limit and the next one goes on.
     "refresh-project-stats": {"task": "community.project_stats_refresh", "schedule": 6 * 3600.0},
+    # Deadline reminders and the weekly digest (alerts.services): each mail goes out once per user,
+    # deadline and offset (or user and week), however often or however concurrently these run.
+    "send-reminders": {"task": "alerts.reminders_send", "schedule": env.float("ALERTS_REMINDER_EVERY_S", default=300.0)},
+    "send-digests": {"task": "alerts.digests_send", "schedule": 3600.0},
 }
+# A claimed reminder or digest not sent within this many seconds belongs to a dead worker; the next
+# run sends it (alerts.services.delivery).
+ALERTS_CLAIM_LEASE_S = env.int("ALERTS_CLAIM_LEASE_S", default=900)
 
 # --- accounts, submissions and moderation ---------------------------------------------------
 # Sign-up, log-in and password pages live in community/urls_accounts.py (mounted at /accounts/).

@@ -1,0 +1,99 @@
+"""Exactly-once mail: the claim -> send -> sent protocol that reminders and digests share.
+
+A run inserts the rows it will send as `claimed` with its own claim_token (an INSERT ... SELECT
+that skips rows that already exist: a unique constraint says which mail is which, so two runs at
+once never claim the same mail). Right before sending a mail the run renews its claim (a guarded
+UPDATE on its token), and right after it marks the rows `sent` (guarded the same way). A worker
+that dies between claim and send leaves rows `claimed` with an old claimed_at; once that is older
+than the lease (ALERTS_CLAIM_LEASE_S) the next run takes them over with one guarded UPDATE, so the
+mail goes out once, later, rather than never. The one case no database can close: a worker that
+dies after the mail server accepted the mail and before the `sent` UPDATE; that mail goes out again
+after the lease, so the window is kept to one statement.
+"""
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import F
+
+from ..models import Delivery
+
+logger = logging.getLogger(__name__)
+CLAIMED = Delivery.State.CLAIMED
+SENT = Delivery.State.SENT
+
+
+def lease() -> dt.timedelta:
+    return dt.timedelta(seconds=getattr(settings, "ALERTS_CLAIM_LEASE_S", 900))
+
+
+def new_claim_token() -> str:
+    return uuid.uuid4().hex
+
+
+def insert_ignoring_duplicates(*, table: str, columns: list[str], select_sql: str, params: list) -> int:
+    """INSERT INTO table (columns) <select_sql>, skipping rows a unique constraint already has."""
+    cols = ", ".join(columns)
+    if connection.vendor == "postgresql":
+        sql = f"INSERT INTO {table} ({cols}) {select_sql} ON CONFLICT DO NOTHING"  # noqa: S608 - names from _meta
+    else:
+        sql = f"INSERT OR IGNORE INTO {table} ({cols}) {select_sql}"  # noqa: S608 - names from _meta
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def param(value):
+    """A datetime as the raw cursor needs it on this database (the ORM does this for its own queries)."""
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
+def reclaim_stale(model: type[models.Model], *, token: str, now: dt.datetime) -> int:
+    """Takes over claims older than the lease (their worker died): one guarded UPDATE, so of two runs
+    at once only one gets each row (PostgreSQL re-checks the WHERE on a row another UPDATE changed)."""
+    taken = model.objects.filter(state=CLAIMED, claimed_at__lt=now - lease()).update(
+        claim_token=token, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if taken:
+        logger.warning(
+            "Took over %d stale %s claims (a worker died before sending them).", taken, model.__name__
+        )
+    return taken
+
+
+def claimed_by(model: type[models.Model], token: str):
+    return model.objects.filter(state=CLAIMED, claim_token=token)
+
+
+def send_claimed(
+    model: type[models.Model],
+    *,
+    token: str,
+    now: Callable[[], dt.datetime],
+    rows: Iterable[models.Model],
+    send: Callable[[list], bool],
+) -> int:
+    """Sends one mail (send(rows) -> whether a mail went out) for the rows still claimed by `token`:
+    renew the claim, send, mark sent. Returns 1 if a mail went out."""
+    ids = [row.pk for row in rows]
+    with transaction.atomic():
+        renewed = model.objects.filter(pk__in=ids, state=CLAIMED, claim_token=token).update(claimed_at=now())
+    if renewed != len(ids):
+        # Another run took some over (this one outlived its lease): send only what is still ours.
+        still = set(
+            model.objects.filter(pk__in=ids, state=CLAIMED, claim_token=token).values_list("pk", flat=True)
+        )
+        rows = [row for row in rows if row.pk in still]
+        if not rows:
+            return 0
+    sent = send(list(rows))
+    model.objects.filter(pk__in=[row.pk for row in rows], state=CLAIMED, claim_token=token).update(
+        state=SENT, sent_at=now()
+    )
+    return 1 if sent else 0
