@@ -16,10 +16,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from community.metrics import higher_is_better as metric_direction
-from community.models import Dataset, Method, ModerationStatus, Paper, PaperCode, Result, Task
+from community.models import Dataset, Method, ModerationStatus, Paper, PaperCode, Provenance, Result, Task
 
 from ._common import RELATED_LIMIT
 
@@ -106,6 +107,19 @@ def result_siblings(*, result: Result) -> list[Result]:
     )
 
 
+def sources_of(items) -> dict[int, list[Provenance]]:
+    """The Provenance rows of `items` (all of one model), by item id, in one query."""
+    items = list(items)
+    if not items:
+        return {}
+    content_type = ContentType.objects.get_for_model(type(items[0]))
+    found: dict[int, list[Provenance]] = {}
+    rows = Provenance.objects.filter(content_type=content_type, object_id__in=[i.pk for i in items])
+    for row in rows.order_by("source", "file"):
+        found.setdefault(row.object_id, []).append(row)
+    return found
+
+
 # --- a task's leaderboards --------------------------------------------------------------------------
 
 
@@ -189,6 +203,7 @@ class Entry:
     uses_additional_data: bool = False
     code_links: list = field(default_factory=list)
     cells: dict[str, Result] = field(default_factory=dict)
+    row: list[Result | None] = field(default_factory=list)  # its cells in column order
     rank: int | None = None
 
     @property
@@ -270,6 +285,8 @@ def leaderboard(*, task: Task, dataset: Dataset, metric: str = "") -> Leaderboar
         columns, key=lambda c: (c.numeric, -columns.index(c)), default=None
     )
     rows = _ranked(list(entries.values()), sort)
+    for entry in rows:
+        entry.row = [entry.cells.get(column.metric) for column in columns]
     sources = {r.source for r in results if r.source}
     return Leaderboard(task=task, dataset=dataset, columns=columns, sort=sort, entries=rows, sources=sources)
 

@@ -1,0 +1,156 @@
+"""Tasks, datasets, methods, claimed results and leaderboards (issue 14): the field's open record,
+imported from the Papers with Code archive, shown with its attribution and licence.
+
+Views stay thin: each calls the selectors of community.selectors.leaderboards and renders. A
+leaderboard's `?metric=` must name one of its columns (else a 400 page saying which exist).
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView
+
+from community.leaderboard_filters import DatasetFilter, MethodFilter, TaskFilter
+from community.selectors import leaderboards as boards
+from community.sota_chart import SotaPoint, sota_chart
+from community.sources import source_of
+
+from .base import CatalogueDetailView, CatalogueListView, bad_request
+
+PWC_SOURCE = "pwc-archive"
+
+
+def attributions(keys) -> list:
+    """The declared sources (community.sources) of the source keys given, each once, by key."""
+    return [source_of(key) for key in sorted(set(keys))]
+
+
+class _ImportedList(CatalogueListView):
+    """A list of items imported from an outside archive (no form submits these kinds): the page
+    names the archive and its licence once, without a query."""
+
+    def get_extra_context(self) -> dict:
+        return {"attributions": attributions([PWC_SOURCE])}
+
+
+class _ImportedDetail(CatalogueDetailView):
+    """A page of an imported item: `item_sources` (its Provenance rows) and their `attributions`."""
+
+    def get_context_data(self, **kwargs):
+        rows = boards.sources_of([self.object]).get(self.object.pk, [])
+        self.object.sources = rows
+        return super().get_context_data(
+            item_sources=rows, attributions=attributions(r.source for r in rows), **kwargs
+        )
+
+
+class TaskListView(_ImportedList):
+    filterset_class = TaskFilter
+    selector = staticmethod(boards.task_list)
+    template_name = "community/task_list.html"
+    section = "tasks"
+    title = gettext_lazy("Tasks")
+
+
+class TaskDetailView(_ImportedDetail):
+    """A task: its subtasks and its datasets, each with the leaderboard its results make."""
+
+    selector = staticmethod(boards.task_detail)
+    template_name = "community/task_detail.html"
+    context_object_name = "task"
+    section = "tasks"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(boards=boards.task_leaderboards(task=self.object), **kwargs)
+
+
+class DatasetListView(_ImportedList):
+    filterset_class = DatasetFilter
+    selector = staticmethod(boards.dataset_list)
+    template_name = "community/dataset_list.html"
+    section = "datasets"
+    title = gettext_lazy("Datasets")
+
+
+class DatasetDetailView(_ImportedDetail):
+    selector = staticmethod(boards.dataset_detail)
+    template_name = "community/dataset_detail.html"
+    context_object_name = "dataset"
+    section = "datasets"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(boards=boards.dataset_leaderboards(dataset=self.object), **kwargs)
+
+
+class MethodListView(_ImportedList):
+    filterset_class = MethodFilter
+    selector = staticmethod(boards.method_list)
+    template_name = "community/method_list.html"
+    section = "methods"
+    title = gettext_lazy("Methods")
+
+
+class MethodDetailView(_ImportedDetail):
+    selector = staticmethod(boards.method_detail)
+    template_name = "community/method_detail.html"
+    context_object_name = "method"
+    section = "methods"
+
+
+class ResultDetailView(DetailView):
+    """One claimed result, with the other metrics of its row and a link to its leaderboard."""
+
+    template_name = "community/result_detail.html"
+    context_object_name = "result"
+
+    def get_queryset(self):
+        return boards.result_detail()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            section="tasks",
+            siblings=boards.result_siblings(result=self.object),
+            attributions=attributions([self.object.source] if self.object.source else []),
+            **kwargs,
+        )
+
+
+MAX_METRIC_LENGTH = 200
+
+
+def leaderboard(request: HttpRequest, task: str, dataset: str) -> HttpResponse:
+    """The leaderboard of a task on a dataset, sorted by `?metric=` (one of its columns)."""
+    task_obj = get_object_or_404(boards.task_list(), slug=task)
+    dataset_obj = get_object_or_404(boards.dataset_list(), slug=dataset)
+    metric = request.GET.get("metric", "").strip()
+    try:
+        if len(metric) > MAX_METRIC_LENGTH:
+            raise boards.UnknownMetric(metric)
+        board = boards.leaderboard(task=task_obj, dataset=dataset_obj, metric=metric)
+    except boards.UnknownMetric:
+        names = boards.leaderboard(task=task_obj, dataset=dataset_obj).columns
+        return bad_request(
+            request,
+            [
+                _("Metric: “%(metric)s” is not a column of this leaderboard; it has: %(names)s.")
+                % {"metric": metric[:50], "names": ", ".join(c.metric for c in names) or "—"}
+            ],
+        )
+    chart = None
+    if board.sort is not None:
+        points = [SotaPoint(date, float(value), name) for date, value, name in board.sort_values()]
+        chart = sota_chart(
+            points,
+            higher_is_better=board.sort.higher_is_better,
+            chart_id="sota",
+            title=_("State of the art: %(metric)s") % {"metric": board.sort.metric},
+            y_label=board.sort.metric,
+        )
+    context = {
+        "board": board,
+        "chart": chart,
+        "section": "tasks",
+        "attributions": attributions(board.sources),
+    }
+    return render(request, "community/leaderboard.html", context)
