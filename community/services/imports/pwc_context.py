@@ -7,7 +7,6 @@ import hashlib
 from collections.abc import Iterable
 from typing import IO
 
-
 from community.identifiers import normalize_arxiv_id, normalize_title
 from community.models import Dataset, Method, Paper, PwcPaper, Task
 
