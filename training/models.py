@@ -82,7 +82,13 @@ class Sweep(models.Model):
     """What a person starts: a benchmark x N seeds x a device. A single run is a sweep of one.
 
     `summary` is refreshed from the runs whenever one finishes: mean, std, n, best seed, verdict.
+    `origin` says who started it when no person did: the site's first start queues the quick
+    reference benchmarks and publishes each sweep when it finishes (training.services.first_start).
     """
+
+    class Origin(models.TextChoices):
+        PERSON = "", _("started by a person")
+        FIRST_START = "first-start", _("queued by the site's first start")
 
     benchmark = models.ForeignKey(Benchmark, on_delete=models.PROTECT, related_name="sweeps")
     seeds = models.JSONField(_("seeds"))
@@ -100,6 +106,7 @@ class Sweep(models.Model):
     # The API client's `Idempotency-Key` header, so a retried start returns this sweep (one per
     # creator and key; a sweep started another way has none).
     idempotency_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
+    origin = models.CharField(_("origin"), max_length=16, choices=Origin.choices, default="", blank=True)
 
     objects = SweepQuerySet.as_manager()
 
@@ -183,3 +190,14 @@ class RunMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}@{self.step}"
+
+
+class SetupStep(models.Model):
+    """A one-off step of the site's setup that is done once per database, never again: its row is
+    the marker (in the database, so a `make clean` that removes the database removes it too)."""
+
+    name = models.SlugField(max_length=80, unique=True)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
