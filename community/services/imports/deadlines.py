@@ -239,6 +239,11 @@ class EditionWriter(Writer):
             values = {"due_at": wanted.due_at, "timezone_label": wanted.timezone_label}
             if record.note:
                 values["note"] = truncate(record.note, NOTE_MAX)
+            if not is_new and self._given_by_another(deadline):
+                # Both trackers name this deadline alike: the first one's stays (see _place_and_dates).
+                values = self._fill_only(
+                    deadline, values, result, same=abs(deadline.due_at - wanted.due_at) < SAME_DEADLINE
+                )
             deadline_changes = self._save(deadline, values, created=is_new)
             self._provenance(deadline)
             name = f"deadline {wanted.kind}{' (' + wanted.label + ')' if wanted.label else ''}"
@@ -263,23 +268,27 @@ class EditionWriter(Writer):
         gives the edition too, each only fills what is empty (the report names a value it left), so
         importing both trackers' files again changes nothing instead of swapping their spellings."""
         given = {name: value for name, value in given.items() if value}
-        if created or not self.origin:
+        if created or not self._given_by_another(edition):
             return given
-        shared = (
-            Provenance.objects.filter(
-                content_type=ContentType.objects.get_for_model(Edition), object_id=edition.pk
-            )
+        return self._fill_only(edition, given, result)
+
+    def _given_by_another(self, item) -> bool:
+        """Whether another tracker than this import's gives `item` too (a Provenance row says so)."""
+        return bool(self.origin) and (
+            Provenance.objects.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
             .exclude(source=self.origin["source"])
             .exists()
         )
-        if not shared:
-            return given
-        kept = {name: value for name, value in given.items() if getattr(edition, name) in (None, "")}
-        for name, value in given.items():
-            if name not in kept and getattr(edition, name) != value:
+
+    def _fill_only(self, item, values: dict, result: RecordResult, *, same: bool = False) -> dict:
+        """The values that fill an empty field of `item`; the report names each other value left out
+        (`same`: a time equal to the minute, written in another zone, is not worth a note)."""
+        kept = {name: value for name, value in values.items() if getattr(item, name) in (None, "")}
+        for name, value in values.items():
+            if name not in kept and getattr(item, name) != value and not same:
                 result.notes.append(
                     gettext("%(field)s: another tracker gives %(kept)s; %(value)s left out.")
-                    % {"field": name, "kept": repr(str(getattr(edition, name))), "value": repr(str(value))}
+                    % {"field": name, "kept": repr(str(getattr(item, name))), "value": repr(str(value))}
                 )
         return kept
 
