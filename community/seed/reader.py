@@ -35,6 +35,16 @@ def _text(required: bool = False) -> Field:
     return Field("str", required)
 
 
+def _named(title: str = "name") -> dict[str, Field]:
+    """The two fields every item has: its slug and its name (or `title`)."""
+    return {"slug": _text(True), title: _text(True)}
+
+
+def _translated(name: str) -> dict[str, Field]:
+    """A text stored per language: the bare field is the English text, `<name>_zh_hans` the Chinese."""
+    return {name: _text(), f"{name}_zh_hans": _text()}
+
+
 EDITION_FIELDS: dict[str, Field] = {
     "year": Field("int", True),
     "city": _text(),
@@ -51,8 +61,7 @@ EDITION_FIELDS: dict[str, Field] = {
 # families above it.
 SCHEMAS: dict[str, dict[str, Field]] = {
     "topics": {
-        "slug": _text(True),
-        "name": _text(True),
+        **_named(),
         "description": _text(),
         # The Chinese text (community/translation.py); the bare fields are the English one.
         "name_zh_hans": _text(),
@@ -60,43 +69,35 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "parent": Field("str", ref="topics"),
     },
     "organizations": {
-        "slug": _text(True),
-        "name": _text(True),
+        **_named(),
         "kind": _text(True),
-        "description": _text(),
-        "description_zh_hans": _text(),
+        **_translated("description"),
         "country": _text(),
         "website": _text(),
         "topics": Field("list", ref="topics"),
     },
     "venues": {
-        "slug": _text(True),
-        "name": _text(True),
+        **_named(),
         "kind": _text(True),
         "full_name": _text(),
         "publisher": _text(),
         "website": _text(),
-        "description": _text(),
-        "description_zh_hans": _text(),
+        **_translated("description"),
         "topics": Field("list", ref="topics"),
         "editions": Field("editions"),
     },
     "people": {
-        "slug": _text(True),
-        "name": _text(True),
+        **_named(),
         "affiliation": Field("str", ref="organizations"),
         "homepage": _text(),
         "orcid": _text(),
-        "bio": _text(),
-        "bio_zh_hans": _text(),
+        **_translated("bio"),
     },
     "projects": {
-        "slug": _text(True),
-        "name": _text(True),
+        **_named(),
         "kind": _text(True),
         "repository_url": _text(True),
-        "description": _text(),
-        "description_zh_hans": _text(),
+        **_translated("description"),
         "homepage": _text(),
         "license": _text(),
         "language": _text(),
@@ -104,17 +105,14 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "topics": Field("list", ref="topics"),
     },
     "channels": {
-        "slug": _text(True),
-        "name": _text(True),
+        **_named(),
         "kind": _text(True),
         "url": _text(True),
-        "description": _text(),
-        "description_zh_hans": _text(),
+        **_translated("description"),
         "topics": Field("list", ref="topics"),
     },
     "papers": {
-        "slug": _text(True),
-        "title": _text(True),
+        **_named("title"),
         "year": Field("int", True),
         "authors": Field("list", True, ref="people"),
         "venue": Field("str", ref="venues"),
@@ -132,15 +130,12 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "projects": Field("list", ref="projects"),
     },
     "funding": {
-        "slug": _text(True),
-        "title": _text(True),
+        **_named("title"),
         "funder": Field("str", True, ref="organizations"),
         "kind": _text(True),
         "url": _text(True),
-        "description": _text(),
-        "description_zh_hans": _text(),
-        "eligibility": _text(),
-        "eligibility_zh_hans": _text(),
+        **_translated("description"),
+        **_translated("eligibility"),
         # Takes applications all year; without it, a call with no deadline shows "date not announced".
         "rolling": Field("bool"),
         "currency": _text(),
@@ -149,15 +144,13 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "topics": Field("list", ref="topics"),
     },
     "jobs": {
-        "slug": _text(True),
-        "title": _text(True),
+        **_named("title"),
         "organization": Field("str", True, ref="organizations"),
         "kind": _text(True),
         "apply_url": _text(True),
         "posted_on": Field("date", True),
         "closes_on": Field("date"),
-        "description": _text(),
-        "description_zh_hans": _text(),
+        **_translated("description"),
         "location": _text(),
         "remote": Field("bool"),
         "topics": Field("list", ref="topics"),

@@ -19,12 +19,13 @@ import pytest
 import yaml
 
 from community.rendering import render_markdown
+from community.seed.reader import GUIDE_LANGUAGES, GUIDE_LINKS
 from training.catalogue import BENCHMARKS
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_DIR = ROOT / "community" / "seed"
 GUIDES_DIR = SEED_DIR / "guides"
-LANGUAGES = ("en", "zh-hans")
+LANGUAGES = GUIDE_LANGUAGES
 # Where the seed document lives: DEEPCOMMONS_SEED_DOCUMENT, else the shared folder beside the checkout.
 SEED_DOCUMENT = Path(
     os.environ.get(
@@ -32,15 +33,8 @@ SEED_DOCUMENT = Path(
     )
 )
 
-# Front-matter key -> the seed file whose slugs it may name.
-REFERENCES = {
-    "topics": "topics",
-    "papers": "papers",
-    "projects": "projects",
-    "venues": "venues",
-    "organizations": "organizations",
-    "channels": "channels",
-}
+# Front-matter key -> the seed file whose slugs it may name (as the loader reads them).
+REFERENCES = GUIDE_LINKS
 REQUIRED_KEYS = {"title", "summary", "order", "reviewed", *REFERENCES}
 OPTIONAL_KEYS = {"benchmark"}
 # The guides that embed a live leaderboard, and which one.
