@@ -5,6 +5,7 @@ from django.db.models import Prefetch, QuerySet
 from community.models import Guide, ModerationStatus, Paper, Project, SimilarPaper
 
 from ._common import item_sources, ordered_authorships, published_topics
+from .leaderboards import paper_claimed_results, paper_code
 
 
 def paper_list() -> QuerySet[Paper]:
@@ -20,7 +21,8 @@ def paper_list() -> QuerySet[Paper]:
 def paper_detail() -> QuerySet[Paper]:
     """Published papers with everything a paper page links to: authors (and affiliations), venue,
     edition, topics, projects, guides, `sources` (the imports that gave it), and `similar_papers`: the SimilarPaper rows of its published
-    neighbours, most similar first (community.services.similar)."""
+    neighbours, most similar first (community.services.similar), `listed_results` (the results it
+    claims on leaderboards) and `listed_code` (its repositories, official first)."""
     return (
         Paper.objects.published()
         .select_related("venue", "edition")
@@ -37,6 +39,8 @@ def paper_detail() -> QuerySet[Paper]:
                 to_attr="similar_papers",
             ),
             item_sources(),
+            paper_claimed_results(),
+            paper_code(),
         )
     )
 

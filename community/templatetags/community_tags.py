@@ -62,6 +62,10 @@ def pagecache(parser, token):
 NAV = (
     ("papers", _("Papers"), "community:paper-list"),
     ("projects", _("Projects"), "community:project-list"),
+    # The Papers with Code archive's leaderboards (issue 14): tasks lead to them, datasets and methods beside.
+    ("tasks", _("Tasks"), "community:task-list"),
+    ("datasets", _("Datasets"), "community:dataset-list"),
+    ("methods", _("Methods"), "community:method-list"),
     ("venues", _("Venues"), "community:venue-list"),
     ("deadlines", _("Deadlines"), "community:deadline-list"),
     ("jobs", _("Jobs"), "community:job-list"),

@@ -196,3 +196,24 @@ def test_dataset_list_filters_by_task_and_refuses_an_unknown_one(client):
     html = client.get(reverse("community:dataset-list"), {"task": task.slug}).content.decode()
     assert dataset.name in html and "Unrelated set" not in html
     assert client.get(reverse("community:dataset-list"), {"task": "no-such-task"}).status_code == 400
+
+
+def test_paper_page_shows_its_code_official_first_and_its_claimed_results(client, django_assert_max_num_queries):
+    paper = f.fully_linked_paper(width=3)
+    lf.PaperCodeFactory(paper=paper, project=f.ProjectFactory(name="Community port"), framework="jax")
+    lf.PaperCodeFactory(paper=paper, project=f.ProjectFactory(name="Official code"), is_official=True)
+    lf.PaperCodeFactory(paper=paper, project=f.ProjectFactory(name="Hidden repo", status="pending"))
+    task, dataset = lf.leaderboard(width=2)
+    for metric, value in (("Top-1 Accuracy", "91.5"), ("Error rate", "0.9")):
+        lf.ResultFactory(paper=paper, task=task, dataset=dataset, model_name="Ours", metric=metric, value=Decimal(value))
+    lf.ResultFactory(paper=paper, task=lf.TaskFactory(status="pending"), dataset=dataset, model_name="Hidden task")
+    with django_assert_max_num_queries(12):
+        response = client.get(paper.get_absolute_url())
+    html = response.content.decode()
+    code = html.split('id="paper-code"', 1)[1].split("</section>", 1)[0]
+    assert code.index("Official code") < code.index("Community port")
+    assert "official</span>" in code and "jax" in code and "Hidden repo" not in code
+    claimed = html.split('id="paper-claimed"', 1)[1].split("</section>", 1)[0]
+    assert "91.5" in claimed and "Ours" in claimed and "Hidden task" not in claimed
+    assert _board_url(task, dataset) in claimed
+    assert ATTRIBUTION in claimed
