@@ -1,10 +1,8 @@
 """/account/tokens/: named, hashed, expiring API tokens (django-rest-knox), listed with created, last
 used and expiry; each one revoked on its own; the key is shown once and works."""
 
-import importlib
 import re
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -165,18 +163,3 @@ def test_a_request_without_credentials_is_told_the_token_scheme():
 
 def test_the_page_is_also_under_the_chinese_prefix(browser):
     assert browser.get("/zh-hans" + URL).status_code == 200
-
-
-def test_the_upgrade_revokes_the_old_plain_text_tokens():
-    # What the database looked like before: rest_framework.authtoken's table with a key in clear.
-    migration = importlib.import_module("community.migrations.0009_api_tokens_hashed")
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id integer)")
-        cursor.execute("INSERT INTO authtoken_token VALUES ('0123456789abcdef0123456789abcdef01234567', 1)")
-
-    # Only what the function uses of a schema editor (SQLite's refuses to open inside the test's transaction).
-    editor = SimpleNamespace(connection=connection, execute=lambda sql: connection.cursor().execute(sql))
-    migration.drop_plain_text_tokens(None, editor)
-
-    assert "authtoken_token" not in connection.introspection.table_names()
-    assert _api_status("0123456789abcdef0123456789abcdef01234567") == 401

@@ -3,13 +3,10 @@ written in, and each guide page shows when it was last reviewed and who wrote it
 moderation record (community.selectors.guides.guide_credits)."""
 
 import datetime as dt
-import importlib
 import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -127,7 +124,9 @@ def test_an_untranslated_guide_edited_on_the_chinese_site_gets_its_first_chinese
         from community.selectors.suggestions import edit_suggestion_with_diff
 
         # Both languages' titles are listed; only the Chinese one changes.
-        (diff,) = [row for row in edit_suggestion_with_diff(suggestion.pk).diff if row.current != row.proposed]
+        (diff,) = [
+            row for row in edit_suggestion_with_diff(suggestion.pk).diff if row.current != row.proposed
+        ]
     assert (diff.current, diff.proposed) == ("", "只有英文")
 
     moderation.edit_suggestion_approve(suggestion=suggestion, moderator=moderator)
@@ -195,21 +194,6 @@ def test_the_admin_action_marks_published_guides_reviewed_today(client, staff_us
     # The date is not typed in the change form: only a recorded decision sets it.
     html = client.get(reverse("admin:community_guide_change", args=[published.pk])).content.decode()
     assert 'name="reviewed_on"' not in html
-
-
-def test_the_migration_takes_the_last_review_of_older_guides_from_their_history(moderator):
-    migration = importlib.import_module("community.migrations.0008_guide_reviews")
-    guide, seeded = f.GuideFactory(), f.GuideFactory()
-    content_type = ContentType.objects.get_for_model(Guide)
-    for action, day in (("approved", 3), ("edit_applied", 9), ("rejected", 20), ("approved", 1)):
-        record = ChangeRecord.objects.create(content_type=content_type, object_id=guide.pk, action=action)
-        ChangeRecord.objects.filter(pk=record.pk).update(
-            created_at=dt.datetime(2025, 5, day, 12, tzinfo=dt.UTC)
-        )
-    migration.reviewed_from_history(apps, None)
-    guide.refresh_from_db()
-    seeded.refresh_from_db()
-    assert guide.reviewed_on == dt.date(2025, 5, 9) and seeded.reviewed_on is None
 
 
 # --- contributors -----------------------------------------------------------------------------------
