@@ -32,15 +32,33 @@ from community.services.rate_limits import (
 from community.views.submit import apply_errors
 
 
-def _limited(request: HttpRequest, context: dict) -> bool:
-    try:
-        signup_rate_check(request)
-    except RateLimited as exc:
-        context["rate_limited"] = _(
-            "Too many sign-ups from your network in the last hour; please wait %(minutes)s minutes."
-        ) % {"minutes": exc.wait_minutes}
-        return True
-    return False
+def _mail_form_page(request: HttpRequest, form_class, template: str, send) -> HttpResponse:
+    """The sign-up and resend pages: a form whose valid POST mails the address a link. Over the
+    network's hourly sign-up limit a POST gets a 429 with how long to wait; otherwise `send(data)` runs
+    (its ValidationError lands on the form), counts against the limit, and the "check your mail" page
+    follows."""
+    context: dict = {"section": "account"}
+    status = 200
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        try:
+            signup_rate_check(request)
+        except RateLimited as exc:
+            context["rate_limited"] = _(
+                "Too many sign-ups from your network in the last hour; please wait %(minutes)s minutes."
+            ) % {"minutes": exc.wait_minutes}
+            status = 429
+        else:
+            if form.is_valid():
+                try:
+                    send(form.cleaned_data)
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                else:
+                    signup_rate_hit(request)
+                    return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+    context["form"] = form
+    return render(request, template, context, status=status)
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -48,28 +66,14 @@ def _limited(request: HttpRequest, context: dict) -> bool:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    context: dict = {"section": "account"}
-    status = 200
-    if request.method == "POST":
-        form = SignupForm(request.POST)
-        if _limited(request, context):
-            status = 429
-        elif form.is_valid():
-            try:
-                services.account_signup(
-                    username=form.cleaned_data["username"],
-                    email=form.cleaned_data["email"],
-                    password=form.cleaned_data["password1"],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                signup_rate_hit(request)
-                return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
-    else:
-        form = SignupForm()
-    context["form"] = form
-    return render(request, "accounts/signup.html", context, status=status)
+    return _mail_form_page(
+        request,
+        SignupForm,
+        "accounts/signup.html",
+        lambda data: services.account_signup(
+            username=data["username"], email=data["email"], password=data["password1"]
+        ),
+    )
 
 
 @never_cache
@@ -85,21 +89,13 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def resend_verification(request: HttpRequest) -> HttpResponse:
-    context: dict = {"section": "account"}
-    status = 200
-    if request.method == "POST":
-        form = ResendVerificationForm(request.POST)
-        if _limited(request, context):
-            status = 429
-        elif form.is_valid():
-            services.account_verification_resend(email=form.cleaned_data["email"])
-            signup_rate_hit(request)
-            # The same answer whether or not the address has an account waiting.
-            return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
-    else:
-        form = ResendVerificationForm()
-    context["form"] = form
-    return render(request, "accounts/resend.html", context, status=status)
+    # The same answer whether or not the address has an account waiting.
+    return _mail_form_page(
+        request,
+        ResendVerificationForm,
+        "accounts/resend.html",
+        lambda data: services.account_verification_resend(email=data["email"]),
+    )
 
 
 class LoginView(auth_views.LoginView):
@@ -147,32 +143,31 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "accounts/password_reset_done.html"
+class PasswordSetMixin:
+    """A view whose valid form gives the user a new password: that revokes their API tokens
+    (`account_password_changed`); `password_set` says so to the user where the page wants to."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.password_set(tokens_revoked=services.account_password_changed(user=form.user))
+        return response
+
+    def password_set(self, *, tokens_revoked: bool) -> None:
+        pass
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(PasswordSetMixin, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        services.account_password_changed(user=form.user)
-        return response
 
-
-class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "accounts/password_reset_complete.html"
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(PasswordSetMixin, auth_views.PasswordChangeView):
+    # Django's view keeps this session (update_session_auth_hash); every other one ends.
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
-    def form_valid(self, form):
-        # Django's view keeps this session (update_session_auth_hash); every other one ends.
-        response = super().form_valid(form)
-        if services.account_password_changed(user=form.user):
+    def password_set(self, *, tokens_revoked: bool) -> None:
+        if tokens_revoked:
             messages.success(
                 self.request,
                 _(
@@ -182,7 +177,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             )
         else:
             messages.success(self.request, _("Your password was changed."))
-        return response
 
 
 @login_required
