@@ -2,10 +2,10 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from community.identifiers import normalize_arxiv_id, normalize_doi
+from community.slug_urls import slug_url
 
 from .base import CatalogueItem
 
@@ -78,7 +78,7 @@ class Paper(CatalogueItem):
             raise ValidationError(errors)
 
     def get_absolute_url(self) -> str:
-        return reverse("community:paper-detail", kwargs={"slug": self.slug})
+        return slug_url("community:paper-detail", self.slug)
 
     @property
     def arxiv_url(self) -> str:

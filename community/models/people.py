@@ -1,6 +1,7 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from community.slug_urls import slug_url
 
 from .base import CatalogueItem
 
@@ -28,7 +29,7 @@ class Organization(CatalogueItem):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("community:organization-detail", kwargs={"slug": self.slug})
+        return slug_url("community:organization-detail", self.slug)
 
 
 class Person(CatalogueItem):
@@ -48,4 +49,4 @@ class Person(CatalogueItem):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("community:person-detail", kwargs={"slug": self.slug})
+        return slug_url("community:person-detail", self.slug)

@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from community.identifiers import normalize_repo_url
+from community.slug_urls import slug_url
 
 from .base import CatalogueItem
 
@@ -32,6 +32,9 @@ class Project(CatalogueItem):
     forks = models.PositiveIntegerField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     stats_fetched_at = models.DateTimeField(null=True, blank=True)
+    # Published papers that link the project, refreshed by community.services.catalogue_stats (a
+    # periodic job): topic pages list the most-linked projects first without counting per request.
+    paper_count = models.PositiveIntegerField(_("papers linking it"), default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -46,4 +49,4 @@ class Project(CatalogueItem):
             raise ValidationError({"repository_url": str(exc)}) from exc
 
     def get_absolute_url(self) -> str:
-        return reverse("community:project-detail", kwargs={"slug": self.slug})
+        return slug_url("community:project-detail", self.slug)

@@ -1,6 +1,7 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from community.slug_urls import slug_url
 
 from .base import CatalogueItem
 
@@ -13,6 +14,9 @@ class Topic(CatalogueItem):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    # [[year, number of published papers with the topic], ...], oldest first: the topic page's chart,
+    # refreshed by community.services.catalogue_stats (a periodic job) rather than counted per request.
+    papers_per_year = models.JSONField(_("papers per year"), default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -21,4 +25,4 @@ class Topic(CatalogueItem):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("community:topic-detail", kwargs={"slug": self.slug})
+        return slug_url("community:topic-detail", self.slug)

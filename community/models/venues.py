@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.timezones import zone_for_label
 from community.deadline_kinds import DEADLINE_KINDS
+from community.slug_urls import slug_url
 
 from .base import CatalogueItem
 
@@ -61,7 +62,7 @@ class Venue(CatalogueItem):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("community:venue-detail", kwargs={"slug": self.slug})
+        return slug_url("community:venue-detail", self.slug)
 
 
 class Edition(CatalogueItem):
