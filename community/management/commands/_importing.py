@@ -14,10 +14,21 @@ PENDING_HELP = (
 
 
 class ImportCommand(BaseCommand):
-    """Runs a service per input, prints one line per record, exits 1 when any record failed."""
+    """Runs a service per input, prints one line per record, exits 1 when any record failed.
+
+    A command names its inputs (`inputs`: the positional argument, its metavar and help; one or more
+    are required) and, for a command that reads files, the `service` each file goes to."""
+
+    inputs: tuple[str, str, str] = ("files", "FILE", "")
+    service: Callable[..., ImportReport]
 
     def add_arguments(self, parser) -> None:
+        name, metavar, help_text = self.inputs
+        parser.add_argument(name, nargs="+", metavar=metavar, help=help_text)
         parser.add_argument("--pending", action="store_true", help=PENDING_HELP)
+
+    def handle(self, *args, files: list[str], pending: bool, **options) -> None:
+        self.import_files(files, type(self).service, pending=pending)
 
     def import_files(self, paths: list[str], service: Callable[..., ImportReport], *, pending: bool) -> None:
         reports = []

@@ -9,9 +9,7 @@ class Command(ImportCommand):
         "Needs the network; waits 3 seconds between requests of 100 ids, as arXiv asks."
     )
 
-    def add_arguments(self, parser) -> None:
-        parser.add_argument("ids", nargs="+", metavar="ID", help="arXiv identifiers")
-        super().add_arguments(parser)
+    inputs = ("ids", "ID", "arXiv identifiers")
 
     def handle(self, *args, ids: list[str], pending: bool, **options) -> None:
         report = arxiv_import(ids=ids, pending=pending)

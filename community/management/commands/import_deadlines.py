@@ -13,15 +13,16 @@ class Command(ImportCommand):
         "updates it; a venue is matched by dblp key, then by short name."
     )
 
+    inputs = ("files", "FILE", "YAML files (UTF-8)")
+
     def add_arguments(self, parser) -> None:
-        parser.add_argument("files", nargs="+", metavar="FILE", help="YAML files (UTF-8)")
+        super().add_arguments(parser)
         parser.add_argument(
             "--revision",
             default="",
             help="The tracker's commit the files come from (or the date they were fetched), kept with "
             "each imported item's source.",
         )
-        super().add_arguments(parser)
 
     def handle(self, *args, files: list[str], pending: bool, revision: str, **options) -> None:
         self.import_files(files, partial(deadlines_import, revision=revision), pending=pending)
