@@ -14,7 +14,7 @@ after the lease, so the window is kept to one statement.
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -71,29 +71,32 @@ def claimed_by(model: type[models.Model], token: str):
     return model.objects.filter(state=CLAIMED, claim_token=token)
 
 
-def send_claimed(
+def renew(model: type[models.Model], *, token: str, ids: list[int], now: dt.datetime) -> set[int]:
+    """Renews this run's claim on `ids` right before sending them (one guarded UPDATE for a batch);
+    returns the ids still ours (a run that outlived its lease may have lost some to another run)."""
+    with transaction.atomic():
+        renewed = model.objects.filter(pk__in=ids, state=CLAIMED, claim_token=token).update(claimed_at=now)
+        if renewed == len(ids):
+            return set(ids)
+        return set(
+            model.objects.filter(pk__in=ids, state=CLAIMED, claim_token=token).values_list("pk", flat=True)
+        )
+
+
+def send_and_mark(
     model: type[models.Model],
     *,
     token: str,
-    now: Callable[[], dt.datetime],
-    rows: Iterable[models.Model],
+    rows: list[models.Model],
     send: Callable[[list], bool],
+    now: dt.datetime,
+    extra: dict | None = None,
 ) -> int:
-    """Sends one mail (send(rows) -> whether a mail went out) for the rows still claimed by `token`:
-    renew the claim, send, mark sent. Returns 1 if a mail went out."""
-    ids = [row.pk for row in rows]
-    with transaction.atomic():
-        renewed = model.objects.filter(pk__in=ids, state=CLAIMED, claim_token=token).update(claimed_at=now())
-    if renewed != len(ids):
-        # Another run took some over (this one outlived its lease): send only what is still ours.
-        still = set(
-            model.objects.filter(pk__in=ids, state=CLAIMED, claim_token=token).values_list("pk", flat=True)
-        )
-        rows = [row for row in rows if row.pk in still]
-        if not rows:
-            return 0
-    sent = send(list(rows))
+    """Sends one mail for `rows` (send(rows) -> whether a mail went out), then marks them sent at once
+    (one guarded UPDATE, its own commit: the window in which a crash would resend is this statement).
+    `extra`: other fields to set with it. Returns 1 if a mail went out."""
+    sent = send(rows)
     model.objects.filter(pk__in=[row.pk for row in rows], state=CLAIMED, claim_token=token).update(
-        state=SENT, sent_at=now()
+        state=SENT, sent_at=now, **(extra or {})
     )
     return 1 if sent else 0

@@ -93,22 +93,28 @@ def digests_send(*, token: str) -> int:
             rows = list(
                 delivery.claimed_by(Digest, token)
                 .select_related("user", "user__alert_settings")
-                .order_by("user_id")[:SEND_BATCH_USERS]
+                .order_by("period_start", "user_id")[:SEND_BATCH_USERS]
             )
             if not rows:
                 return mails
+            # One week per batch (a stale claim taken over may be of an earlier week than the rest).
+            rows = [row for row in rows if row.period_start == rows[0].period_start]
             start, end = _bounds(rows[0].period_start)
             found = _items_for([row.user_id for row in rows], start, end)
+            ours = delivery.renew(Digest, token=token, ids=[row.pk for row in rows], now=timezone.now())
+            if not ours:
+                return mails
             for row in rows:
+                if row.pk not in ours:
+                    continue
                 items = found.get(row.user_id, [])
-                row.item_count = len(items)
-                Digest.objects.filter(pk=row.pk).update(item_count=row.item_count)
-                mails += delivery.send_claimed(
+                mails += delivery.send_and_mark(
                     Digest,
                     token=token,
-                    now=timezone.now,
                     rows=[row],
                     send=lambda batch, items=items: _send_one(batch[0], items, mailer),
+                    now=timezone.now(),
+                    extra={"item_count": len(items)},
                 )
 
 

@@ -136,7 +136,7 @@ def reminders_send(*, token: str) -> int:
     mailer = get_connection()
     with mailer:
         for start in range(0, len(user_ids), SEND_BATCH_USERS):
-            rows = (
+            rows = list(
                 delivery.claimed_by(Reminder, token)
                 .filter(user_id__in=user_ids[start : start + SEND_BATCH_USERS])
                 .select_related(
@@ -144,13 +144,16 @@ def reminders_send(*, token: str) -> int:
                 )
                 .order_by("user_id", "pk")
             )
-            for _user_id, group in groupby(rows, key=lambda row: row.user_id):
-                mails += delivery.send_claimed(
+            ours = delivery.renew(Reminder, token=token, ids=[row.pk for row in rows], now=timezone.now())
+            for _user_id, group in groupby(
+                (row for row in rows if row.pk in ours), key=lambda row: row.user_id
+            ):
+                mails += delivery.send_and_mark(
                     Reminder,
                     token=token,
-                    now=timezone.now,
                     rows=list(group),
                     send=lambda batch: _send_one(batch, mailer),
+                    now=timezone.now(),
                 )
     return mails
 

@@ -33,6 +33,8 @@ from django.urls import URLPattern, URLResolver, resolve, reverse
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.test import APIClient
 
+from alerts.models import Follow, SavedSearch
+from alerts.services.calendar import calendar_token_create
 from community.permissions import MODERATORS_GROUP
 from community.services import submissions
 from tests.community import factories as f
@@ -80,7 +82,7 @@ def _state() -> list:
     """What a write could change: every row count of the two apps, and every status, state and
     published flag (an approval or a publish changes no count)."""
     snapshot = []
-    for app in ("community", "training"):
+    for app in ("community", "training", "alerts"):
         for model in apps.get_app_config(app).get_models():
             names = {f.name for f in model._meta.concrete_fields}
             flags = [name for name in ("status", "state", "published", "cancel_requested") if name in names]
@@ -110,6 +112,8 @@ def _no_throttle(settings):
 SUBMIT = _row(401, 202, 202, 202, 202, 202)  # anyone signed in submits; it waits for a moderator
 MODERATE = _row(401, 403, 200, 200, 200, 200)  # moderators and staff decide (community/permissions.py)
 START_SWEEP = _row(401, 403, 403, 403, 201, 201)  # training.add_sweep
+OWN_CREATE = _row(401, 201, 201, 201, 201, 201)  # a signed-in user's own follows, searches, calendar
+OWN_DELETE = _row(401, 204, 204, 204, 204, 204)  # (someone else's answer 404: tests/alerts/test_api.py)
 CHANGE_SWEEP = _row(401, 403, 403, 403, 200, 200)  # training.change_sweep
 
 
@@ -229,6 +233,23 @@ def _finished_unpublished_sweep():
     return {"pk": finished_sweep(published=False).pk}, {"published": True}
 
 
+def _owner():
+    """The person of the role being tested (made just before the case is arranged), or, for an
+    anonymous visitor, someone else."""
+    return get_user_model().objects.order_by("-pk").first() or f.UserFactory()
+
+
+def _own(make) -> Callable[[], tuple[dict, dict]]:
+    def arrange():
+        return make(_owner()), {}
+
+    return arrange
+
+
+def _follow_body():
+    return {}, {"kind": "venue", "slug": f.VenueFactory().slug}
+
+
 API_WRITES: dict[tuple[str, str], ApiWrite] = {}
 for _kind, (_factory, _payload, _field, _needs) in CATALOGUE.items():
     API_WRITES[("POST", f"api:{_kind}-list")] = ApiWrite(SUBMIT, _create(_payload, **_needs))
@@ -246,6 +267,21 @@ API_WRITES.update(
         ("POST", "api:sweep-cancel"): ApiWrite(CHANGE_SWEEP, _unfinished_sweep, ("training.change_sweep",)),
         ("POST", "api:sweep-publish"): ApiWrite(
             CHANGE_SWEEP, _finished_unpublished_sweep, ("training.change_sweep",)
+        ),
+        ("POST", "api:follow-list"): ApiWrite(OWN_CREATE, _follow_body),
+        ("DELETE", "api:follow-detail"): ApiWrite(
+            OWN_DELETE, _own(lambda user: {"pk": Follow.objects.create(user=user, topic=f.TopicFactory()).pk})
+        ),
+        ("POST", "api:saved-search-list"): ApiWrite(
+            OWN_CREATE, lambda: ({}, {"name": "Mine", "address": "/papers/"})
+        ),
+        ("DELETE", "api:saved-search-detail"): ApiWrite(
+            OWN_DELETE,
+            _own(lambda user: {"pk": SavedSearch.objects.create(user=user, name="s", path="/papers/").pk}),
+        ),
+        ("POST", "api:calendar"): ApiWrite(OWN_CREATE, lambda: ({}, {})),
+        ("DELETE", "api:calendar"): ApiWrite(
+            OWN_DELETE, _own(lambda user: calendar_token_create(user=user) and {})
         ),
     }
 )
