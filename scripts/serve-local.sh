@@ -9,6 +9,9 @@ $PY manage.py migrate --noinput
 $PY manage.py load_seed_data
 $PY manage.py load_benchmarks
 $PY manage.py ensure_admin
+# Once per database: the quick reference sweeps the worker below trains while the site is already up,
+# each published when it finishes, so /results/ is not empty on a newcomer's first start.
+$PY manage.py queue_first_start
 
 .venv/bin/celery -A config worker -Q default,cpu --concurrency 1 --loglevel INFO \
   --hostname "local@%h" >var/worker.log 2>&1 &

@@ -5,6 +5,7 @@ web imports this package and never loads it; the tasks and the commands that tra
 training.services.execution.
 """
 
+from .first_start import FIRST_START_SEEDS, first_start_queue
 from .idempotency import IdempotencyKeyReused, sweep_start_once
 from .runs import (
     run_cancel,
@@ -14,11 +15,13 @@ from .runs import (
     run_record_metric,
     runs_requeue_stale,
 )
-from .sweep_state import sweep_refresh
-from .sweeps import queue_for, sweep_cancel, sweep_publish, sweep_rerun, sweep_start
+from .sweep_state import sweep_publish, sweep_refresh
+from .sweeps import queue_for, sweep_cancel, sweep_rerun, sweep_start
 
 __all__ = [
+    "FIRST_START_SEEDS",
     "IdempotencyKeyReused",
+    "first_start_queue",
     "queue_for",
     "run_cancel",
     "run_claim",

@@ -1,8 +1,12 @@
 """A sweep's state and summary, recomputed from its runs: written whenever a run ends or is cancelled
-(runs.py) and when a sweep is cancelled (sweeps.py), so it sits below both."""
+(runs.py) and when a sweep is cancelled (sweeps.py), so it sits below both; and publishing, the one
+write that makes a sweep a leaderboard row, which a refresh calls itself for a sweep the site's first
+start queued (Sweep.Origin.FIRST_START) once it has finished."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from training.models import FINAL_STATES, RunState, Sweep
 from training.verdicts import summarize
@@ -46,4 +50,23 @@ def sweep_refresh(*, sweep: Sweep) -> Sweep:
     sweep.summary = summary
     sweep.finished_at = timezone.now() if state in FINAL_STATES else None
     Sweep.objects.filter(pk=sweep.pk).update(state=state, summary=summary, finished_at=sweep.finished_at)
+    if sweep.origin == Sweep.Origin.FIRST_START and state in FINAL_STATES and done and not sweep.published:
+        # Nobody is there to check it on a newcomer's first start: it publishes itself, and the
+        # leaderboard says who published it (the sweep's origin).
+        sweep = sweep_publish(sweep=sweep)
+    return sweep
+
+
+@transaction.atomic
+def sweep_publish(*, sweep: Sweep, published: bool = True) -> Sweep:
+    """Publish (a leaderboard row) or unpublish a sweep; only a finished sweep with results is published."""
+    sweep = Sweep.objects.select_for_update().get(pk=sweep.pk)
+    if published and not sweep.runs.filter(state=RunState.SUCCEEDED).exists():
+        raise ValidationError(gettext("Only a sweep with at least one succeeded run can be published."))
+    if published and sweep.runs.exclude(state__in=FINAL_STATES).exists():
+        raise ValidationError(gettext("Wait until every run of the sweep has finished before publishing it."))
+    sweep.published = published
+    sweep.published_at = timezone.now() if published else None
+    sweep.save(update_fields=["published", "published_at"])
+    sweep.runs.filter(state=RunState.SUCCEEDED).update(published=published)
     return sweep

@@ -1,12 +1,11 @@
-"""Starting, cancelling, re-running and publishing sweeps."""
+"""Starting, cancelling and re-running sweeps (publishing one: sweep_state.sweep_publish)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from training.models import FINAL_STATES, Benchmark, Device, RunState, Sweep, TrainingRun
+from training.models import FINAL_STATES, Benchmark, Device, Sweep, TrainingRun
 from training.reference.errors import ConfigError
 from training.reference.registry import spec
 
@@ -42,6 +41,7 @@ def sweep_start(
     device: str = Device.AUTO,
     user=None,
     enqueue: bool = True,
+    origin: str = Sweep.Origin.PERSON,
 ) -> Sweep:
     """Create a sweep of `seeds` runs (a count means seeds 0..N-1) and enqueue them once committed.
 
@@ -62,7 +62,7 @@ def sweep_start(
     config = _validated_config(benchmark)
     queue = queue_for(device)
     sweep = Sweep.objects.create(
-        benchmark=benchmark, seeds=seed_list, device=device, queue=queue, created_by=user
+        benchmark=benchmark, seeds=seed_list, device=device, queue=queue, created_by=user, origin=origin
     )
     runs = TrainingRun.objects.bulk_create(
         TrainingRun(
@@ -92,18 +92,3 @@ def sweep_cancel(*, sweep: Sweep) -> int:
 def sweep_rerun(*, sweep: Sweep, user=None) -> Sweep:
     """A new sweep with the same benchmark, seeds and device (the old one stays as it was)."""
     return sweep_start(benchmark=sweep.benchmark, seeds=sweep.seeds, device=sweep.device, user=user)
-
-
-@transaction.atomic
-def sweep_publish(*, sweep: Sweep, published: bool = True) -> Sweep:
-    """Publish (a leaderboard row) or unpublish a sweep; only a finished sweep with results is published."""
-    sweep = Sweep.objects.select_for_update().get(pk=sweep.pk)
-    if published and not sweep.runs.filter(state=RunState.SUCCEEDED).exists():
-        raise ValidationError(gettext("Only a sweep with at least one succeeded run can be published."))
-    if published and sweep.runs.exclude(state__in=FINAL_STATES).exists():
-        raise ValidationError(gettext("Wait until every run of the sweep has finished before publishing it."))
-    sweep.published = published
-    sweep.published_at = timezone.now() if published else None
-    sweep.save(update_fields=["published", "published_at"])
-    sweep.runs.filter(state=RunState.SUCCEEDED).update(published=published)
-    return sweep
