@@ -220,6 +220,51 @@ class DeadlineAdmin(RecordsFieldEdits):
     date_hierarchy = "due_at"
 
 
+@admin.register(catalogue.AcceptanceRate)
+class AcceptanceRateAdmin(RecordsFieldEdits):
+    """A venue's acceptance figures per year; a rate or count corrected here is not overwritten by the
+    next import of the tracker's file (RecordsFieldEdits)."""
+
+    list_display = ("venue", "year", "submitted", "accepted", "rate", "source_url")
+    list_select_related = ("venue",)
+    list_filter = ("year",)
+    search_fields = ("venue__name", "venue__full_name")
+    autocomplete_fields = ("venue",)
+    ordering = ("venue__name", "-year")
+
+
+class ImportRecordAdmin(admin.ModelAdmin):
+    """Rows the imports and the edit forms write (provenance, moderators' field edits): listed and
+    searchable, deletable (a source that no longer gives an item, a protection to lift), never typed."""
+
+    list_select_related = ("content_type",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(catalogue.Provenance)
+class ProvenanceAdmin(ImportRecordAdmin):
+    list_display = ("source", "file", "revision", "content_type", "object_id", "licence", "first_imported_at")
+    list_filter = ("source", "content_type")
+    search_fields = ("file", "revision", "attribution")
+    date_hierarchy = "first_imported_at"
+
+
+@admin.register(catalogue.FieldEdit)
+class FieldEditAdmin(ImportRecordAdmin):
+    """Deleting a row lifts the protection: the next import sets that field again."""
+
+    list_display = ("content_type", "object_id", "field", "edited_by", "edited_at")
+    list_select_related = ("content_type", "edited_by")
+    list_filter = ("content_type", "field")
+    search_fields = ("field", "edited_by__username")
+    date_hierarchy = "edited_at"
+
+
 class ClosableAdmin(CatalogueAdmin):
     """Job postings and funding calls: closing early from the change list (`closed_at`, which the
     hourly job also sets); clearing the field on the change form reopens one. Each kind names the

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import BadRequest
 from django.db import models
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -28,6 +29,8 @@ from icalendar import Calendar, Event
 
 from common.timezones import zone_for_label
 from community import models as catalogue
+from community.filters import DeadlineFilter
+from community.selectors.venues import deadline_upcoming, item_sources
 
 FEED_SIZE = 30
 SUMMARY_WORDS = 80
@@ -190,6 +193,21 @@ def deadline_summary(deadline: catalogue.Deadline) -> str:
     return f"{text} ({deadline.label})" if deadline.label else text
 
 
+def deadline_source_lines(deadline: catalogue.Deadline) -> list[str]:
+    """One line per source that gives the deadline ("Source: ccf-deadlines, conference/AI/emnlp.yml
+    (revision …); MIT, ccf-deadlines, Copyright (c) 2021 CCFDDL"), from `deadline.sources` when the
+    caller prefetched them (community.selectors.venues.item_sources), else none."""
+    lines = []
+    for row in getattr(deadline, "sources", ()):
+        where = f"{row.source}, {row.file}" + (f" ({row.revision})" if row.revision else "")
+        terms = ", ".join(part for part in (row.licence, row.attribution) if part)
+        lines.append(
+            (_("Source: %(where)s; %(terms)s") if terms else _("Source: %(where)s"))
+            % {"where": where, "terms": terms}
+        )
+    return lines
+
+
 def deadline_calendar(
     *,
     deadlines: Iterable[catalogue.Deadline],
@@ -224,6 +242,7 @@ def deadline_calendar(
                 "utc": f"{deadline.due_at.astimezone(dt.UTC):%d %B %Y %H:%M} UTC",
             },
             deadline.note,
+            *deadline_source_lines(deadline),
             page,
         ]
         calendar.add_component(
@@ -265,3 +284,67 @@ def _event(*, uid: str, summary: str, due_at: dt.datetime, stamp, url: str, desc
     # A deadline is a moment, not a meeting: it should not mark the day as busy.
     event.add("transp", "TRANSPARENT")
     return event
+
+
+# --- the deadlines' Atom feed ------------------------------------------------------------------
+
+DEADLINE_FEED_SIZE = 100
+
+
+class DeadlineFeed(Feed):
+    """/feeds/deadlines.atom: upcoming conference deadlines, soonest first, filtered as /deadlines/ and
+    /deadlines.ics are (a value the filters refuse answers 400); each entry says when the deadline
+    falls due and which source gives it."""
+
+    feed_type = Atom1Feed
+    author_name = "DeepCommons"
+    title = _("DeepCommons: upcoming deadlines")
+    subtitle = _("Conference deadlines from now on, soonest first, with the source of each.")
+
+    def get_object(self, request: HttpRequest) -> tuple[DeadlineFilter, str]:
+        """The validated filters and the query they came from (one Feed instance serves every
+        request, so nothing of a request is kept on it)."""
+        upcoming = deadline_upcoming(now=timezone.now()).prefetch_related(item_sources())
+        filterset = DeadlineFilter(request.GET, queryset=upcoming, request=request)
+        if not filterset.is_valid():
+            raise BadRequest("; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.form.errors.items()))
+        return filterset, request.GET.urlencode()
+
+    def link(self, obj) -> str:
+        return reverse("community:deadline-list") + (f"?{obj[1]}" if obj[1] else "")
+
+    def feed_url(self, obj) -> str:
+        return reverse("feed-deadlines") + (f"?{obj[1]}" if obj[1] else "")
+
+    def items(self, obj) -> list[catalogue.Deadline]:
+        return list(obj[0].qs[:DEADLINE_FEED_SIZE])
+
+    def item_title(self, item: catalogue.Deadline) -> str:
+        return deadline_summary(item)
+
+    def item_description(self, item: catalogue.Deadline) -> str:
+        lines = [
+            _("Due %(when)s (%(utc)s).")
+            % {
+                "when": _announced(item.due_at, item.timezone_label),
+                "utc": f"{item.due_at.astimezone(dt.UTC):%d %B %Y %H:%M} UTC",
+            },
+            item.note,
+            *deadline_source_lines(item),
+        ]
+        # Escaped once to make HTML (the writer escapes it again for XML), one line a paragraph.
+        return "".join(f"<p>{escape(line)}</p>" for line in lines if line)
+
+    def item_link(self, item: catalogue.Deadline) -> str:
+        return reverse("community:venue-detail", kwargs={"slug": item.venue.slug}) + (
+            f"#edition-{item.edition.year}" if item.edition_id else ""
+        )
+
+    def item_guid(self, item: catalogue.Deadline) -> str:
+        return f"tag:{_site_host()},{TAG_DATE}:deadline/{item.pk}"
+
+    def item_pubdate(self, item: catalogue.Deadline) -> dt.datetime:
+        return (item.edition if item.edition_id else item.venue).created_at
+
+    def item_updateddate(self, item: catalogue.Deadline) -> dt.datetime:
+        return (item.edition if item.edition_id else item.venue).updated_at

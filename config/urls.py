@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from alerts import urls as alerts_urls
-from community.feeds import KindFeed, LatestFeed, TopicFeed
+from community.feeds import DeadlineFeed, KindFeed, LatestFeed, TopicFeed
 from community.views import feeds as calendar_views
 from config.health import healthz, readyz
 
@@ -16,6 +16,7 @@ urlpatterns = [
     # Feeds and calendars are unprefixed: a subscription keeps working whatever language is read.
     path("feeds/latest.atom", LatestFeed(), name="feed-latest"),
     path("feeds/topics/<slug:slug>.atom", TopicFeed(), name="feed-topic"),
+    path("feeds/deadlines.atom", DeadlineFeed(), name="feed-deadlines"),
     path("feeds/<slug:kind>.atom", KindFeed(), name="feed-kind"),
     path("deadlines.ics", calendar_views.deadlines_ics, name="deadlines-ics"),
     path("deadlines/<int:pk>.ics", calendar_views.deadline_ics, name="deadline-ics"),

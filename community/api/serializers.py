@@ -260,6 +260,16 @@ class AnnouncedDateTimeField(serializers.DateTimeField):
         return value
 
 
+class ProvenanceSerializer(serializers.ModelSerializer):
+    """Where an imported item came from: the source (a tracker), its file, the revision (a commit or a
+    fetch date), and the licence and attribution it asks for."""
+
+    class Meta:
+        model = Provenance
+        fields = ["source", "file", "revision", "licence", "attribution"]
+        read_only_fields = fields
+
+
 class DeadlineSerializer(serializers.ModelSerializer):
     """A deadline: `due_at` in UTC, `announced_at` the same instant in the zone it was announced
     in (`timezone_label`, e.g. AoE), so a client can print "23:59 AoE"."""
@@ -268,6 +278,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
     venue = VenueRef(read_only=True)
     edition = EditionRef(read_only=True, allow_null=True)
     announced_at = AnnouncedDateTimeField(read_only=True)
+    # Each tracker that gives this deadline (prefetched by DeadlineViewSet: item_sources()).
+    sources = ProvenanceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Deadline
@@ -282,17 +294,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "timezone_label",
             "announced_at",
             "note",
+            "sources",
         ]
-        read_only_fields = fields
-
-
-class ProvenanceSerializer(serializers.ModelSerializer):
-    """Where an imported item came from: the source (a tracker), its file, the revision (a commit or a
-    fetch date), and the licence and attribution it asks for."""
-
-    class Meta:
-        model = Provenance
-        fields = ["source", "file", "revision", "licence", "attribution"]
         read_only_fields = fields
 
 
@@ -307,7 +310,17 @@ class NestedDeadlineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deadline
-        fields = ["id", "api_url", "kind", "label", "due_at", "timezone_label", "announced_at", "note", "sources"]
+        fields = [
+            "id",
+            "api_url",
+            "kind",
+            "label",
+            "due_at",
+            "timezone_label",
+            "announced_at",
+            "note",
+            "sources",
+        ]
         read_only_fields = fields
 
 

@@ -54,7 +54,12 @@ class CatalogueReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         if requested:
             if requested not in LANGUAGE_CODES:
                 raise ValidationError(
-                    {LANG_PARAM: [_("Unknown language: use one of %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}]}
+                    {
+                        LANG_PARAM: [
+                            _("Unknown language: use one of %(codes)s.")
+                            % {"codes": ", ".join(LANGUAGE_CODES)}
+                        ]
+                    }
                 )
             translation.activate(requested)
             request.LANGUAGE_CODE = requested
@@ -66,6 +71,7 @@ class CatalogueReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         if getattr(self, "language_before", None):
             translation.activate(self.language_before)  # this request's language ends with it
         return response
+
     detail_selector = None
     detail_serializer_class = None
 
@@ -110,7 +116,13 @@ class CatalogueReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         search = request.query_params.get(SEARCH_PARAM, "").strip()
         values = {**filterset.form.cleaned_data, **pagination, SEARCH_PARAM: search}
         values[LANG_PARAM] = translation.get_language()  # the key varies by language already
-        known = [*filterset.form.fields, *pagination, SEARCH_PARAM, LANG_PARAM, api_settings.URL_FORMAT_OVERRIDE]
+        known = [
+            *filterset.form.fields,
+            *pagination,
+            SEARCH_PARAM,
+            LANG_PARAM,
+            api_settings.URL_FORMAT_OVERRIDE,
+        ]
         page_cache.use_query(request, values, known=known)
         return True
 
@@ -159,13 +171,20 @@ def _write_docs(kind: str) -> dict:
                 'identical title exist (listed in `error.existing`); resend with `"confirm": true`.'
             )
             % {"kind": kind},
-            responses=receipt, parameters=[LANGUAGE_PARAMETER],
+            responses=receipt,
+            parameters=[LANGUAGE_PARAMETER],
         ),
         "update": extend_schema(
-            summary=_("Suggest an edit (every field)"), description=edit, responses=receipt, parameters=[LANGUAGE_PARAMETER]
+            summary=_("Suggest an edit (every field)"),
+            description=edit,
+            responses=receipt,
+            parameters=[LANGUAGE_PARAMETER],
         ),
         "partial_update": extend_schema(
-            summary=_("Suggest an edit (only the fields given)"), description=edit, responses=receipt, parameters=[LANGUAGE_PARAMETER]
+            summary=_("Suggest an edit (only the fields given)"),
+            description=edit,
+            responses=receipt,
+            parameters=[LANGUAGE_PARAMETER],
         ),
     }
 
@@ -241,6 +260,7 @@ GuideViewSet = kind_viewset("guide", guides)
 class VenueViewSet(KindViewSet, kind="venue", selectors=venues):
     edit_excluded_fields = ("kind",)
     error_statuses = {**writes.WRITE_ERRORS, "editions": ("409",)}
+
     def get_serializer_class(self):
         if self.action == "editions":
             return writes.EditionInputSerializer
@@ -304,8 +324,12 @@ class DeadlineViewSet(CatalogueReadViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return venues.deadline_upcoming(now=timezone.now())
-        return Deadline.objects.public().select_related("venue", "edition")
+            return venues.deadline_upcoming(now=timezone.now()).prefetch_related(venues.item_sources())
+        return (
+            Deadline.objects.public()
+            .select_related("venue", "edition")
+            .prefetch_related(venues.item_sources())
+        )
 
 
 FORMAT_PARAMETER = OpenApiParameter(

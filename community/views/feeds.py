@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from community.feeds import deadline_calendar
 from community.filters import DeadlineFilter
 from community.models import Deadline, FundingOpportunity
-from community.selectors.venues import deadline_upcoming
+from community.selectors.venues import deadline_upcoming, item_sources
 
 from .base import form_problems
 
@@ -29,7 +29,8 @@ def deadlines_ics(request: HttpRequest) -> HttpResponse:
     """Upcoming conference deadlines (filtered by ?topic, ?venue, ?kind and ?q as on /deadlines/)
     and, unless the filters name a venue or a kind, the published funding deadlines."""
     now = timezone.now()
-    filterset = DeadlineFilter(request.GET, queryset=deadline_upcoming(now=now), request=request)
+    upcoming = deadline_upcoming(now=now).prefetch_related(item_sources())
+    filterset = DeadlineFilter(request.GET, queryset=upcoming, request=request)
     if not filterset.is_valid():
         return _bad_request(form_problems(filterset.form))
     data = filterset.form.cleaned_data
@@ -57,7 +58,9 @@ def deadlines_ics(request: HttpRequest) -> HttpResponse:
 @require_GET
 def deadline_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One deadline (past ones too, so a saved link keeps working) as a file to add to a calendar."""
-    deadline = get_object_or_404(Deadline.objects.public().select_related("venue", "edition"), pk=pk)
+    deadline = get_object_or_404(
+        Deadline.objects.public().select_related("venue", "edition").prefetch_related(item_sources()), pk=pk
+    )
     body = deadline_calendar(deadlines=[deadline], name=str(deadline), absolute=request.build_absolute_uri)
     response = HttpResponse(body, content_type=CALENDAR_TYPE)
     response["Content-Disposition"] = f'attachment; filename="deadline-{deadline.pk}.ics"'
