@@ -1,7 +1,7 @@
 """The catalogue's API routes: (prefix, viewset, basename). config/api_urls.py registers them, with the
 training app's, on the one router mounted at /api/v1/."""
 
-from . import moderation, views
+from . import leaderboards, moderation, views
 
 routes = [
     ("papers", views.PaperViewSet, "paper"),
@@ -16,4 +16,5 @@ routes = [
     ("guides", views.GuideViewSet, "guide"),
     ("topics", views.TopicViewSet, "topic"),
     ("moderation", moderation.ModerationViewSet, "moderation"),
+    *leaderboards.routes,  # tasks, datasets, methods, results (issue 14)
 ]

@@ -63,7 +63,8 @@ def dataset_detail() -> QuerySet[Dataset]:
 
 
 def method_list() -> QuerySet[Method]:
-    return Method.objects.published().order_by("name", "pk")
+    """Published methods by name, with the paper that introduced them (the API's list shows it)."""
+    return Method.objects.published().select_related("paper").defer("paper__abstract").order_by("name", "pk")
 
 
 def method_detail() -> QuerySet[Method]:
