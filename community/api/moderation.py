@@ -127,6 +127,17 @@ ENTRY_PARAMETER = OpenApiParameter(
 )
 
 
+def _decision_schema(decision: str, summary, request):
+    """A decision on one entry: it takes `request`'s body and answers with the entry as it is now."""
+    return extend_schema(
+        operation_id=f"moderation_{decision}",
+        summary=summary,
+        parameters=[ENTRY_PARAMETER],
+        request=request,
+        responses=EntryDetailSerializer,
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=gettext_lazy("The moderation queue (moderators)"),
@@ -143,19 +154,15 @@ ENTRY_PARAMETER = OpenApiParameter(
         parameters=[ENTRY_PARAMETER],
         responses=EntryDetailSerializer,
     ),
-    approve=extend_schema(
-        operation_id="moderation_approve",
-        summary=gettext_lazy("Approve: publish, apply the edit, or resolve the report (moderators)"),
-        parameters=[ENTRY_PARAMETER],
-        request=DecisionSerializer,
-        responses=EntryDetailSerializer,
+    approve=_decision_schema(
+        "approve",
+        gettext_lazy("Approve: publish, apply the edit, or resolve the report (moderators)"),
+        DecisionSerializer,
     ),
-    reject=extend_schema(
-        operation_id="moderation_reject",
-        summary=gettext_lazy("Reject: refuse the submission or edit, or dismiss the report (moderators)"),
-        parameters=[ENTRY_PARAMETER],
-        request=RejectionSerializer,
-        responses=EntryDetailSerializer,
+    reject=_decision_schema(
+        "reject",
+        gettext_lazy("Reject: refuse the submission or edit, or dismiss the report (moderators)"),
+        RejectionSerializer,
     ),
 )
 class ModerationViewSet(viewsets.GenericViewSet):

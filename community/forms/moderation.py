@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from community.forms.fields import note_field
 from community.models import ModerationStatus, Organization, Person
 
 REASON_HELP = _("Required to reject: the person who sent it receives it by e-mail.")
@@ -12,38 +13,26 @@ class DecisionForm(forms.Form):
     """Approve or reject (a submission or an edit); a rejection says why."""
 
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-        required=False,
-        help_text=REASON_HELP,
-    )
+    reason = note_field(_("Reason"), rows=2, help_text=REASON_HELP)
+    # The decision that needs a reason, and what the form says when it comes without one.
+    refusal = ("reject", _("Say why it is rejected."))
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Say why it is rejected."))
+        decision, missing_reason = self.refusal
+        if data.get("decision") == decision and not (data.get("reason") or "").strip():
+            self.add_error("reason", missing_reason)
         return data
 
 
-class ReportDecisionForm(forms.Form):
+class ReportDecisionForm(DecisionForm):
     """Resolve a report (it was right and has been dealt with) or dismiss it (saying why)."""
 
     decision = forms.ChoiceField(choices=[("resolve", _("Resolved")), ("dismiss", _("Dismiss"))])
-    reason = forms.CharField(
-        label=_("Note"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-        required=False,
-        help_text=_("Required to dismiss; sent to the person who reported it."),
+    reason = note_field(
+        _("Note"), rows=2, help_text=_("Required to dismiss; sent to the person who reported it.")
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "dismiss" and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Say why the report is dismissed."))
-        return data
+    refusal = ("dismiss", _("Say why the report is dismissed."))
 
 
 MERGE_MODELS = {"person": Person, "organization": Organization}
