@@ -118,7 +118,8 @@ class Mix:
             }
             chosen = rng.sample(sorted(facets), rng.randint(1, 3))
             query = "&".join(f"{name}={facets[name]}" for name in sorted(chosen))
-            return f"/papers/?{query}" + (f"&page={rng.randint(2, 5)}" if rng.random() < 0.2 else "")
+            deeper = len(chosen) == 1 and rng.random() < 0.3  # a facet alone has pages enough
+            return f"/papers/?{query}" + (f"&page={rng.randint(2, 5)}" if deeper else "")
         if kind == "papers list, q (+year)":
             year = f"&year={rng.choice(self.years[-15:])}" if rng.random() < 0.5 else ""
             return f"/papers/?q={self.text()}{year}"

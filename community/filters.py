@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import models as catalogue
 from community.search import text_search
+from community.widgets import speed_up_selects
 
 SEARCH_MAX_LENGTH = 200
 
@@ -99,6 +100,17 @@ class SearchFilterSet(filters.FilterSet):
         max_length=SEARCH_MAX_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
+
+    def get_form_class(self):
+        return speed_up_selects(super().get_form_class())
+
+    def filter_queryset(self, queryset):
+        # `q` last: a ranked full-text search ranks a bounded set of candidates (community.search),
+        # which must be drawn from the rows the other filters keep.
+        values = self.form.cleaned_data
+        for name in sorted(values, key=lambda name: name == "q"):
+            queryset = self.filters[name].filter(queryset, values[name])
+        return queryset
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -44,6 +44,12 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
+def shared_cache() -> bool:
+    """Whether the default cache is one every web process shares (not a per-process memory)."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
 def catalogue_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:

@@ -10,7 +10,7 @@ from celery import shared_task
 from django.db import transaction
 from django.dispatch import receiver
 
-from community.services import expiry, github_stats, similar
+from community.services import catalogue_stats, expiry, github_stats, similar
 
 
 @shared_task(name="community.similar_papers_refresh", ignore_result=True)
@@ -32,6 +32,13 @@ def project_stats_refresh() -> str:
     `default`, celery beat every 6 hours); stops at GitHub's rate limit, leaving the rest for the next
     run. Returns the summary line."""
     return github_stats.project_stats_refresh().summary()
+
+
+@shared_task(name="community.catalogue_stats_refresh", ignore_result=True)
+def catalogue_stats_refresh() -> dict:
+    """Store each topic's papers per year and each project's linking papers (queue `default`, celery
+    beat every CATALOGUE_STATS_SECONDS); returns how many rows changed."""
+    return dataclasses.asdict(catalogue_stats.catalogue_stats_refresh())
 
 
 @receiver(similar.refresh_requested, dispatch_uid="community.tasks.enqueue_similar_papers_refresh")

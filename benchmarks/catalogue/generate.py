@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from community import models as catalogue
 from community import page_cache
+from community.services.catalogue_stats import catalogue_stats_refresh
 
 from .words import (
     ABSTRACT_SENTENCES,
@@ -88,6 +89,7 @@ def catalogue_generate(
     )
     _generate(run, catalogue.JobPosting, jobs, _job, "jobs", links=_topic_links)
     _generate(run, catalogue.FundingOpportunity, funding, _funding_call, "funding", links=_topic_links)
+    catalogue_stats_refresh()  # the topic pages' stored counts (a periodic job in production)
     page_cache.catalogue_changed()  # bulk_create sends no signals
     counts = {"people": people, "projects": projects, "papers": papers, "jobs": jobs, "funding": funding}
     return GenerationReport(counts=counts)

@@ -48,6 +48,7 @@ from community.models import (
 from community.models.base import CatalogueItem
 from community.seed import SEED_DIR, SeedData, SeedDataError, read_seed
 from community.seed.reader import GUIDE_LINKS
+from community.services.catalogue_stats import catalogue_stats_refresh
 from community.services.slugs import unique_slug
 
 # In load order; the report lists every one of them, so "0 created" for jobs reads as a decision.
@@ -107,7 +108,9 @@ def seed_load(*, data_dir: Path = SEED_DIR) -> SeedReport:
     # English active: the bare translated fields are the English text (see the module docstring),
     # and lookups by name compare with name_en, whatever language the caller had active.
     with translation.override("en"), transaction.atomic():
-        return _Loader(data).run()
+        report = _Loader(data).run()
+        catalogue_stats_refresh()  # the topic pages' stored counts, at once rather than at the next job
+        return report
 
 
 class _Loader:

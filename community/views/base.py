@@ -9,13 +9,14 @@ says what was wrong; a page number past the end is a 404. Neither is ever a 500.
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import EmptyPage, Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
+from common.paging import CappedPaginator
 from common.timezones import TIMEZONE_COOKIE, valid_timezone
 from community import page_cache
 from community.selectors._common import RELATED_LIMIT
@@ -50,11 +51,15 @@ def page_value(request: HttpRequest) -> str | None:
 
 
 def paginate(request: HttpRequest, queryset, per_page: int | None = None) -> Page:
-    """The page `?page=` asks for. Not a number: InvalidParameter (400); past the end or below 1: 404."""
-    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    """The page `?page=` asks for. Not a number: InvalidParameter (400); past the end or below 1: 404.
+
+    The count is capped and cached per filter, deep pages read keys only (common.paging)."""
+    # Counts are kept per filter in a cache every process shares, under the catalogue's version.
+    version = page_cache.catalogue_version if page_cache.shared_cache() else None
+    paginator = CappedPaginator(queryset, per_page or settings.PAGE_SIZE, version=version)
     raw = request.GET.get("page", "1").strip() or "1"
     if raw == "last":
-        raw = str(paginator.num_pages)
+        raw = str(paginator.exact_num_pages() if paginator.capped else paginator.num_pages)
     # isdigit() rather than int(): int() also takes "+1", " 1_0 " and non-ASCII digits.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise InvalidParameter(_("Page: “%(page)s” is not a page number.") % {"page": raw[:50]})

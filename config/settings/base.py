@@ -341,6 +341,11 @@ CELERY_BEAT_SCHEDULE = {
     "close-expired": {"task": "community.close_expired", "schedule": 3600.0},
     # GitHub stars, forks and last push; a run stops at the API's rate limit and the next one goes on.
     "refresh-project-stats": {"task": "community.project_stats_refresh", "schedule": 6 * 3600.0},
+    # Topic pages' papers per year and most-linked projects (community.services.catalogue_stats).
+    "refresh-catalogue-stats": {
+        "task": "community.catalogue_stats_refresh",
+        "schedule": env.float("CATALOGUE_STATS_SECONDS", default=600.0),
+    },
     # Deadline reminders and the weekly digest (alerts.services): each mail goes out once per user,
     # deadline and offset (or user and week), however often or however concurrently these run.
     "send-reminders": {"task": "alerts.reminders_send", "schedule": env.float("ALERTS_REMINDER_EVERY_S", default=300.0)},

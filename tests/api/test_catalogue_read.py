@@ -42,7 +42,7 @@ def test_list_and_detail_show_published_items_only(api, endpoint, factory, label
     slugs = [item["slug"] for item in body["results"]]
     assert shown.slug in slugs
     assert hidden.slug not in slugs and rejected.slug not in slugs
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_capped", "next", "previous", "results"}
 
     detail = api.get(f"/api/v1/{endpoint}/{shown.slug}/")
     assert detail.status_code == 200
