@@ -3,7 +3,8 @@
 id answers 404 like an id that does not exist. Anonymous requests get 401."""
 
 from django.urls import path, reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -48,6 +49,10 @@ class FollowSerializer(serializers.ModelSerializer):
         return ""
 
 
+@extend_schema_view(
+    list=extend_schema(summary=_("List what you follow")),
+    destroy=extend_schema(summary=_("Stop following")),
+)
 class FollowViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
@@ -61,7 +66,10 @@ class FollowViewSet(
     def get_queryset(self):
         return selectors.follows_of(self.request.user).order_by("-created_at", "-pk")
 
-    @extend_schema(responses={201: FollowSerializer, 200: FollowSerializer})
+    @extend_schema(
+        summary=_("Follow a venue, funding call or topic"),
+        responses={201: FollowSerializer, 200: FollowSerializer},
+    )
     def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -85,6 +93,11 @@ class SavedSearchSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "path", "query", "url", "created_at"]
 
 
+@extend_schema_view(
+    list=extend_schema(summary=_("List your saved searches")),
+    create=extend_schema(summary=_("Save a search")),
+    destroy=extend_schema(summary=_("Delete a saved search")),
+)
 class SavedSearchViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
@@ -131,17 +144,22 @@ class CalendarView(APIView):
             "url": url,
         }
 
-    @extend_schema(responses=CalendarSerializer)
+    @extend_schema(summary=_("Say whether you have a calendar address"), responses=CalendarSerializer)
     def get(self, request) -> Response:
         return Response(CalendarSerializer(self._body(request)).data)
 
-    @extend_schema(request=None, responses={201: CalendarSerializer})
+    @extend_schema(
+        summary=_("Make a new calendar address"), request=None, responses={201: CalendarSerializer}
+    )
     def post(self, request) -> Response:
         key = calendar_token_create(user=request.user)
         url = request.build_absolute_uri(reverse("alerts:calendar", args=[key]))
         return Response(CalendarSerializer(self._body(request, url)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={204: OpenApiResponse(description="Revoked (or there was none).")})
+    @extend_schema(
+        summary=_("Revoke your calendar address"),
+        responses={204: OpenApiResponse(description=_("Revoked (or there was none)."))},
+    )
     def delete(self, request) -> Response:
         calendar_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -167,12 +167,12 @@ def main() -> None:
     mails = Reminder.objects.filter(claim_token=token).values("user_id").distinct().count()
     print(f"reminders claimed: {claimed:,}; mails the job would send (one per user): {mails:,}")
     warm_claimed, warm = timed(
-        "reminder job, claim (next run, nothing new)",
+        "reminder job, claim (the next run, 5 minutes later)",
         lambda: reminders.reminders_claim(
             now=now + dt.timedelta(minutes=5), token=delivery.new_claim_token()
         ),
     )
-    assert warm_claimed == 0, warm_claimed
+    print(f"reminders that came due in those 5 minutes: {warm_claimed:,}")
 
     # The send phase for a sample of users: the rows of the other users move to another token first.
     sample_users = list(

@@ -9,6 +9,8 @@
                  STATIC_ROOT in the work folder (from the environment). whitenoise serves the
                  collected static files.
     Celery       two workers (`e2e-a`, `e2e-b`), queues default and cpu, one pool child each.
+    beat         celery beat with the database scheduler (the production schedule, the reminder job
+                 every ALERTS_REMINDER_EVERY_S seconds), started by the tests that need it.
 
 Every process runs in a process group of its own, recorded in `state.json` in the work folder, so
 `python -m e2e.cleanup <folder>` (scripts/e2e.sh runs it on exit) can end whatever a crashed session
@@ -46,6 +48,8 @@ WORKERS = ("a", "b")
 # because a run's lease is not renewed while it sets up (import torch, the dataset, the model), which
 # took over 5 s on this 2-core machine under load and made the reaper fail a healthy run.
 HEARTBEAT_STALE_S = 15
+REMINDER_EVERY_S = 2
+CLAIM_LEASE_S = 8
 # The fault tests' benchmark (created by e2e/bootstrap.py): the digits CNN protocol, shortened.
 FAULT_BENCHMARK = "e2e-digits-cnn"
 FAULT_STEPS = 1200
@@ -252,6 +256,10 @@ class Stack:
             TRAINING_DATA_DIR=str(self.workdir / "datasets"),
             TRAINING_HEARTBEAT_STALE_S=str(HEARTBEAT_STALE_S),
             TRAINING_HEARTBEAT_INTERVAL_S="0.5",
+            # The reminder job every 2 s once beat runs, and a claim taken over after 8 s (production:
+            # every 5 minutes, 15 minutes).
+            ALERTS_REMINDER_EVERY_S=str(REMINDER_EVERY_S),
+            ALERTS_CLAIM_LEASE_S=str(CLAIM_LEASE_S),
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
             PYTHONDONTWRITEBYTECODE="1",
@@ -398,6 +406,16 @@ class Stack:
 
     def wait_worker(self, name: str) -> None:
         self.processes[f"worker-{name}"].wait_for_output(" ready.", timeout=90)
+
+    def start_beat(self) -> Process:
+        """celery beat, as production runs it (django_celery_beat's database scheduler)."""
+        proc = self._spawn(
+            "beat",
+            [PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+             "--pidfile", str(self.workdir / "beat.pid")],
+        )  # fmt: skip
+        proc.wait_for_output("beat: Starting", timeout=60)
+        return proc
 
     def worker(self, name: str) -> Process:
         return self.processes[f"worker-{name}"]

@@ -41,6 +41,8 @@ FORBIDDEN = {
     "community-layers": ("community/services/expiry.py", "from community.views import home"),
     # The sideways import training.selectors.visible_environment replaced.
     "training-layers": ("training/api/serializers.py", "from training.views import results"),
+    # A service reaching up into the pages it serves.
+    "alerts-layers": ("alerts/services/follows.py", "from alerts.views import follows"),
     "no-cycles": ("community/page_cache.py", "from community.views.base import reader_timezone"),
 }
 
