@@ -159,19 +159,61 @@ def parse_deadlines(text: str) -> list[EditionRecord | ParseFailure]:
     return parse_editions(data, nodes)
 
 
+# The largest tracker file read (characters): the biggest real one (ai-deadlines' whole list) is a few
+# hundred kB; past this a file is refused whole before it is parsed, so memory and time stay bounded.
+MAX_FILE_CHARS = 2 * 1024 * 1024
+
+
+class TrackerLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader, made safe for files anyone may edit:
+
+    - aliases (`*name`) are refused, so a "billion laughs" file (anchors whose aliases nest into
+      gigabytes once walked) fails at its first alias, before anything is built (no tracker uses them);
+    - a timestamp that names no real day (`2025-02-30`) stays the text it is, so the record it is in
+      fails with a clear reason instead of the whole file."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise ImportFileError(
+                gettext(
+                    "line %(line)s: YAML aliases (*%(name)s) are not accepted in tracker files; "
+                    "write the value out in full."
+                )
+                % {"line": event.start_mark.line + 1, "name": event.anchor}
+            )
+        return super().compose_node(parent, index)
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+TrackerLoader.add_constructor("tag:yaml.org,2002:timestamp", TrackerLoader.construct_yaml_timestamp)
+
+
 def load_yaml_list(text: str) -> tuple[list, list]:
     """The YAML list of `text` and its nodes (for line numbers); a single mapping is a list of one.
 
-    Shared with the ccf-deadlines reader. Raises ImportFileError when the text is not YAML or not a list.
+    Shared with the ccf-deadlines reader. Raises ImportFileError when the text is not YAML or not a
+    list, is larger than MAX_FILE_CHARS, nests too deeply or uses aliases (TrackerLoader).
     """
-    loader = yaml.SafeLoader(text)
+    if len(text) > MAX_FILE_CHARS:
+        raise ImportFileError(too_large_message(len(text)))
+    loader = None
     try:
+        loader = TrackerLoader(text)  # its reader refuses control characters at once
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else []
     except yaml.YAMLError as exc:
         raise ImportFileError(gettext("not valid YAML: %(error)s") % {"error": exc}) from exc
+    except RecursionError as exc:
+        raise ImportFileError(gettext("not a tracker file: its values nest too deeply.")) from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if isinstance(data, dict):
         data, nodes = [data], [node]
     elif isinstance(data, list):
@@ -179,6 +221,12 @@ def load_yaml_list(text: str) -> tuple[list, list]:
     else:
         raise ImportFileError(gettext("expected a list of editions (lines starting with “- title: ...”)."))
     return data, nodes
+
+
+def too_large_message(size: int) -> str:
+    return gettext(
+        "the file has %(size)s characters; a tracker file has at most %(limit)s. Split it and import each part."
+    ) % {"size": f"{size:,}", "limit": f"{MAX_FILE_CHARS:,}"}
 
 
 def parse_editions(data: list, nodes: list) -> list[EditionRecord | ParseFailure]:

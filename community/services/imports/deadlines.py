@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from community.importers.ccf_deadlines import AcceptanceRateRecord, VenueRecord, read_tracker_file
-from community.importers.deadlines import EditionRecord
+from community.importers.deadlines import MAX_FILE_CHARS, EditionRecord
 from community.models import AcceptanceRate, Deadline, Edition, Provenance, Report, Topic, Venue
 from community.sources import SOURCES
 
@@ -48,7 +48,7 @@ def deadlines_import(
     layout = ["ai-deadlines"]
 
     def records():
-        layout[0], items = read_tracker_file(read_upload(text=text, stream=stream))
+        layout[0], items = read_tracker_file(read_upload(text=text, stream=stream, limit=MAX_FILE_CHARS))
         return items
 
     def write(report, items):

@@ -49,10 +49,18 @@ def budgeted_import(
     return report
 
 
-def read_upload(*, text: str | None, stream: IO | None) -> str:
+def read_upload(*, text: str | None, stream: IO | None, limit: int | None = None) -> str:
+    """The upload as text. With `limit` (characters), a stream is read no further than a text of that
+    many characters can be (4 bytes each in UTF-8): a shorter one is decoded and the reader, which
+    knows its limit, then refuses it whole; one past that many bytes is refused here, unread."""
     if (text is None) == (stream is None):
         raise TypeError("give exactly one of text and stream")
-    data = text if text is not None else stream.read()
+    data = text if text is not None else stream.read(limit * 4 + 1 if limit else -1)
+    if limit and isinstance(data, bytes) and len(data) > limit * 4:
+        raise ImportFileError(
+            gettext("the file is larger than %(limit)s characters, the most one import reads; split it.")
+            % {"limit": f"{limit:,}"}
+        )
     if isinstance(data, bytes):
         try:
             # utf-8-sig: editors on Windows start files with a byte-order mark.
