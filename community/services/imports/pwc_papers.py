@@ -6,7 +6,6 @@ what it lacked, its PwC page and its code. Authors are matched by their exact na
 Project, one per normalised address, merged with an existing one, linked to the paper (PaperCode).
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext
 
 from community.identifiers import normalize_title
@@ -14,7 +13,7 @@ from community.importers.pwc.records import CodeLinkRow, PaperRow
 from community.models import Authorship, Method, Paper, PaperCode, Person, Project, PwcPaper, Task
 
 from .pwc_context import Context, paper_key
-from .pwc_store import Item
+from .pwc_store import Item, insert_rows
 
 PAPER_FIELDS = ("title", "abstract", "year", "arxiv_id", "doi", "url", "pdf_url")
 
@@ -33,9 +32,12 @@ def write_papers(ctx: Context, rows: list[PaperRow]) -> None:
     dois = {r.doi for r in rows if r.doi}
     urls = {r.pwc_url for r in rows if r.pwc_url}
     titled = {ctx.title_index.get((normalize_title(r.title), r.year)) for r in rows} - {None}
-    papers = Paper.objects.filter(
-        Q(arxiv_id__in=arxiv) | Q(doi__in=dois) | Q(pwc__url__in=urls) | Q(pk__in=titled)
-    ).select_related("pwc")
+    # One indexed lookup per identifier (an OR across them, with the join, would scan the table).
+    ids = set(titled)
+    ids.update(Paper.objects.filter(arxiv_id__in=arxiv).values_list("pk", flat=True) if arxiv else ())
+    ids.update(Paper.objects.filter(doi__in=dois).values_list("pk", flat=True) if dois else ())
+    ids.update(PwcPaper.objects.filter(url__in=urls).values_list("paper_id", flat=True) if urls else ())
+    papers = Paper.objects.filter(pk__in=ids).select_related("pwc") if ids else []
     by = {}
     for paper in papers:
         by[("pk", paper.pk)] = paper
@@ -131,13 +133,14 @@ def _write_authors(items: list[Item], rows_by_ref: dict[str, PaperRow], people: 
     Authorship.objects.filter(
         paper_id__in=[item.obj.pk for item in rewrite if item.outcome != "created"]
     ).delete()
-    Authorship.objects.bulk_create(
+    insert_rows(
+        Authorship,
+        ("paper_id", "person_id", "position"),
         [
-            Authorship(paper_id=item.obj.pk, person_id=people[name], position=position)
+            (item.obj.pk, people[name], position)
             for item in rewrite
             for position, name in enumerate(rows_by_ref[item.ref].authors)
         ],
-        batch_size=2000,
     )
 
 
@@ -145,14 +148,10 @@ def _link_tasks_and_methods(ctx: Context, items: list[Item], rows_by_ref: dict[s
     """A paper's tasks and methods, by name (made when missing); links are only ever added."""
     task_names = sorted({name for item in items for name in rows_by_ref[item.ref].tasks})
     tasks = ctx.ensure_tasks(task_names, "papers") if task_names else {}
-    Task.papers.through.objects.bulk_create(
-        [
-            Task.papers.through(task_id=tasks[name].pk, paper_id=item.obj.pk)
-            for item in items
-            for name in rows_by_ref[item.ref].tasks
-        ],
-        ignore_conflicts=True,
-        batch_size=2000,
+    _link(
+        Task.papers.through,
+        ("task_id", "paper_id"),
+        [(item, (tasks[name].pk, item.obj.pk)) for item in items for name in rows_by_ref[item.ref].tasks],
     )
     known = ctx.methods()
     mentions = {}
@@ -167,11 +166,25 @@ def _link_tasks_and_methods(ctx: Context, items: list[Item], rows_by_ref: dict[s
     for item in ctx.store.sync(Method, missing):
         known[item.key] = item.obj
         ctx.outcome("method", item.ref, item.outcome)
-    Method.papers.through.objects.bulk_create(
+    _link(
+        Method.papers.through,
+        ("method_id", "paper_id"),
         [
-            Method.papers.through(method_id=known[m.name.lower()].pk, paper_id=item.obj.pk)
+            (item, (known[m.name.lower()].pk, item.obj.pk))
             for item in items
             for m in rows_by_ref[item.ref].methods
+        ],
+    )
+
+
+def _link(through, columns: tuple[str, str], pairs: list[tuple[Item, tuple[int, int]]]) -> None:
+    """Add many-to-many links: a new paper's by COPY (it has none yet), others' unless they exist."""
+    insert_rows(through, columns, sorted({pair for item, pair in pairs if item.outcome == "created"}))
+    through.objects.bulk_create(
+        [
+            through(**dict(zip(columns, pair, strict=True)))
+            for item, pair in pairs
+            if item.outcome != "created"
         ],
         ignore_conflicts=True,
         batch_size=2000,
@@ -235,7 +248,7 @@ def write_links(ctx: Context, rows: list[CodeLinkRow]) -> None:
         else:
             outcome = "unchanged"
         ctx.outcome("code link", row.ref, outcome, notes=row.notes)
-    PaperCode.objects.bulk_create(list(create.values()), batch_size=2000)
+    PaperCode.objects.bulk_create(list(create.values()), batch_size=2000)  # few per paper: not the bulk
     if update:
         PaperCode.objects.bulk_update(
             update, ["is_official", "framework", "mentioned_in_paper", "mentioned_in_github"]

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from community.models import ChangeRecord, ModerationStatus, Provenance
@@ -136,7 +136,8 @@ class Store:
             fields = sorted(changed_fields | ({"updated_at"} if _has(model, "updated_at") else set()))
             model.objects.bulk_update([item.obj for item in updated], fields, batch_size=500)
         self.history(model, [item for item in existing if item.changes])
-        self.provenance(model, [item.obj.pk for item in items])
+        self.provenance(model, [item.obj.pk for item in existing])
+        self.provenance(model, [item.obj.pk for item in new], new=True)
         return items
 
     def _apply(self, model: type[models.Model], item: Item, protected: set[str]) -> dict[str, list]:
@@ -178,36 +179,45 @@ class Store:
             batch_size=1000,
         )
 
-    def provenance(self, model: type[models.Model], ids) -> None:
-        """One Provenance row per item and file; a rerun finds it, and only a new revision (dump date)
-        changes it."""
-        ids = sorted(set(ids))
+    def provenance(self, model: type[models.Model], ids, *, new: bool = False) -> None:
+        """One Provenance row per item and file: a rerun finds it (one query), and only a new revision
+        (dump date) changes it. `new`: items this import has just created, which have none yet."""
+        ids = set(ids)
         if not ids:
             return
         content_type = self.content_type(model)
-        rows = [
-            Provenance(content_type=content_type, object_id=pk, licence=LICENCE, attribution=ATTRIBUTION,
-                       **self.origin)
-            for pk in ids
-        ]  # fmt: skip
-        options: dict[str, Any] = {"ignore_conflicts": True}
-        if self.origin["revision"]:
-            options = {
-                "update_conflicts": True,
-                "unique_fields": ["content_type", "object_id", "source", "file"],
-                "update_fields": ["revision"],
-            }
-        Provenance.objects.bulk_create(rows, batch_size=2000, **options)
+        revision = self.origin["revision"]
+        if not new:
+            mine = Provenance.objects.filter(
+                content_type=content_type, source=SOURCE, file=self.origin["file"], object_id__in=ids
+            )
+            stale = []
+            for object_id, old in mine.values_list("object_id", "revision"):
+                ids.discard(object_id)
+                if revision and old != revision:
+                    stale.append(object_id)
+            if stale:
+                mine.filter(object_id__in=stale).update(revision=revision)
+        now = timezone.now()
+        insert_rows(
+            Provenance,
+            ("content_type_id", "object_id", "source", "file", "revision", "licence", "attribution",
+             "first_imported_at"),
+            [(content_type.pk, pk, SOURCE, self.origin["file"], revision, LICENCE, ATTRIBUTION, now)
+             for pk in sorted(ids)],
+        )  # fmt: skip
 
     def slugs(self, model: type[models.Model], texts: list[str]) -> list[str]:
-        """A free slug for each text (`base`, else `base-2` ... `base-9`, else `base-<random>`), two
-        queries per batch however many items it has."""
+        """A free slug for each text (`base`, else `base-2` ... `base-9`, else `base-<random>`), one or
+        two queries per batch however many items it has."""
         max_length = model._meta.get_field("slug").max_length
         bases = [base_slug(model, text)[:max_length].rstrip("-") or "item" for text in texts]
-        candidates = {base for base in bases}
-        for base in set(bases):
-            candidates.update(_suffixed(base, n, max_length) for n in range(2, 10))
-        taken = set(model.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+        taken = set(model.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+        # The numbered forms only of the bases already taken or repeated in the batch: most are not.
+        repeated = {base for base, n in Counter(bases).items() if n > 1 or base in taken}
+        if repeated:
+            numbered = {_suffixed(base, n, max_length) for base in repeated for n in range(2, 10)}
+            taken.update(model.objects.filter(slug__in=numbered).values_list("slug", flat=True))
         chosen: list[str] = []
         for base in bases:
             options = [base, *(_suffixed(base, n, max_length) for n in range(2, 10))]
@@ -217,6 +227,24 @@ class Store:
             taken.add(slug)
             chosen.append(slug)
         return chosen
+
+
+def insert_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rows no other row conflicts with: COPY on PostgreSQL (the bulk of an import's rows:
+    authorships, provenance, links), bulk_create elsewhere. `columns` are column names (attnames)."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(model._meta.get_field(column).column) for column in columns)
+        sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    model.objects.bulk_create(
+        [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
+    )
 
 
 def _suffixed(base: str, n, max_length: int) -> str:
