@@ -129,7 +129,7 @@ class SubmissionForm(forms.ModelForm):
             }
             box.required = False
             box.help_text = model_field.help_text or _("Fill in either language, or both.")
-            if not isinstance(box.widget, forms.Textarea):
+            if isinstance(model_field, models.TextField) and not isinstance(box.widget, forms.Textarea):
                 box.widget = forms.Textarea(attrs={"rows": 6})
 
     def clean(self):
@@ -163,27 +163,20 @@ class SubmissionForm(forms.ModelForm):
     # order after `shown_before` (model fields the kind's services take apart, an edition's venue) and
     # without `not_shown` (set through another field: a funding deadline through its local time);
     # `meta_options`: widgets, labels and help texts for Meta.
-    # A translated text field (community.translation: a description, a funding call's eligibility,
-    # a biography) is shown as one box per language (`description_en`, `description_zh_hans`), each
-    # stored in its own language whatever page the form is on; `one_language` keeps a field as one
-    # box for the page's language (a guide's body, which the preview button reads by that name).
+    # A translated field (community.translation: a description, a funding call's eligibility, a
+    # biography, a guide's title, summary and body, a topic's name) is shown as one box per language
+    # (`description_en`, `description_zh_hans`), each stored in its own language whatever page the
+    # form is on.
     catalogue_kind = ""
     shown_before: tuple[str, ...] = ()
     not_shown: tuple[str, ...] = ()
-    one_language: tuple[str, ...] = ()
     meta_options: dict = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "catalogue_kind" in cls.__dict__:
             kind = KIND[cls.catalogue_kind]
-            cls.per_language = tuple(
-                name
-                for name in translated_fields(kind.model)
-                if name in kind.fields
-                and name not in cls.one_language
-                and isinstance(kind.model._meta.get_field(name), models.TextField)
-            )
+            cls.per_language = tuple(name for name in translated_fields(kind.model) if name in kind.fields)
             fields = []
             for name in (*cls.shown_before, *(n for n in kind.fields if n not in cls.not_shown)):
                 if name in cls.per_language:
@@ -365,15 +358,15 @@ class PersonForm(SubmissionForm):
 
 class GuideForm(SubmissionForm):
     catalogue_kind = "guide"
-    one_language = ("summary", "body")  # written on the page of its language, with a preview
-    meta_options = dict(
-        widgets={"body": forms.Textarea(attrs={"rows": 20})},
-        help_texts={
-            "body": _(
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The body in each language: long Markdown, previewed (the preview shows each language written).
+        for column, _code in language_columns("body"):
+            self.fields[column].widget.attrs["rows"] = 20
+            self.fields[column].help_text = _(
                 "Markdown, with LaTeX between $…$ (inline) or $$…$$ (display). Preview shows the result."
             )
-        },
-    )
 
 
 def submission_form(kind: str) -> type[SubmissionForm]:

@@ -16,14 +16,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
+from django.utils.translation import get_language_info, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from community.forms import submissions as forms
 from community.kinds import KIND, KINDS, kind_label
 from community.services import submissions as services
 from community.services.rate_limits import RateLimited, client_ip
+from community.translation import language_columns
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,16 @@ def rate_limit_message(exc: RateLimited) -> str:
     ) % {"count": exc.count, "minutes": exc.wait_minutes}
 
 
+def _previews(post, field: str) -> list[tuple[str, str, str]]:
+    """(language code, language name, text) for each language box of translated `field` the
+    contributor wrote in: what the Preview button renders (a guide's body in English and Chinese)."""
+    return [
+        (code, get_language_info(code)["name_local"], post[column])
+        for column, code in language_columns(field)
+        if post.get(column, "").strip()
+    ]
+
+
 @login_required
 def submit_index(request: HttpRequest) -> HttpResponse:
     kinds = [(key, kind.label, kind.intro) for key, kind in SUBMIT_KINDS.items()]
@@ -185,7 +196,7 @@ class SubmitView(LoginRequiredMixin, View):
         )
         if self.kind.preview_field and "preview" in request.POST:
             return self.render_form(
-                request, form, formset, preview_body=request.POST.get(self.kind.preview_field, "")
+                request, form, formset, previews=_previews(request.POST, self.kind.preview_field)
             )
         extra: dict = {}
         # Both validated (no short circuit) so every error shows at once.
@@ -243,7 +254,7 @@ def suggest_edit(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = form_class(request.POST, instance=item)
         if context["preview_field"] and "preview" in request.POST:
-            context["preview_body"] = request.POST.get("body", "")
+            context["previews"] = _previews(request.POST, context["preview_field"])
         elif form.is_valid():
             changes = form.submission_data()
             try:

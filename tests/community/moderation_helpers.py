@@ -150,10 +150,11 @@ def _person():
 
 
 def _guide():
+    # A guide's title, summary and body have one box per language; this one is written in English.
     return {
-        "title": "Backpropagation from scratch",
-        "summary": "The chain rule, step by step.",
-        "body": "# Chain rule\n\nFor $y = f(g(x))$ we have $y' = f'(g(x)) g'(x)$.\n",
+        "title_en": "Backpropagation from scratch",
+        "summary_en": "The chain rule, step by step.",
+        "body_en": "# Chain rule\n\nFor $y = f(g(x))$ we have $y' = f'(g(x)) g'(x)$.\n",
     }
 
 

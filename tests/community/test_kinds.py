@@ -46,6 +46,9 @@ def _api_payload(kind, form_data: dict) -> dict:
     """The form's sample as the API takes it (related items by slug, lists as lists), under another
     title and without the identifiers the form's item now holds, so it is a different item."""
     payload = {}
+    # A per-language box of the form (`title_en`) is the field itself in an (English) API request.
+    english = {key.removesuffix("_en"): value for key, value in form_data.items() if key.endswith("_en")}
+    form_data = {**english, **form_data}
     for name in (*kind.fields, *kind.aliases):
         if name not in form_data or form_data[name] == "":
             continue

@@ -185,7 +185,7 @@ def test_javascript_addresses_are_refused_in_every_address_field(kind, member_cl
 @pytest.mark.django_db
 def test_a_guide_body_keeps_safe_markdown_and_loses_active_html(member, member_client, moderator):
     data = VALID_POSTS["guide"]()
-    data["body"] = (
+    data["body_en"] = (
         "# Title\n\n[ok](https://example.org) [bad](javascript:alert(1))\n\n"
         '<img src="x" onerror="alert(1)"> <a href="https://e.org" onclick="alert(1)">x</a>\n\n$x_1 * y_2$'
     )
@@ -204,7 +204,7 @@ def test_a_guide_cannot_dress_text_as_the_sites_interface(member, member_client,
     """Only the classes the renderer writes (code highlighting, math) survive: a contributor's
     `message message-error` or `notice` would look like the site's own banner."""
     data = VALID_POSTS["guide"]()
-    data["body"] = (
+    data["body_en"] = (
         '<div class="message message-error notice">Your account is locked, log in at evil.example</div>\n\n'
         '<span class="messages error math">x</span> <pre class="notice"><code class="notice">z</code></pre>\n\n'
         "```python\ndef f(x):\n    return 'a'\n```\n\n$x_1 * y_2$ and $$\\sum_i w_i$$"

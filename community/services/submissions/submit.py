@@ -19,6 +19,7 @@ from community.rules import add_errors
 from community.services.duplicates import DuplicateCheck, duplicates_of
 from community.services.rate_limits import submission_limited
 from community.services.slugs import unique_slug
+from community.translation import language_columns, translated_fields
 
 from .authors import author_names, people_for, set_authors
 from .fields import PENDING, assign, author_user, check_keys, record_submitted
@@ -49,6 +50,17 @@ def record_submission(item: models.Model, *, user, m2m: dict, confirm: bool, che
     record_submitted(item, user=user, m2m=m2m, extra=extra, note=note)
 
 
+def title_text(item: models.Model, field: str) -> str:
+    """The item's title in whichever language it was written (English first for a title stored per
+    language, such as a guide's written only in Chinese): what its slug is made from."""
+    columns = (
+        [column for column, _code in language_columns(field)]
+        if field in translated_fields(type(item))
+        else []
+    )
+    return next((value for name in (*columns, field) if (value := getattr(item, name, None))), "")
+
+
 def kind_submit(
     kind: Kind,
     *,
@@ -71,7 +83,9 @@ def kind_submit(
         add_errors(errors, name, messages)
     if kind.prepare is not None:
         kind.prepare(item)
-    item.slug = unique_slug(kind.model, getattr(item, kind.title_field) or str(kind.model._meta.verbose_name))
+    item.slug = unique_slug(
+        kind.model, title_text(item, kind.title_field) or str(kind.model._meta.verbose_name)
+    )
     full_clean(item, errors, check=kind.check)
     found: DuplicateCheck = duplicates_of(kind, item)
     raise_duplicates(found, field=kind.title_field, confirm=confirm)

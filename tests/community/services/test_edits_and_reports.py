@@ -236,7 +236,7 @@ def test_edit_and_report_pages_need_an_account(client):
 def test_a_guide_edit_can_be_previewed(member_client):
     guide = f.GuideFactory()
     response = member_client.post(
-        _edit_url("guide", guide), {"title": guide.title, "body": "New $\\alpha$ *body*", "preview": "1"}
+        _edit_url("guide", guide), {"title_en": guide.title, "body_en": "New $\\alpha$ *body*", "preview": "1"}
     )
     assert response.status_code == 200
     assert '<span class="math math-inline">$\\alpha$</span>' in response.content.decode()

@@ -288,12 +288,15 @@ def test_service_errors_are_shown_beside_their_field(member_client):
 @pytest.mark.django_db
 def test_guide_preview_renders_sanitised_markdown_and_math_without_submitting(member_client):
     data = VALID_POSTS["guide"]()
-    data["body"] = "Some *text* and $a_1 * b_2$\n\n<script>alert(1)</script>"
+    data["body_en"] = "Some *text* and $a_1 * b_2$\n\n<script>alert(1)</script>"
+    data["body_zh_hans"] = "一些**文字**"
     data["preview"] = "1"
     response = member_client.post(submit_url("guide"), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<em>text</em>" in html
+    # Each language written is previewed under its own name and lang.
+    assert '<div class="prose guide-body" lang="en" data-math><p>Some <em>text</em>' in html
+    assert '<div class="prose guide-body" lang="zh-hans" data-math><p>一些<strong>文字</strong>' in html
     assert '<span class="math math-inline">$a_1 * b_2$</span>' in html
     assert "<script>alert(1)" not in html
     assert "data-math" in html and "vendor/katex/katex.min.js" in html

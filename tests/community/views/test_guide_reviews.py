@@ -70,9 +70,9 @@ def test_a_chinese_edit_changes_the_chinese_body_even_when_approved_from_the_eng
     member_client, moderator_client
 ):
     guide = bilingual_guide()
-    suggestion = suggest(member_client, guide, "zh-hans", body="新的中文正文。")
-    # The form showed the Chinese text, and the suggestion keeps the bare field name plus its language.
-    assert suggestion.changes == {"body": "新的中文正文。"} and suggestion.language == "zh-hans"
+    suggestion = suggest(member_client, guide, "zh-hans", body_zh_hans="新的中文正文。")
+    # The form has a box per language; the suggestion names the Chinese column it changes.
+    assert suggestion.changes == {"body_zh_hans": "新的中文正文。"}
 
     # The moderator, on the English site, sees the Chinese text being replaced, labelled as Chinese.
     queue = moderator_client.get(in_language("en", "community:moderation")).content.decode()
@@ -94,9 +94,8 @@ def test_an_english_edit_changes_the_english_body_even_when_approved_from_the_ch
     member_client, moderator_client
 ):
     guide = bilingual_guide()
-    suggestion = suggest(member_client, guide, "en", body="Better English body.", title="Backprop")
-    assert suggestion.language == "en"
-    assert suggestion.changes == {"title": "Backprop", "body": "Better English body."}
+    suggestion = suggest(member_client, guide, "en", body_en="Better English body.", title_en="Backprop")
+    assert suggestion.changes == {"title_en": "Backprop", "body_en": "Better English body."}
 
     queue = moderator_client.get(in_language("zh-hans", "community:moderation")).content.decode()
     assert "<del>English body.</del>" in queue and "正文（Markdown）（English）" in queue
@@ -115,10 +114,10 @@ def test_an_untranslated_guide_edited_on_the_chinese_site_gets_its_first_chinese
 ):
     with translation.override("en"):
         guide = f.GuideFactory(title="Only English", body="English body.")
-    # The Chinese page shows the English text; sending it back unchanged is no change, so only the
-    # title (now written in Chinese) is proposed.
-    suggestion = suggest(member_client, guide, "zh-hans", title="只有英文")
-    assert suggestion.changes == {"title": "只有英文"} and suggestion.language == "zh-hans"
+    # The Chinese boxes start empty (the English ones hold the English text); only the title, now
+    # written in Chinese, is proposed.
+    suggestion = suggest(member_client, guide, "zh-hans", title_zh_hans="只有英文")
+    assert suggestion.changes == {"title_zh_hans": "只有英文"}
     # The moderator sees that there is no Chinese title yet (the English one is not what is replaced).
     with translation.override("en"):
         from community.selectors.suggestions import edit_suggestion_with_diff
