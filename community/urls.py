@@ -62,6 +62,11 @@ urlpatterns = [
     path("methods/<slug:slug>/", leaderboards.MethodDetailView.as_view(), name="method-detail"),
     path("claimed-results/<int:pk>/", leaderboards.ResultDetailView.as_view(), name="result-detail"),
     path("leaderboards/<slug:task>/<slug:dataset>/", leaderboards.leaderboard, name="leaderboard"),
+    path(
+        "leaderboards/<slug:task>/<slug:dataset>/direction/",
+        leaderboards.leaderboard_direction,
+        name="leaderboard-direction",
+    ),
     path("history/", history.timeline, name="history"),
     path("account/tokens/", tokens.tokens, name="account-tokens"),
     path("moderation/import/", imports.import_upload, name="import-upload"),

@@ -5,18 +5,26 @@ Views stay thin: each calls the selectors of community.selectors.leaderboards an
 leaderboard's `?metric=` must name one of its columns (else a 400 page saying which exist).
 """
 
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
 from community.leaderboard_filters import DatasetFilter, MethodFilter, TaskFilter
 from community.selectors import leaderboards as boards
+from community.services.leaderboards import leaderboard_direction_set
 from community.sota_chart import SotaPoint, sota_chart
 from community.sources import source_of
 
-from .base import CatalogueDetailView, CatalogueListView, bad_request
+from .base import CatalogueDetailView, CatalogueListView, bad_request, form_problems
+from .moderation import moderator_required
 
 PWC_SOURCE = "pwc-archive"
 
@@ -154,3 +162,44 @@ def leaderboard(request: HttpRequest, task: str, dataset: str) -> HttpResponse:
         "attributions": attributions(board.sources),
     }
     return render(request, "community/leaderboard.html", context)
+
+
+class DirectionForm(forms.Form):
+    metric = forms.CharField(max_length=MAX_METRIC_LENGTH)
+    direction = forms.ChoiceField(
+        choices=[
+            ("auto", gettext_lazy("By the metric's name")),
+            ("higher", gettext_lazy("Higher is better")),
+            ("lower", gettext_lazy("Lower is better")),
+        ]
+    )
+
+
+DIRECTIONS = {"auto": None, "higher": True, "lower": False}
+
+
+@require_POST
+@moderator_required
+def leaderboard_direction(request: HttpRequest, task: str, dataset: str) -> HttpResponse:
+    """A moderator sets which way a column of the leaderboard ranks (community.services.leaderboards)."""
+    task_obj = get_object_or_404(boards.task_list(), slug=task)
+    dataset_obj = get_object_or_404(boards.dataset_list(), slug=dataset)
+    form = DirectionForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request, form_problems(form))
+    metric = form.cleaned_data["metric"]
+    count = leaderboard_direction_set(
+        task=task_obj,
+        dataset=dataset_obj,
+        metric=metric,
+        higher_is_better=DIRECTIONS[form.cleaned_data["direction"]],
+        moderator=request.user,
+    )
+    if not count:
+        return bad_request(
+            request,
+            [_("Metric: “%(metric)s” is not a column of this leaderboard.") % {"metric": metric[:50]}],
+        )
+    messages.success(request, _("The ranking direction of %(metric)s is saved.") % {"metric": metric})
+    url = reverse("community:leaderboard", args=[task_obj.slug, dataset_obj.slug])
+    return redirect(f"{url}?{urlencode({'metric': metric})}")

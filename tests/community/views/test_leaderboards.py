@@ -198,15 +198,21 @@ def test_dataset_list_filters_by_task_and_refuses_an_unknown_one(client):
     assert client.get(reverse("community:dataset-list"), {"task": "no-such-task"}).status_code == 400
 
 
-def test_paper_page_shows_its_code_official_first_and_its_claimed_results(client, django_assert_max_num_queries):
+def test_paper_page_shows_its_code_official_first_and_its_claimed_results(
+    client, django_assert_max_num_queries
+):
     paper = f.fully_linked_paper(width=3)
     lf.PaperCodeFactory(paper=paper, project=f.ProjectFactory(name="Community port"), framework="jax")
     lf.PaperCodeFactory(paper=paper, project=f.ProjectFactory(name="Official code"), is_official=True)
     lf.PaperCodeFactory(paper=paper, project=f.ProjectFactory(name="Hidden repo", status="pending"))
     task, dataset = lf.leaderboard(width=2)
     for metric, value in (("Top-1 Accuracy", "91.5"), ("Error rate", "0.9")):
-        lf.ResultFactory(paper=paper, task=task, dataset=dataset, model_name="Ours", metric=metric, value=Decimal(value))
-    lf.ResultFactory(paper=paper, task=lf.TaskFactory(status="pending"), dataset=dataset, model_name="Hidden task")
+        lf.ResultFactory(
+            paper=paper, task=task, dataset=dataset, model_name="Ours", metric=metric, value=Decimal(value)
+        )
+    lf.ResultFactory(
+        paper=paper, task=lf.TaskFactory(status="pending"), dataset=dataset, model_name="Hidden task"
+    )
     with django_assert_max_num_queries(12):
         response = client.get(paper.get_absolute_url())
     html = response.content.decode()
@@ -217,3 +223,48 @@ def test_paper_page_shows_its_code_official_first_and_its_claimed_results(client
     assert "91.5" in claimed and "Ours" in claimed and "Hidden task" not in claimed
     assert _board_url(task, dataset) in claimed
     assert ATTRIBUTION in claimed
+
+
+def _direction(client, task, dataset, **data):
+    return client.post(reverse("community:leaderboard-direction", args=[task.slug, dataset.slug]), data)
+
+
+def test_a_moderator_sets_which_way_a_column_ranks_and_an_import_will_leave_it(moderator_client):
+    from community.services.field_edits import protected_fields
+
+    task, dataset = lf.leaderboard(width=3)
+    assert 'name="direction"' in moderator_client.get(_board_url(task, dataset)).content.decode()
+    response = _direction(moderator_client, task, dataset, metric="Error rate", direction="higher")
+    assert response.status_code == 302 and response["Location"].endswith("?metric=Error+rate")
+    html = moderator_client.get(response["Location"]).content.decode()
+    assert _rows(html)[:3] == ["Net-0", "Net-1", "Net-2"]  # 3.0 first now
+    column = task.results.filter(metric="Error rate")
+    assert set(column.values_list("higher_is_better", flat=True)) == {True}
+    assert all(
+        "higher_is_better" in fields
+        for fields in protected_fields(column.model, column.values_list("pk", flat=True)).values()
+    )
+    _direction(moderator_client, task, dataset, metric="Error rate", direction="auto")
+    assert set(column.values_list("higher_is_better", flat=True)) == {None}
+
+
+def test_only_moderators_set_a_direction_and_bad_input_is_a_400(client, member_client, moderator_client):
+    task, dataset = lf.leaderboard(width=1)
+    assert 'name="direction"' not in client.get(_board_url(task, dataset)).content.decode()
+    response = _direction(client, task, dataset, metric="Error rate", direction="higher")
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert (
+        _direction(member_client, task, dataset, metric="Error rate", direction="higher").status_code == 403
+    )
+    assert _direction(moderator_client, task, dataset, metric="BLEU", direction="higher").status_code == 400
+    assert (
+        _direction(moderator_client, task, dataset, metric="Error rate", direction="sideways").status_code
+        == 400
+    )
+    assert (
+        moderator_client.get(
+            reverse("community:leaderboard-direction", args=[task.slug, dataset.slug])
+        ).status_code
+        == 405
+    )
+    assert set(task.results.values_list("higher_is_better", flat=True)) == {None}
