@@ -149,10 +149,10 @@ def _insert(model, rows: list, run: _Run) -> list:
 def _person(run: _Run, number: int) -> catalogue.Person:
     rng = run.rng
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-    return catalogue.Person(
+    return _published(
+        catalogue.Person,
+        number,
         name=name,
-        slug=_slug(name, number),
-        status=PUBLISHED,
         affiliation=rng.choice(run.organizations) if rng.random() < 0.8 else None,
         bio=f"Works on {rng.choice(TASKS).lower()} and {rng.choice(METHODS).lower()}.",
     )
@@ -162,10 +162,10 @@ def _project(run: _Run, number: int) -> catalogue.Project:
     rng = run.rng
     method = rng.choice(METHODS)
     name = f"{rng.choice(ADJECTIVES).replace('-', '')}{method.split()[0]}-{number}"
-    return catalogue.Project(
+    return _published(
+        catalogue.Project,
+        number,
         name=name,
-        slug=_slug(name, number),
-        status=PUBLISHED,
         kind=rng.choice(catalogue.Project.Kind.values),
         description=f"A {rng.choice(ADJECTIVES).lower()} library of {method.lower()} "
         f"for {rng.choice(TASKS).lower()}.",
@@ -215,10 +215,10 @@ def _paper(run: _Run, number: int, arxiv: _ArxivNumbers) -> catalogue.Paper:
     title = _pick_title(rng)
     # Recent years weigh more, as in the field.
     year = rng.choices(range(1990, this_year + 1), weights=range(1, this_year - 1990 + 2))[0]
-    return catalogue.Paper(
+    return _published(
+        catalogue.Paper,
+        number,
         title=title,
-        slug=_slug(title, number),
-        status=PUBLISHED,
         arxiv_id=arxiv.draw(rng, year),
         abstract=_pick_text(rng, rng.randint(2, 4)),
         year=year,
@@ -257,10 +257,10 @@ def _job(run: _Run, number: int) -> catalogue.JobPosting:
     kind = rng.choice(catalogue.JobPosting.Kind.values)
     title = f"{catalogue.JobPosting.Kind(kind).label} in {rng.choice(TASKS).lower()}"
     posted = run.today - dt.timedelta(days=rng.randint(0, 365))
-    return catalogue.JobPosting(
+    return _published(
+        catalogue.JobPosting,
+        number,
         title=title,
-        slug=_slug(title, number),
-        status=PUBLISHED,
         organization=rng.choice(run.organizations),
         kind=kind,
         description=f"Join us to work on {rng.choice(METHODS).lower()}.",
@@ -277,10 +277,10 @@ def _funding_call(run: _Run, number: int) -> catalogue.FundingOpportunity:
     kind = rng.choice(catalogue.FundingOpportunity.Kind.values)
     title = f"{rng.choice(CITIES)} {catalogue.FundingOpportunity.Kind(kind).label} for {rng.choice(TASKS).lower()}"
     amount = rng.randint(1, 500) * 1000
-    return catalogue.FundingOpportunity(
+    return _published(
+        catalogue.FundingOpportunity,
+        number,
         title=title,
-        slug=_slug(title, number),
-        status=PUBLISHED,
         funder=rng.choice(run.organizations),
         kind=kind,
         description=f"Supports research on {rng.choice(METHODS).lower()}.",
@@ -328,6 +328,12 @@ def _pick_text(rng: random.Random, sentences: int) -> str:
         "n": rng.randint(2, 40),
     }
     return " ".join(s.format(**words) for s in rng.sample(ABSTRACT_SENTENCES, sentences))
+
+
+def _published(model, number: int, **fields):
+    """A published row of `model`, its slug made from its name (or title) and `number`."""
+    label = fields["name"] if "name" in fields else fields["title"]
+    return model(slug=_slug(label, number), status=PUBLISHED, **fields)
 
 
 def _slug(text: str, number: int) -> str:

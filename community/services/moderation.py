@@ -83,6 +83,15 @@ def _set_status(item: models.Model, status: str, *, moderator, action: str, note
     history_record(item=item, user=moderator, action=action, changes={"status": [old, status]}, note=note)
 
 
+def _set_dependent_status(dependent: models.Model, item: models.Model, status: str, *, moderator) -> None:
+    """Give a dependent of `item` (see `_dependents`) the decision taken on `item`, saying so."""
+    if status == PUBLISHED:
+        action, note = ChangeRecord.Action.APPROVED, _("Approved with “%(item)s”.")
+    else:
+        action, note = ChangeRecord.Action.REJECTED, _("Rejected with “%(item)s”.")
+    _set_status(dependent, status, moderator=moderator, action=action, note=note % {"item": item})
+
+
 def _dependents(item: models.Model) -> list[models.Model]:
     """Pending items created with `item` that stand or fall with it: a paper's new authors, a new
     edition's new conference."""
@@ -104,13 +113,7 @@ def submission_approve(*, item: models.Model, moderator, note: str = "") -> mode
         item.reviewed_on = _review_day()
         item.save(update_fields=["reviewed_on"])
     for dependent in _dependents(item):
-        _set_status(
-            dependent,
-            PUBLISHED,
-            moderator=moderator,
-            action=ChangeRecord.Action.APPROVED,
-            note=_("Approved with “%(item)s”.") % {"item": item},
-        )
+        _set_dependent_status(dependent, item, PUBLISHED, moderator=moderator)
     if isinstance(item, Paper):
         # A newly published paper gets similar papers, and may be one of the others' (on a worker).
         similar_papers_refresh_later()
@@ -141,13 +144,7 @@ def submission_reject(*, item: models.Model, moderator, reason: str) -> models.M
         else:
             others = dependent.editions.exclude(pk=item.pk).exclude(status=REJECTED)
         if not others.exists():
-            _set_status(
-                dependent,
-                REJECTED,
-                moderator=moderator,
-                action=ChangeRecord.Action.REJECTED,
-                note=_("Rejected with “%(item)s”.") % {"item": item},
-            )
+            _set_dependent_status(dependent, item, REJECTED, moderator=moderator)
     mail_user_on_commit(
         user=item.created_by,
         template="community/email/submission_rejected",
