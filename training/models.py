@@ -31,6 +31,16 @@ class Benchmark(models.Model):
     time_limit_s = models.PositiveIntegerField(
         _("time limit per run (s)"), default=1800, help_text=_("soft limit; the hard limit is a minute more")
     )
+    # A leaderboard of the Papers with Code archive (task x dataset x metric) the benchmark's claim is
+    # read from (training.services.claims): the paper's own result there, else the board's best.
+    # Empty: the claim is the one written in `targets` (the MNIST-1D benchmarks).
+    leaderboard_task = models.ForeignKey(
+        "community.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="benchmarks"
+    )
+    leaderboard_dataset = models.ForeignKey(
+        "community.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="benchmarks"
+    )
+    leaderboard_metric = models.CharField(_("leaderboard metric"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
