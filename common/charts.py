@@ -1,11 +1,13 @@
 """The SVG chart primitives the apps share: the palette and dash patterns, round tick positions and
-how a coordinate is written into the markup. training/charts.py (training curves) and
+how a coordinate is written into the markup, and the opening (and the "nothing to draw" ending) every
+chart has. training/charts.py (training curves) and
 community/charts.py (a topic's papers per year) draw their charts with them.
 
 Pure Python: no Django, no model, no query.
 """
 
 import math
+from html import escape
 
 # Okabe-Ito and Tableau colours, distinguishable with the common colour-vision deficiencies; the
 # legend also varies the dash pattern, so no series is told apart by colour alone.
@@ -56,3 +58,33 @@ def nice_ticks(lo: float, hi: float, max_ticks: int = 6) -> list[float]:
 def svg_number(value: float) -> str:
     """A coordinate for the markup: two decimals are sub-pixel at any size a page draws."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def svg_open(
+    chart_id: str, title: str, description: str, *, width, height, left, css_class: str = "chart"
+) -> list[str]:
+    """The start of an accessible chart: the <svg> element, labelled by its <title> and <desc> (their
+    ids prefixed with `chart_id`, unique on the page), and the title written above the plot from `left`.
+    Every text is escaped here."""
+    cid = escape(str(chart_id))
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="{cid}-title {cid}-desc" font-family="system-ui, sans-serif" font-size="12">',
+        f'<title id="{cid}-title">{escape(str(title))}</title>',
+        f'<desc id="{cid}-desc">{escape(str(description))}</desc>',
+        f'<text class="chart-title" x="{left}" y="20" font-size="14" font-weight="600" '
+        f'fill="currentColor">{escape(str(title))}</text>',
+    ]
+
+
+def svg_empty(out: list[str], message: str, *, x: float, y: float) -> str:
+    """The chart `out` began (svg_open), ended with `message` at (x, y), the middle of its plot: a chart
+    with nothing to draw says so instead of drawing empty axes."""
+    return "".join(
+        [
+            *out,
+            f'<text x="{svg_number(x)}" y="{svg_number(y)}" text-anchor="middle" '
+            f'fill="currentColor">{escape(str(message))}</text></svg>',
+        ]
+    )

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from common.charts import PALETTE, nice_ticks
+from common.charts import PALETTE, nice_ticks, svg_empty, svg_open
 from common.charts import svg_number as _num
 
 BAR_COLOUR = PALETTE[0]
@@ -45,23 +45,12 @@ def year_bar_chart(
     counts the chart says so instead of drawing empty axes.
     """
     by_year = {int(year): int(n) for year, n in counts if n > 0}
-    cid = escape(chart_id)
     left, right, top, bottom = 48, 16, 36, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-labelledby="{cid}-title {cid}-desc" font-family="system-ui, sans-serif" font-size="12">',
-        f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(_describe(by_year))}</desc>',
-        f'<text x="{left}" y="20" font-size="14" font-weight="600" fill="currentColor">{escape(title)}</text>',
-    ]
+    out = svg_open(chart_id, title, _describe(by_year), width=width, height=height, left=left)
     if not by_year:
-        out.append(
-            f'<text x="{_num(left + plot_w / 2)}" y="{_num(top + plot_h / 2)}" text-anchor="middle" '
-            f'fill="currentColor">{escape(_("No papers yet."))}</text></svg>'
-        )
-        return mark_safe("".join(out))  # noqa: S308 - every text above went through escape()
+        empty = svg_empty(out, _("No papers yet."), x=left + plot_w / 2, y=top + plot_h / 2)
+        return mark_safe(empty)  # noqa: S308 - svg_open and svg_empty escape every text
 
     first, last = min(by_year), max(by_year)
     years = last - first + 1

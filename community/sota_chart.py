@@ -23,7 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from common.charts import PALETTE, nice_ticks
+from common.charts import PALETTE, nice_ticks, svg_empty, svg_open
 from common.charts import svg_number as _num
 
 MINUS = "\u2212"
@@ -123,24 +123,15 @@ def sota_chart(
     """
     usable = sorted((p for p in points if _usable(p)), key=lambda p: (p.when, p.label))
     records = sota_frontier(usable, higher_is_better=higher_is_better)
-    cid = escape(chart_id)
     left, right, top, bottom = 64, 16, 36, 48
     plot_w, plot_h = width - left - right, height - top - bottom
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart sota-chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-labelledby="{cid}-title {cid}-desc" font-family="system-ui, sans-serif" font-size="12">',
-        f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(_describe(records, len(usable)))}</desc>',
-        f'<text class="chart-title" x="{left}" y="20" font-size="14" font-weight="600" '
-        f'fill="currentColor">{escape(title)}</text>',
-    ]
+    description = _describe(records, len(usable))
+    out = svg_open(
+        chart_id, title, description, width=width, height=height, left=left, css_class="chart sota-chart"
+    )
     if not records:
-        out.append(
-            f'<text x="{_num(left + plot_w / 2)}" y="{_num(top + plot_h / 2)}" text-anchor="middle" '
-            f'fill="currentColor">{escape(_("No dated numeric result yet."))}</text></svg>'
-        )
-        return mark_safe("".join(out))  # noqa: S308 - every text above went through escape()
+        empty = svg_empty(out, _("No dated numeric result yet."), x=left + plot_w / 2, y=top + plot_h / 2)
+        return mark_safe(empty)  # noqa: S308 - svg_open and svg_empty escape every text
 
     xs = [year_fraction(p.when) for p in usable]
     ys = [p.value for p in usable]

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from common.charts import DASHES, PALETTE, nice_ticks
+from common.charts import DASHES, PALETTE, nice_ticks, svg_empty, svg_open
 from common.charts import svg_number as _num
 
 # --- numbers as the pages show them -----------------------------------------------------------------
@@ -182,7 +182,6 @@ def line_chart(
     """
     lines = [(s.label, s.finite_points()) for s in series]
     lines = [(label, points) for label, points in lines if points]
-    cid = escape(chart_id)
     frame = _Frame(width=width, height=height)
     labels = [_short(label) for label, _points in lines]
     frame.legend_rows = _legend_layout(labels, frame.plot_w)
@@ -191,22 +190,11 @@ def line_chart(
     frame.bottom += legend_h
 
     description = _describe(lines, percent)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {frame.width} {frame.height}" width="{frame.width}" height="{frame.height}" '
-        f'aria-labelledby="{cid}-title {cid}-desc" font-family="system-ui, sans-serif" font-size="12">',
-        f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(description)}</desc>',
-        f'<text class="chart-title" x="{frame.left}" y="20" font-size="14" font-weight="600" '
-        f'fill="currentColor">{escape(title)}</text>',
-    ]
+    out = svg_open(chart_id, title, description, width=frame.width, height=frame.height, left=frame.left)
     if not lines:
-        out.append(
-            f'<text x="{_num(frame.left + frame.plot_w / 2)}" y="{_num(frame.top + frame.plot_h / 2)}" '
-            f'text-anchor="middle" fill="currentColor">{escape(_("No evaluations recorded yet."))}</text>'
-        )
-        out.append("</svg>")
-        return mark_safe("".join(out))  # noqa: S308 - every text above went through escape()
+        x, y = frame.left + frame.plot_w / 2, frame.top + frame.plot_h / 2
+        empty = svg_empty(out, _("No evaluations recorded yet."), x=x, y=y)
+        return mark_safe(empty)  # noqa: S308 - svg_open and svg_empty escape every text
 
     xs = [x for _label, points in lines for x, _y in points]
     ys = [y for _label, points in lines for _x, y in points]
