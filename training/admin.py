@@ -27,6 +27,7 @@ from .forms import BenchmarkAdminForm, StartRunsForm
 from .models import FINAL_STATES, Benchmark, RunMetric, RunState, Sweep, TrainingRun
 from .permissions import may
 from .selectors import run_percent, sweep_percent
+from .services.claims import benchmark_claim_refresh
 
 
 class LiveMedia:
@@ -104,8 +105,18 @@ class BenchmarkAdmin(admin.ModelAdmin):
     list_select_related = ("paper",)
     list_filter = ("higher_is_better",)
     search_fields = ("name", "slug", "description", "paper__title")
-    autocomplete_fields = ("paper",)
+    autocomplete_fields = ("paper", "leaderboard_task", "leaderboard_dataset")
     readonly_fields = ("created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A benchmark pointing to a leaderboard takes its claim from there (training.services.claims).
+        if benchmark_claim_refresh(benchmark=obj):
+            self.message_user(
+                request,
+                _("The claim was read from the leaderboard: %(targets)s")
+                % {"targets": self.targets_display(obj)},
+            )
 
     @admin.display(description=_("targets"))
     def targets_display(self, obj: Benchmark) -> str:

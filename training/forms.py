@@ -66,6 +66,9 @@ class BenchmarkAdminForm(forms.ModelForm):
             "higher_is_better",
             "paper",
             "time_limit_s",
+            "leaderboard_task",
+            "leaderboard_dataset",
+            "leaderboard_metric",
         )
 
     def clean_slug(self):
@@ -85,6 +88,26 @@ class BenchmarkAdminForm(forms.ModelForm):
                 _("This run config cannot be trained: %(error)s"), params={"error": exc}
             ) from exc
         return config
+
+    def clean(self):
+        """A leaderboard is all three of task, dataset and metric (or none), and the metric is one of
+        that leaderboard's columns."""
+        cleaned = super().clean()
+        link = [
+            cleaned.get(name) for name in ("leaderboard_task", "leaderboard_dataset", "leaderboard_metric")
+        ]
+        if any(link) and not all(link):
+            raise ValidationError(
+                _("A leaderboard needs its task, its dataset and its metric (or none of them).")
+            )
+        if all(link):
+            task, dataset, metric = link
+            if not task.results.filter(dataset=dataset, metric=metric).exists():
+                raise ValidationError(
+                    _("The leaderboard of %(task)s on %(dataset)s has no metric “%(metric)s”."),
+                    params={"task": task, "dataset": dataset, "metric": metric},
+                )
+        return cleaned
 
     def clean_targets(self):
         targets = self.cleaned_data["targets"]
