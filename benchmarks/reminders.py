@@ -141,23 +141,36 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--reset", action="store_true", help="empty the tables this script fills first")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the data a previous run generated (its reminders are deleted)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Needs PostgreSQL: set DATABASE_URL=postgres://... (a database of its own).")
 
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     call_command("migrate", verbosity=0)
-    if args.reset:
-        reset()
-    elif get_user_model().objects.exists():
-        sys.exit("The database already has users; use a database of its own and --reset.")
     now = timezone.now()
-    timed(
-        f"generate {args.users:,} users x {args.follows_each} follows of {args.venues:,} venues",
-        lambda: generate(
-            users=args.users, venues=args.venues, follows_each=args.follows_each, seed=args.seed, now=now
-        ),
-    )
+    if args.reuse and Follow.objects.exists():
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {Reminder._meta.db_table}")
+        now = Deadline.objects.order_by("due_at").values_list("due_at", flat=True).first() - dt.timedelta(
+            minutes=1
+        )
+        print(f"reusing {get_user_model().objects.count():,} users and {Follow.objects.count():,} follows")
+    else:
+        if args.reset:
+            reset()
+        elif get_user_model().objects.exists():
+            sys.exit("The database already has users; use a database of its own and --reset.")
+        timed(
+            f"generate {args.users:,} users x {args.follows_each} follows of {args.venues:,} venues",
+            lambda: generate(
+                users=args.users, venues=args.venues, follows_each=args.follows_each, seed=args.seed, now=now
+            ),
+        )
 
     token = delivery.new_claim_token()
     claimed, cold = timed(
@@ -181,9 +194,8 @@ def main() -> None:
         .values_list("user_id", flat=True)
         .distinct()[: args.send_sample]
     )
-    Reminder.objects.filter(claim_token=token).exclude(user_id__in=sample_users).update(
-        claim_token="not-in-sample"
-    )
+    outside = {"claim_token": "not-in-sample"}  # a claim no run sends
+    Reminder.objects.filter(claim_token=token).exclude(user_id__in=sample_users).update(**outside)
     with override_settings(
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", SITE_URL=settings.SITE_URL
     ):

@@ -100,3 +100,14 @@ def send_and_mark(
         state=SENT, sent_at=now, **(extra or {})
     )
     return 1 if sent else 0
+
+
+def run(model: type[models.Model], *, claim: Callable, send: Callable, now: dt.datetime) -> dict:
+    """One run of a mail job under a new claim token: take over stale claims, claim(now, token) what
+    is due, send(token); returns the three counts."""
+    token = new_claim_token()
+    taken = reclaim_stale(model, token=token, now=now)
+    claimed = claim(now=now, token=token)
+    mails = send(token=token)
+    logger.info("%s: %d claimed, %d taken over, %d mails sent.", model.__name__, claimed, taken, mails)
+    return {"claimed": claimed, "taken_over": taken, "mails": mails}

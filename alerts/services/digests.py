@@ -3,7 +3,6 @@ follows, one mail per user and week, exactly once (services.delivery). Users wit
 are claimed with one INSERT ... SELECT; the items of a batch of users are one query per kind."""
 
 import datetime as dt
-import logging
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
@@ -17,7 +16,6 @@ from ..models import AlertSettings, Digest, Follow
 from . import delivery
 from .mail import absolute, alert_mail
 
-logger = logging.getLogger(__name__)
 SEND_BATCH_USERS = 200
 MAX_ITEMS_PER_KIND = 20
 # Kinds linked to topics (a topic's own page lists them); people and topics themselves are not.
@@ -134,10 +132,4 @@ def _send_one(row: Digest, items: list, mailer) -> bool:
 
 def digests_run(*, now: dt.datetime | None = None) -> dict:
     """The beat job (hourly is fine: a week's digest is claimed once): stale claims, claim, send."""
-    now = now or timezone.now()
-    token = delivery.new_claim_token()
-    taken = delivery.reclaim_stale(Digest, token=token, now=now)
-    claimed = digests_claim(now=now, token=token)
-    mails = digests_send(token=token)
-    logger.info("Digests: %d claimed, %d taken over, %d mails sent.", claimed, taken, mails)
-    return {"claimed": claimed, "taken_over": taken, "mails": mails}
+    return delivery.run(Digest, claim=digests_claim, send=digests_send, now=now or timezone.now())

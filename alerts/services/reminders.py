@@ -8,7 +8,6 @@ passed (due_at - offset <= now < due_at). So a deadline 5 days away with offsets
 """
 
 import datetime as dt
-import logging
 from itertools import groupby
 
 from django.contrib.auth import get_user_model
@@ -22,7 +21,6 @@ from ..models import DEFAULT_MASK, REMINDER_OFFSETS, AlertSettings, Follow, Remi
 from . import delivery
 from .mail import absolute, alert_mail
 
-logger = logging.getLogger(__name__)
 SEND_BATCH_USERS = 200
 _COLUMNS = [
     "user_id",
@@ -59,47 +57,62 @@ def _recipients_sql() -> tuple[str, str, list]:
     return sql, where, [True, True]
 
 
+def _claim(
+    *, target: str, joins: str, due: str, where: str, where_params: list, now: dt.datetime, token: str
+) -> int:
+    """One INSERT ... SELECT claiming the due reminders of one kind of target for every follower:
+    `target` the Reminder column (deadline_id, funding_id), `joins` bring the target as `t`, `due`
+    its due column, `where` what makes it public."""
+    follower_joins, who, who_params = _recipients_sql()
+    case, case_params = _offset_case(due, now)
+    columns = {"deadline_id": "c.target_id, NULL", "funding_id": "NULL, c.target_id"}[target]
+    select = (
+        f"SELECT c.user_id, {columns}, c.offset_days, %s, %s, %s, 1 FROM ("  # noqa: S608 - table and column names from here and _meta; values are parameters
+        f"SELECT f.user_id AS user_id, t.id AS target_id, {case} AS offset_days "
+        f"FROM {_table(Follow)} f {follower_joins}{joins}"
+        f"WHERE {who} AND {where} AND {due} > %s AND {due} <= %s"
+        f") c WHERE c.offset_days IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {_table(Reminder)} r "
+        f"WHERE r.user_id = c.user_id AND r.{target} = c.target_id AND r.offset_days = c.offset_days)"
+    )
+    horizon = now + dt.timedelta(days=max(REMINDER_OFFSETS))
+    params = [
+        *(Reminder.State.CLAIMED.value, token, delivery.param(now)),
+        *case_params,
+        *who_params,
+        *where_params,
+        *(delivery.param(now), delivery.param(horizon)),
+    ]
+    return delivery.insert_ignoring_duplicates(
+        table=_table(Reminder), columns=_COLUMNS, select_sql=select, params=params
+    )
+
+
 def reminders_claim(*, now: dt.datetime, token: str) -> int:
     """Claims every due reminder not yet claimed or sent, for all users at once: two INSERT ... SELECT
     statements (venue deadlines, funding calls). Returns how many rows this run claimed."""
-    horizon = delivery.param(now + dt.timedelta(days=max(REMINDER_OFFSETS)))
-    joins, who, who_params = _recipients_sql()
     published = ModerationStatus.PUBLISHED
-    claim = [Reminder.State.CLAIMED.value, token, delivery.param(now)]
-
-    case, case_params = _offset_case("d.due_at", now)
-    deadlines = (
-        f"SELECT c.user_id, c.deadline_id, NULL, c.offset_days, %s, %s, %s, 1 FROM ("  # noqa: S608 - table names from _meta; values are parameters
-        f"SELECT f.user_id AS user_id, d.id AS deadline_id, {case} AS offset_days "
-        f"FROM {_table(Follow)} f {joins}"
-        f"JOIN {_table(Deadline)} d ON d.venue_id = f.venue_id "
-        f"JOIN {_table(Venue)} v ON v.id = d.venue_id "
-        f"LEFT JOIN {_table(Edition)} e ON e.id = d.edition_id "
-        f"WHERE f.venue_id IS NOT NULL AND {who} AND v.status = %s "
-        f"AND (d.edition_id IS NULL OR e.status = %s) AND d.due_at > %s AND d.due_at <= %s"
-        f") c WHERE c.offset_days IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {_table(Reminder)} r "
-        f"WHERE r.user_id = c.user_id AND r.deadline_id = c.deadline_id AND r.offset_days = c.offset_days)"
+    claimed = _claim(
+        target="deadline_id",
+        joins=(
+            f"JOIN {_table(Deadline)} t ON t.venue_id = f.venue_id "
+            f"JOIN {_table(Venue)} v ON v.id = t.venue_id "
+            f"LEFT JOIN {_table(Edition)} e ON e.id = t.edition_id "
+        ),
+        due="t.due_at",
+        where="f.venue_id IS NOT NULL AND v.status = %s AND (t.edition_id IS NULL OR e.status = %s)",
+        where_params=[published, published],
+        now=now,
+        token=token,
     )
-    params = [*claim, *case_params, *who_params, published, published, delivery.param(now), horizon]
-    claimed = delivery.insert_ignoring_duplicates(
-        table=_table(Reminder), columns=_COLUMNS, select_sql=deadlines, params=params
+    return claimed + _claim(
+        target="funding_id",
+        joins=f"JOIN {_table(FundingOpportunity)} t ON t.id = f.funding_id ",
+        due="t.deadline",
+        where="t.status = %s AND t.closed_at IS NULL",
+        where_params=[published],
+        now=now,
+        token=token,
     )
-
-    case, case_params = _offset_case("g.deadline", now)
-    funding = (
-        f"SELECT c.user_id, NULL, c.funding_id, c.offset_days, %s, %s, %s, 1 FROM ("  # noqa: S608 - table names from _meta; values are parameters
-        f"SELECT f.user_id AS user_id, g.id AS funding_id, {case} AS offset_days "
-        f"FROM {_table(Follow)} f {joins}"
-        f"JOIN {_table(FundingOpportunity)} g ON g.id = f.funding_id "
-        f"WHERE {who} AND g.status = %s AND g.closed_at IS NULL AND g.deadline > %s AND g.deadline <= %s"
-        f") c WHERE c.offset_days IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {_table(Reminder)} r "
-        f"WHERE r.user_id = c.user_id AND r.funding_id = c.funding_id AND r.offset_days = c.offset_days)"
-    )
-    params = [*claim, *case_params, *who_params, published, delivery.param(now), horizon]
-    claimed += delivery.insert_ignoring_duplicates(
-        table=_table(Reminder), columns=_COLUMNS, select_sql=funding, params=params
-    )
-    return claimed
 
 
 def _send_one(rows: list[Reminder], mailer) -> bool:
@@ -160,10 +173,4 @@ def reminders_send(*, token: str) -> int:
 
 def reminders_run(*, now: dt.datetime | None = None) -> dict:
     """The beat job: take over stale claims, claim what is due, send. Safe to run twice at once."""
-    now = now or timezone.now()
-    token = delivery.new_claim_token()
-    taken = delivery.reclaim_stale(Reminder, token=token, now=now)
-    claimed = reminders_claim(now=now, token=token)
-    mails = reminders_send(token=token)
-    logger.info("Reminders: %d claimed, %d taken over, %d mails sent.", claimed, taken, mails)
-    return {"claimed": claimed, "taken_over": taken, "mails": mails}
+    return delivery.run(Reminder, claim=reminders_claim, send=reminders_send, now=now or timezone.now())

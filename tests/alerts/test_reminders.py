@@ -175,7 +175,9 @@ def test_two_runs_at_once_send_each_reminder_once():
     # Every reminder once: the rows are unique, and the mails name each (user, deadline) once.
     seen = [(m.to[0], line) for m in mail.outbox for line in m.body.splitlines() if line.startswith("- ")]
     assert len(seen) == len(set(seen)) == expected
-    assert sum(r["mails"] for r in results) == len(mail.outbox) == 30
+    # One mail per user and run: the user whose stale claim one run took over may get that reminder
+    # in a mail of its own when the other run claimed their new ones.
+    assert sum(r["mails"] for r in results) == len(mail.outbox) in (30, 31)
 
 
 def test_the_claim_is_one_statement_whatever_the_number_of_users(django_assert_max_num_queries):
