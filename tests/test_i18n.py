@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
 PO_PATH = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
-PYTHON_DIRS = ("community", "training", "config")
+PYTHON_DIRS = ("community", "training", "alerts", "config")
 ZH = "zh-hans"
 
 # Messages whose Chinese is rightly the English: identifiers, units and names that are not translated.
