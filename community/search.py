@@ -34,8 +34,10 @@ from community.translation import translated_fields
 SEARCH_CONFIG = "english"
 
 # Model label -> the fields of its full-text vector, in order. These are the models' `search_fields`
-# in community.filters, and the text of the stored vectors of migration 0007: change one, change all
-# (with a migration; tests/community/test_search_postgres.py checks the planner uses the index).
+# in community.filters, and the text of the stored vectors of migration 0007, where a field stored
+# per language is read from its English column (migration 0020: `description_en`, since the original
+# column holds whichever language was saved last): change one, change all (with a migration;
+# tests/community/test_search_postgres.py checks the planner uses the index).
 FULL_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "community.Paper": ("title", "abstract"),
     "community.Project": ("name", "description"),

@@ -115,3 +115,31 @@ def test_portal_search_papers_list_and_api_share_the_backend(client):
     # An explicit ordering wins over the rank.
     body = client.get("/api/v1/papers/", {"search": "diffusion", "ordering": "title"}).json()
     assert [p["slug"] for p in body["results"]] == [p.slug for p in sorted(expected, key=lambda p: p.title)]
+
+
+def test_english_search_finds_an_english_description_saved_from_the_chinese_site():
+    """The stored English vector reads the English column (`description_en`), not the original
+    `description` column that modeltranslation fills with whichever language was saved last: a
+    project whose Chinese description was written after its English one is still found by an English
+    word of that English description (and by a Chinese word, through the bigram vector)."""
+    from django.utils import translation
+
+    project = f.ProjectFactory(name="Kernel library", description="Fused attention kernels for GPUs.")
+    with translation.override("zh-hans"):
+        project.description = "面向显卡的融合注意力算子。"
+        project.save()
+    project.refresh_from_db()
+    assert (project.description_en, project.description_zh_hans) == (
+        "Fused attention kernels for GPUs.",
+        "面向显卡的融合注意力算子。",
+    )
+
+    english = text_search(
+        Project.objects.published(), FULL_TEXT_FIELDS["community.Project"], "fused kernels", by_rank=False
+    )
+    chinese = text_search(
+        Project.objects.published(), FULL_TEXT_FIELDS["community.Project"], "注意力", by_rank=False
+    )
+
+    assert list(english) == [project]
+    assert list(chinese) == [project]
