@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community import models as catalogue
+from community.rank_filters import TimeLeftOrdering, rank_filters
 from community.search import text_search
 from community.widgets import speed_up_selects
 
@@ -211,21 +212,21 @@ def _project_languages() -> list[tuple[str, str]]:
     return [(lang, lang) for lang in languages]
 
 
-class VenueFilter(SearchFilterSet):
+class VenueFilter(SearchFilterSet, rank_filters()):
     search_fields = ("name", "full_name", "description")
 
     kind = filters.ChoiceFilter(
         choices=catalogue.Venue.Kind.choices, label=_("Kind"), empty_label=_("Any kind")
     )
     topic = _topic_filter()
-    ordering = _name_ordering()
+    ordering = TimeLeftOrdering()
 
     class Meta:
         model = catalogue.Venue
         fields = ["q", "kind", "topic"]
 
 
-class DeadlineFilter(SearchFilterSet):
+class DeadlineFilter(SearchFilterSet, rank_filters("venue__")):
     search_fields = ("venue__name", "venue__full_name", "label", "note")
 
     venue = filters.ModelChoiceFilter(

@@ -14,6 +14,7 @@ from community.models import Deadline, FundingOpportunity
 from community.selectors.venues import deadline_upcoming, item_sources
 
 from .base import form_problems
+from .deadline_extras import calendar_estimates
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -26,8 +27,9 @@ def _bad_request(problems: list[str]) -> HttpResponse:
 
 @require_GET
 def deadlines_ics(request: HttpRequest) -> HttpResponse:
-    """Upcoming conference deadlines (filtered by ?topic, ?venue, ?kind and ?q as on /deadlines/)
-    and, unless the filters name a venue or a kind, the published funding deadlines."""
+    """Upcoming conference deadlines (filtered by ?topic, ?venue, ?kind, ?ccf_rank, ?core_rank, ?field,
+    ?open and ?q as on /deadlines/) and, unless the filters name a venue, a kind, a rank or a field,
+    the published funding deadlines."""
     now = timezone.now()
     upcoming = deadline_upcoming(now=now).prefetch_related(item_sources())
     filterset = DeadlineFilter(request.GET, queryset=upcoming, request=request)
@@ -35,7 +37,8 @@ def deadlines_ics(request: HttpRequest) -> HttpResponse:
         return _bad_request(form_problems(filterset.form))
     data = filterset.form.cleaned_data
     funding = []
-    if not data.get("venue") and not data.get("kind"):
+    # Funding has no venue, kind, rank or field: a calendar filtered by one of those lists none.
+    if not any(data.get(name) for name in ("venue", "kind", "ccf_rank", "core_rank", "field")):
         queryset = (
             # A call a moderator closed early (withdrawn) leaves the calendar before its deadline.
             FundingOpportunity.objects.published().open(now=now).filter(deadline__isnull=False)
@@ -49,6 +52,7 @@ def deadlines_ics(request: HttpRequest) -> HttpResponse:
     body = deadline_calendar(
         deadlines=filterset.qs,
         funding=funding,
+        estimates=calendar_estimates(request, now),
         name=_("DeepCommons deadlines"),
         absolute=request.build_absolute_uri,
     )
