@@ -212,6 +212,7 @@ def deadline_calendar(
     *,
     deadlines: Iterable[catalogue.Deadline],
     funding: Iterable[catalogue.FundingOpportunity] = (),
+    estimates: Iterable = (),
     name: str,
     absolute: Callable[[str], str],
 ) -> bytes:
@@ -270,7 +271,33 @@ def deadline_calendar(
                 ),
             )
         )
+    for row in estimates:  # only when the reader asked for them (?estimates=1)
+        calendar.add_component(_estimate_event(row, stamp=stamp, absolute=absolute))
     return calendar.to_ical()
+
+
+def _estimate_event(row, *, stamp, absolute: Callable[[str], str]) -> Event:
+    """An expected deadline (community.selectors.deadline_estimates.ExpectedDeadline): a whole-day
+    event, its summary and description saying it is an estimate, not an announced date."""
+    page = absolute(reverse("community:venue-detail", kwargs={"slug": row.venue_slug}))
+    event = Event()
+    event.add("uid", f"estimate-{row.venue_slug}-{row.estimate.expected:%Y}@deepcommons")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", row.estimate.expected)
+    event.add("summary", _("%(venue)s: expected paper deadline (estimate)") % {"venue": row.venue_name})
+    event.add(
+        "description",
+        "\n".join(
+            [
+                _("An estimate from past editions, not an announced date: %(how)s.")
+                % {"how": row.estimate.describe()},
+                page,
+            ]
+        ),
+    )
+    event.add("url", page)
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def _event(*, uid: str, summary: str, due_at: dt.datetime, stamp, url: str, description: str) -> Event:

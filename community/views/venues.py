@@ -9,6 +9,7 @@ from community.filters import DeadlineFilter, VenueFilter
 from community.selectors.venues import deadline_upcoming, venue_detail, venue_list
 
 from .base import CatalogueDetailView, CatalogueListView, reader_timezone
+from .deadline_extras import deadline_extras
 
 
 class VenueListView(CatalogueListView):
@@ -48,4 +49,6 @@ class DeadlineListView(CatalogueListView):
             "tz_message": tz_message,
             "extra_fields_template": "partials/tz_field.html",
             "tz_suggestions": suggested_zones(get_language()),
+            # Past deadlines (greyed), expected ones (estimates) and the trackers' last imports.
+            **deadline_extras(self.request, timezone.now()),
         }

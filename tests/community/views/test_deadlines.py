@@ -67,12 +67,15 @@ def test_the_home_page_shows_the_deadline_with_a_countdown_hook(client, aoe_dead
     assert "data-countdown" in content
 
 
-def test_past_deadlines_are_not_listed(client, frozen_now):
+def test_past_deadlines_are_not_in_the_upcoming_list_but_greyed_below_it(client, frozen_now):
     f.DeadlineFactory(due_at=NOW - dt.timedelta(minutes=1), label="already-closed")
     f.DeadlineFactory(due_at=NOW + dt.timedelta(minutes=1), label="still-open")
-    content = client.get(reverse("community:deadline-list")).content.decode()
-    assert "still-open" in content
-    assert "already-closed" not in content
+    response = client.get(reverse("community:deadline-list"))
+    content = response.content.decode()
+    assert [d.label for d in response.context["items"]] == ["still-open"]
+    upcoming, past = content.split('class="past-deadlines"')
+    assert "still-open" in upcoming and "already-closed" not in upcoming
+    assert "already-closed" in past and "is-past" in past
 
 
 def test_deadlines_are_soonest_first(client, frozen_now):
