@@ -11,7 +11,7 @@ from .moderation import ChangeRecord, EditSuggestion, Report, ReviewStatus
 from .papers import Authorship, Paper, SimilarPaper
 from .people import Organization, Person
 from .projects import Project
-from .provenance import FieldEdit, Provenance
+from .provenance import FieldEdit, Provenance, SourceFetch
 from .tokens import ApiTokenInfo
 from .topics import Topic
 from .venues import AcceptanceRate, Deadline, Edition, Venue
@@ -43,6 +43,7 @@ __all__ = [
     "PwcPaper",
     "Result",
     "SimilarPaper",
+    "SourceFetch",
     "Task",
     "TimelineEvent",
     "Topic",

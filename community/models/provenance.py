@@ -65,3 +65,27 @@ class FieldEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.model} #{self.object_id}: {self.field}"
+
+
+class SourceFetch(models.Model):
+    """What the deadline sync (community.services.deadline_sync) last heard from one address of
+    settings.DEADLINE_SOURCES: the validators for a conditional GET (ETag, Last-Modified), when it
+    last asked and when the answer last changed, the revision it carried (a commit, else the fetch
+    date), each file's hash (a file that did not change is not imported again) and the last error."""
+
+    url = models.URLField(_("address"), max_length=500, unique=True)
+    etag = models.CharField(_("ETag"), max_length=300, blank=True)
+    last_modified = models.CharField(_("Last-Modified"), max_length=100, blank=True)
+    checked_at = models.DateTimeField(_("last asked"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("last changed"), null=True, blank=True)
+    revision = models.CharField(_("revision"), max_length=100, blank=True)
+    file_hashes = models.JSONField(_("file hashes"), default=dict, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = _("synced deadline source")
+        verbose_name_plural = _("synced deadline sources")
+
+    def __str__(self) -> str:
+        return self.url
