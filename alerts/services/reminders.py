@@ -145,6 +145,8 @@ def reminders_send(*, token: str) -> int:
     user_ids = list(
         delivery.claimed_by(Reminder, token).order_by("user_id").values_list("user_id", flat=True).distinct()
     )
+    if not user_ids:
+        return 0  # no connection to the mail server for nothing
     mails = 0
     mailer = get_connection()
     with mailer:
