@@ -22,7 +22,7 @@ from community.importers.deadlines import MAX_FILE_CHARS, EditionRecord
 from community.models import AcceptanceRate, Deadline, Edition, Provenance, Report, Topic, Venue
 from community.sources import SOURCES
 
-from .report import ImportReport, Outcome, RecordError, RecordResult
+from .report import ImportReport, RecordError, RecordResult
 from .writer import REJECTED, Writer, budgeted_import, read_upload, truncate, web_address
 
 NOTE_MAX = Deadline._meta.get_field("note").max_length
@@ -113,11 +113,7 @@ class EditionWriter(Writer):
             values["full_name"] = record.full_name[: Venue._meta.get_field("full_name").max_length]
         changes = self._save(venue, values, created=created)
         result.title, result.item = venue.name, venue  # its provenance: Writer._one
-        if created:
-            result.outcome = Outcome.CREATED
-        elif changes:
-            result.outcome = Outcome.UPDATED
-        if created or changes:
+        if self._outcome(result, created=created, changed=bool(changes)):
             self._history(venue, changes, ref=record.ref)
 
     def _acceptance_rate(self, record: AcceptanceRateRecord, result: RecordResult) -> None:
@@ -142,11 +138,7 @@ class EditionWriter(Writer):
         changes = self._save(row, values, created=created)
         self._provenance(row)
         result.title = f"{venue.name} {record.year}"
-        if created:
-            result.outcome = Outcome.CREATED
-        elif changes:
-            result.outcome = Outcome.UPDATED
-        if created or changes:
+        if self._outcome(result, created=created, changed=bool(changes)):
             self._history(
                 venue,
                 {f"acceptance rate {record.year}": [None, values] if created else changes},
@@ -256,10 +248,7 @@ class EditionWriter(Writer):
                 ]
 
         result.title, result.item = str(edition), edition  # its provenance: Writer._one
-        if created:
-            result.outcome = Outcome.CREATED
-        elif edition_changes or venue_changes:
-            result.outcome = Outcome.UPDATED
+        self._outcome(result, created=created, changed=bool(edition_changes or venue_changes))
         if created or edition_changes:
             self._history(edition, edition_changes, ref=record.ref)
 

@@ -89,11 +89,7 @@ class PaperWriter(Writer):
                     authorship.save()
                 changes["authors"] = [before, [p.name for p in people]]
         result.title, result.item = str(paper), paper
-        if created:
-            result.outcome = Outcome.CREATED
-        elif changes:
-            result.outcome = Outcome.UPDATED
-        if created or changes:
+        if self._outcome(result, created=created, changed=bool(changes)):
             self._history(paper, changes, ref=record.ref)
 
     def _find_paper(self, record: PaperRecord) -> Paper | None:

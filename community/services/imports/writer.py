@@ -175,6 +175,16 @@ class Writer:
             row.revision = self.origin["revision"]
             row.save(update_fields=["revision"])
 
+    @staticmethod
+    def _outcome(result: RecordResult, *, created: bool, changed: bool) -> bool:
+        """Give the record its outcome, created or updated (else it stays unchanged); whether it wrote
+        anything."""
+        if created:
+            result.outcome = Outcome.CREATED
+        elif changed:
+            result.outcome = Outcome.UPDATED
+        return created or changed
+
     def _history(self, item: models.Model, changes: dict, *, ref: str) -> None:
         history_record(
             item=item,
