@@ -18,7 +18,7 @@ from django_filters import CharFilter, NumberFilter
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type, build_parameter_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -101,7 +101,9 @@ def _state_input_rules(field, schema: dict) -> None:
     elif isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
         # "-", "." and "" match drf-spectacular's pattern but are no number.
         whole = field.max_whole_digits
-        schema["pattern"] = rf"^-?([0-9]{{1,{whole}}}(\.[0-9]{{1,{field.decimal_places}}})?|\.[0-9]{{1,{field.decimal_places}}})$"
+        schema["pattern"] = (
+            rf"^-?([0-9]{{1,{whole}}}(\.[0-9]{{1,{field.decimal_places}}})?|\.[0-9]{{1,{field.decimal_places}}})$"
+        )
     elif (
         type(field) is serializers.CharField
         and schema.get("type") == "string"
@@ -199,3 +201,12 @@ class ApiAutoSchema(AutoSchema):
             response["description"] = str(ERROR_DESCRIPTIONS[status])
             responses[status] = response
         return responses
+
+
+def reads_schema(list_summary, list_description, retrieve_summary, retrieve_description) -> dict:
+    """A viewset's two reads (list and retrieve), each with its summary and description, for
+    `extend_schema_view(**reads_schema(...), <the writes>)`."""
+    return {
+        "list": extend_schema(summary=list_summary, description=list_description),
+        "retrieve": extend_schema(summary=retrieve_summary, description=retrieve_description),
+    }

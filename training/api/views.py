@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from common.api.errors import Conflict
 from common.api.patterns import ID_PATTERN, SLUG_PATTERN
-from common.api.schema import ErrorSerializer
+from common.api.schema import ErrorSerializer, reads_schema
 from common.api.throttling import WRITES_SCOPE
 from training import selectors, services
 from training.models import Benchmark
@@ -111,13 +111,11 @@ def _idempotency_key(request) -> str | None:
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=gettext_lazy("List sweeps"),
-        description=gettext_lazy("Published sweeps, newest first (staff see every sweep)."),
-    ),
-    retrieve=extend_schema(
-        summary=gettext_lazy("Read a sweep and its runs"),
-        description=gettext_lazy(
+    **reads_schema(
+        gettext_lazy("List sweeps"),
+        gettext_lazy("Published sweeps, newest first (staff see every sweep)."),
+        gettext_lazy("Read a sweep and its runs"),
+        gettext_lazy(
             "The sweep's summary (mean ± std over seeds, verdict against the paper's claims) and each "
             "run's state and final metrics; each run's curve is at its `api_url`."
         ),
@@ -245,17 +243,15 @@ class SweepViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary=gettext_lazy("List runs"),
-        description=gettext_lazy("Runs of published sweeps (staff see every run), newest first."),
-    ),
-    retrieve=extend_schema(
-        summary=gettext_lazy("Read a run with its metrics history"),
-        description=gettext_lazy(
+    **reads_schema(
+        gettext_lazy("List runs"),
+        gettext_lazy("Runs of published sweeps (staff see every run), newest first."),
+        gettext_lazy("Read a run with its metrics history"),
+        gettext_lazy(
             "The run's final metrics, environment, timings and its curve: every evaluation of its "
             "current attempt, by step."
         ),
-    ),
+    )
 )
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = ID_PATTERN
