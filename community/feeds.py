@@ -30,6 +30,7 @@ from icalendar import Calendar, Event
 from common.timezones import zone_for_label
 from community import models as catalogue
 from community.filters import DeadlineFilter
+from community.selectors.deadline_estimates import ExpectedDeadline, deadline_recent_past, expected_deadlines
 from community.selectors.venues import deadline_upcoming, item_sources
 
 FEED_SIZE = 30
@@ -284,17 +285,8 @@ def _estimate_event(row, *, stamp, absolute: Callable[[str], str]) -> Event:
     event.add("uid", f"estimate-{row.venue_slug}-{row.estimate.expected:%Y}@deepcommons")
     event.add("dtstamp", stamp)
     event.add("dtstart", row.estimate.expected)
-    event.add("summary", _("%(venue)s: expected paper deadline (estimate)") % {"venue": row.venue_name})
-    event.add(
-        "description",
-        "\n".join(
-            [
-                _("An estimate from past editions, not an announced date: %(how)s.")
-                % {"how": row.estimate.describe()},
-                page,
-            ]
-        ),
-    )
+    event.add("summary", _estimate_title(row))
+    event.add("description", "\n".join([_estimate_text(row), page]))
     event.add("url", page)
     event.add("transp", "TRANSPARENT")
     return event
@@ -311,6 +303,30 @@ def _event(*, uid: str, summary: str, due_at: dt.datetime, stamp, url: str, desc
     # A deadline is a moment, not a meeting: it should not mark the day as busy.
     event.add("transp", "TRANSPARENT")
     return event
+
+
+def filtered_recent_past(request: HttpRequest, now: dt.datetime) -> models.QuerySet:
+    """The last twelve months' deadlines as the request's filters (those of /deadlines/) narrow them;
+    invalid filters give the unfiltered list (the caller answers them with a 400 anyway)."""
+    filterset = DeadlineFilter(request.GET, queryset=deadline_recent_past(now=now), request=request)
+    return filterset.qs if filterset.is_valid() else deadline_recent_past(now=now)
+
+
+def asked_estimates(request: HttpRequest, now: dt.datetime) -> list[ExpectedDeadline]:
+    """Expected deadlines for a calendar or feed: none unless the reader asks (?estimates=1)."""
+    if request.GET.get("estimates") != "1":
+        return []
+    return expected_deadlines(venues=filtered_recent_past(request, now).values("venue_id"), now=now)
+
+
+def _estimate_text(row: ExpectedDeadline) -> str:
+    return _("An estimate from past editions, not an announced date: %(how)s.") % {
+        "how": row.estimate.describe()
+    }
+
+
+def _estimate_title(row: ExpectedDeadline) -> str:
+    return _("%(venue)s: expected paper deadline (estimate)") % {"venue": row.venue_name}
 
 
 # --- the deadlines' Atom feed ------------------------------------------------------------------
@@ -335,7 +351,7 @@ class DeadlineFeed(Feed):
         filterset = DeadlineFilter(request.GET, queryset=upcoming, request=request)
         if not filterset.is_valid():
             raise BadRequest("; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.form.errors.items()))
-        return filterset, request.GET.urlencode()
+        return filterset, request.GET.urlencode(), asked_estimates(request, timezone.now())
 
     def link(self, obj) -> str:
         return reverse("community:deadline-list") + (f"?{obj[1]}" if obj[1] else "")
@@ -343,13 +359,17 @@ class DeadlineFeed(Feed):
     def feed_url(self, obj) -> str:
         return reverse("feed-deadlines") + (f"?{obj[1]}" if obj[1] else "")
 
-    def items(self, obj) -> list[catalogue.Deadline]:
-        return list(obj[0].qs[:DEADLINE_FEED_SIZE])
+    def items(self, obj) -> list:
+        # Expected deadlines (estimates) only when the reader asked for them (?estimates=1), after
+        # the announced ones, each titled and described as an estimate.
+        return [*obj[0].qs[:DEADLINE_FEED_SIZE], *obj[2]]
 
-    def item_title(self, item: catalogue.Deadline) -> str:
-        return deadline_summary(item)
+    def item_title(self, item) -> str:
+        return _estimate_title(item) if isinstance(item, ExpectedDeadline) else deadline_summary(item)
 
-    def item_description(self, item: catalogue.Deadline) -> str:
+    def item_description(self, item) -> str:
+        if isinstance(item, ExpectedDeadline):
+            return f"<p>{escape(_estimate_text(item))}</p>"
         lines = [
             _("Due %(when)s (%(utc)s).")
             % {
@@ -362,16 +382,24 @@ class DeadlineFeed(Feed):
         # Escaped once to make HTML (the writer escapes it again for XML), one line a paragraph.
         return "".join(f"<p>{escape(line)}</p>" for line in lines if line)
 
-    def item_link(self, item: catalogue.Deadline) -> str:
+    def item_link(self, item) -> str:
+        if isinstance(item, ExpectedDeadline):
+            return reverse("community:venue-detail", kwargs={"slug": item.venue_slug})
         return reverse("community:venue-detail", kwargs={"slug": item.venue.slug}) + (
             f"#edition-{item.edition.year}" if item.edition_id else ""
         )
 
-    def item_guid(self, item: catalogue.Deadline) -> str:
+    def item_guid(self, item) -> str:
+        if isinstance(item, ExpectedDeadline):
+            return f"tag:{_site_host()},{TAG_DATE}:estimate/{item.venue_slug}/{item.estimate.expected:%Y}"
         return f"tag:{_site_host()},{TAG_DATE}:deadline/{item.pk}"
 
-    def item_pubdate(self, item: catalogue.Deadline) -> dt.datetime:
+    def item_pubdate(self, item) -> dt.datetime:
+        if isinstance(item, ExpectedDeadline):  # as new as the last deadline it is estimated from
+            return dt.datetime.combine(item.estimate.last, dt.time(), dt.UTC)
         return (item.edition if item.edition_id else item.venue).created_at
 
-    def item_updateddate(self, item: catalogue.Deadline) -> dt.datetime:
+    def item_updateddate(self, item) -> dt.datetime:
+        if isinstance(item, ExpectedDeadline):
+            return self.item_pubdate(item)
         return (item.edition if item.edition_id else item.venue).updated_at

@@ -8,13 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from community.feeds import deadline_calendar
+from community.feeds import asked_estimates, deadline_calendar
 from community.filters import DeadlineFilter
 from community.models import Deadline, FundingOpportunity
 from community.selectors.venues import deadline_upcoming, item_sources
 
 from .base import form_problems
-from .deadline_extras import calendar_estimates
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -52,7 +51,7 @@ def deadlines_ics(request: HttpRequest) -> HttpResponse:
     body = deadline_calendar(
         deadlines=filterset.qs,
         funding=funding,
-        estimates=calendar_estimates(request, now),
+        estimates=asked_estimates(request, now),
         name=_("DeepCommons deadlines"),
         absolute=request.build_absolute_uri,
     )

@@ -174,7 +174,11 @@ def test_the_calendar_has_no_estimate_unless_the_reader_asks(client, frozen_now)
     assert "SUMMARY:QuietConf: expected paper deadline (estimate)" in asked
     assert "DTSTART;VALUE=DATE:20270515" in asked
     assert "still-open" in asked
-    assert "QuietConf" not in feed and "(estimate)" not in feed  # the Atom feed: announced deadlines only
+    plain_feed = client.get(reverse("feed-deadlines")).content.decode()
+
+    assert "QuietConf" not in plain_feed and "(estimate)" not in plain_feed
+    assert "<title>QuietConf: expected paper deadline (estimate)</title>" in feed
+    assert "An estimate from past editions, not an announced date: usually mid-May" in feed
 
 
 def test_the_page_says_when_each_tracker_was_last_imported(client, frozen_now):
