@@ -214,9 +214,11 @@ def write_links(ctx: Context, rows: list[CodeLinkRow]) -> None:
     new = {}
     for row, _ in linked:
         if row.repo_url not in projects and row.repo_url not in new:
-            name = row.repo_url.rstrip("/").rsplit("/", 1)[-1][:200]
+            # github.com/owner/repo: named by the repository, its slug by owner and repository.
+            owner_repo = row.repo_url.split("/", 3)[-1]
+            name = owner_repo.rsplit("/", 1)[-1][:200]
             values = {"name": name, "repository_url": row.repo_url, "kind": Project.Kind.TOOL}
-            new[row.repo_url] = Item(key=row.repo_url, values=values, ref=row.ref, slug_text=name)
+            new[row.repo_url] = Item(key=row.repo_url, values=values, ref=row.ref, slug_text=owner_repo)
     ctx.store.sync(Project, list(new.values()))
     for item in new.values():
         projects[item.key] = item.obj
