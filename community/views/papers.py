@@ -11,6 +11,10 @@ from .base import CatalogueDetailView, CatalogueListView
 class PaperListView(CatalogueListView):
     filterset_class = PaperFilter
     selector = staticmethod(paper_list)
+
+    def get_queryset(self):
+        # Only the columns a row shows: the abstract is most of a paper's row and no row shows it.
+        return paper_list().defer("abstract")
     template_name = "community/paper_list.html"
     section = "papers"
     title = _("Papers")
