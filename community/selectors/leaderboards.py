@@ -17,10 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Max, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Substr
+from django.urls import reverse
 
+from community.leaderboard_filters import DatasetFilter, MethodFilter, TaskFilter
 from community.metrics import higher_is_better as metric_direction
 from community.models import Dataset, Method, ModerationStatus, Paper, PaperCode, Provenance, Result, Task
+from community.search import text_search
 
 from ._common import RELATED_LIMIT
 
@@ -119,6 +123,46 @@ def sources_of(items) -> dict[int, list[Provenance]]:
     for row in rows.order_by("source", "file"):
         found.setdefault(row.object_id, []).append(row)
     return found
+
+
+@dataclass(frozen=True)
+class ArchiveHit:
+    """A task, dataset or method found by the site search: what its result line needs."""
+
+    kind: str  # task, dataset or method
+    slug: str
+    name: str
+    description: str  # its first SNIPPET characters
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"community:{self.kind}-detail", kwargs={"slug": self.slug})
+
+
+SNIPPET = 300
+
+
+def archive_search(*, text: str, limit: int) -> list[ArchiveHit]:
+    """Published tasks, datasets and methods whose name (or full name) or description contains
+    `text`, by name, at most `limit`: one query (a UNION), so the site search stays within budget."""
+    parts = []
+    for kind, model, filterset in (
+        ("task", Task, TaskFilter),
+        ("dataset", Dataset, DatasetFilter),
+        ("method", Method, MethodFilter),
+    ):
+        matches = text_search(model.objects.published(), filterset.search_fields, text, by_rank=False)
+        parts.append(
+            matches.annotate(
+                kind=Value(kind, output_field=CharField()), snippet=Substr("description", 1, SNIPPET)
+            )
+            .values_list("kind", "slug", "name", "snippet")
+            .order_by()
+        )
+    rows = parts[0].union(*parts[1:], all=True).order_by("name", "kind", "slug")[:limit]
+    return [ArchiveHit(*row) for row in rows]
 
 
 # --- a task's leaderboards --------------------------------------------------------------------------

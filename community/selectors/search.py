@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from community import filters
 from community import models as catalogue
 from community.search import text_search, uses_full_text
+from community.selectors.leaderboards import archive_search
 
 SEARCH_LIMIT = 10
 
@@ -117,4 +118,16 @@ def search_catalogue(*, text: str, limit: int = SEARCH_LIMIT) -> list[SearchSect
             sections.append(
                 SearchSection(kind.key, kind.label, kind.list_url_name, rows[:limit], len(rows) > limit)
             )
+    # Tasks, datasets and methods of the Papers with Code archive: one section, one query.
+    rows = archive_search(text=text, limit=limit + 1)
+    if rows:
+        sections.append(
+            SearchSection(
+                "archive",
+                _("Tasks, datasets and methods"),
+                "community:task-list",
+                rows[:limit],
+                len(rows) > limit,
+            )
+        )
     return sections

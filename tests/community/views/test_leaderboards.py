@@ -268,3 +268,21 @@ def test_only_moderators_set_a_direction_and_bad_input_is_a_400(client, member_c
         == 405
     )
     assert set(task.results.values_list("higher_is_better", flat=True)) == {None}
+
+
+def test_the_site_search_finds_tasks_datasets_and_methods(client):
+    lf.TaskFactory(name="Optical Flow Estimation")
+    lf.DatasetFactory(name="Flow Chairs")
+    lf.MethodFactory(name="FlowNet block")
+    lf.MethodFactory(name="Flow hidden", status="pending")
+    lf.DatasetFactory(name="Unrelated", description="Nothing that streams.")
+    response = client.get(reverse("community:search"), {"q": "flow"})
+    (section,) = [s for s in response.context["sections"] if s.key == "archive"]
+    assert [(hit.kind, hit.name) for hit in section.items] == [
+        ("dataset", "Flow Chairs"),
+        ("method", "FlowNet block"),
+        ("task", "Optical Flow Estimation"),
+    ]
+    html = response.content.decode()
+    assert ">Tasks, datasets and methods</h2>" in html and "Flow hidden" not in html
+    assert section.items[0].get_absolute_url() in html
