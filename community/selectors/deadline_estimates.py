@@ -19,7 +19,7 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from community.models import Deadline, Provenance
+from community.models import Deadline, Provenance, SourceFetch
 
 PAST_WINDOW = dt.timedelta(days=365)
 # How far back past editions count, and how many of the newest past deadlines the page lists.
@@ -193,3 +193,14 @@ def tracker_imports() -> list[dict]:
         if row["source"] not in latest or row["imported_at"] > latest[row["source"]]["imported_at"]:
             latest[row["source"]] = row
     return [latest[source] for source in TRACKER_SOURCES if source in latest]
+
+
+def source_syncs() -> list[dict]:
+    """The addresses the deadline sync fetches (settings.DEADLINE_SOURCES, community.SourceFetch):
+    when each was last asked and last changed, and its last error. One query (none listed: a site
+    that only imports files, or the shipped snapshot)."""
+    return list(
+        SourceFetch.objects.order_by("url").values(
+            "url", "checked_at", "changed_at", "revision", "last_error"
+        )
+    )

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from community.models import Provenance
+from community.models import Provenance, SourceFetch
 from community.selectors.deadline_estimates import estimate_next
 from tests.community import factories as f
 
@@ -196,6 +196,18 @@ def test_the_page_says_when_each_tracker_was_last_imported(client, frozen_now):
     line = html[html.index('class="tracker-imports') :][:1000]
     assert "ccf-deadlines" in line and "last imported" in line and "5f8dce347bc" in line
     assert "Copyright (c) 2021 CCFDDL" in line and "ai-deadlines" not in line
+    assert "Synced from" not in html  # no sync listed
+
+    SourceFetch.objects.create(
+        url="https://example.org/ccf.tar.gz",
+        checked_at=NOW - dt.timedelta(hours=2),
+        changed_at=dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC),
+    )
+    html = client.get(reverse("community:deadline-list")).content.decode()
+    assert (
+        "Synced from https://example.org/ccf.tar.gz: last checked 2 December 2026, 07:00, last changed 30 November 2026, 08:00"
+        in " ".join(html.split())
+    )
 
 
 def test_the_query_count_is_constant_with_past_and_expected_deadlines(client, frozen_now):
