@@ -10,7 +10,7 @@ from celery import shared_task
 from django.db import transaction
 from django.dispatch import receiver
 
-from community.services import catalogue_stats, expiry, github_stats, similar
+from community.services import catalogue_stats, deadline_sync, expiry, github_stats, similar
 
 
 @shared_task(name="community.similar_papers_refresh", ignore_result=True)
@@ -39,6 +39,14 @@ def catalogue_stats_refresh() -> dict:
     """Store each topic's papers per year and each project's linking papers (queue `default`, celery
     beat every CATALOGUE_STATS_SECONDS); returns how many rows changed."""
     return dataclasses.asdict(catalogue_stats.catalogue_stats_refresh())
+
+
+@shared_task(name="community.deadline_sources_sync", ignore_result=True)
+def deadline_sources_sync() -> dict:
+    """Fetch the deadline trackers listed in DEADLINE_SOURCES (none by default) with conditional GETs
+    and import what changed (queue `default`, celery beat every DEADLINE_SYNC_SECONDS); returns the
+    counts and the fields left as moderators edited them. Safe to run twice: the second run is a 304."""
+    return deadline_sync.deadline_sources_sync().summary()
 
 
 @receiver(similar.refresh_requested, dispatch_uid="community.tasks.enqueue_similar_papers_refresh")

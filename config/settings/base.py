@@ -350,7 +350,19 @@ CELERY_BEAT_SCHEDULE = {
     # deadline and offset (or user and week), however often or however concurrently these run.
     "send-reminders": {"task": "alerts.reminders_send", "schedule": env.float("ALERTS_REMINDER_EVERY_S", default=300.0)},
     "send-digests": {"task": "alerts.digests_send", "schedule": 3600.0},
+    # The deadline trackers of DEADLINE_SOURCES (none by default: then the job fetches nothing).
+    "sync-deadline-sources": {
+        "task": "community.deadline_sources_sync",
+        "schedule": env.float("DEADLINE_SYNC_SECONDS", default=6 * 3600.0),
+    },
 }
+# Deadline trackers to keep in sync (community.services.deadline_sync), comma-separated: raw YAML file
+# addresses or repository archives (.tar.gz/.zip) of ai-deadlines or ccf-deadlines, e.g.
+# https://github.com/ccfddl/ccf-deadlines/archive/refs/heads/main.tar.gz. Empty: nothing is fetched.
+DEADLINE_SOURCES = env.list("DEADLINE_SOURCES", default=[])
+# Seconds to connect and between bytes (the whole body: three times that), and the largest answer read.
+DEADLINE_SYNC_TIMEOUT_S = env.float("DEADLINE_SYNC_TIMEOUT_S", default=20.0)
+DEADLINE_SYNC_MAX_BYTES = env.int("DEADLINE_SYNC_MAX_BYTES", default=64 * 1024 * 1024)
 # A claimed reminder or digest not sent within this many seconds belongs to a dead worker; the next
 # run sends it (alerts.services.delivery).
 ALERTS_CLAIM_LEASE_S = env.int("ALERTS_CLAIM_LEASE_S", default=900)
