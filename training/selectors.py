@@ -199,7 +199,7 @@ def leaderboards_for_topic(topic_id: int) -> list[Board]:
 def benchmark_board(slug: str) -> Board | None:
     """One benchmark and its ranked published sweeps, or None. Two queries (one when unknown)."""
     benchmark = (
-        Benchmark.objects.select_related("paper")
+        Benchmark.objects.select_related("paper", "leaderboard_task", "leaderboard_dataset")
         .prefetch_related(Prefetch("sweeps", queryset=_published_sweeps(), to_attr="published_sweeps"))
         .filter(slug=slug)
         .first()

@@ -109,3 +109,15 @@ def test_saving_in_the_admin_reads_the_claim(client, staff_user):
     response = client.post(reverse("admin:training_benchmark_add"), form.data)
     assert response.status_code == 302
     assert Benchmark.objects.get(slug="linked-bench").targets[0]["value"] == 0.93
+
+
+def test_the_benchmark_page_says_which_leaderboard_its_claim_comes_from(client):
+    task, dataset = _board()
+    benchmark = _linked(task, dataset)
+    html = client.get(benchmark.get_absolute_url()).content.decode()
+    assert reverse("community:leaderboard", args=[task.slug, dataset.slug]) in html
+    assert "From the Papers with Code archive (CC BY-SA 4.0)" in html
+    task.status = "pending"
+    task.save()
+    html = client.get(benchmark.get_absolute_url()).content.decode()
+    assert reverse("community:leaderboard", args=[task.slug, dataset.slug]) not in html
