@@ -265,6 +265,16 @@ class FieldEditAdmin(ImportRecordAdmin):
     date_hierarchy = "edited_at"
 
 
+@admin.register(catalogue.SourceFetch)
+class SourceFetchAdmin(ImportRecordAdmin):
+    """What the deadline sync last heard from each address of DEADLINE_SOURCES; deleting a row makes
+    the next sync fetch and import everything from that address again."""
+
+    list_display = ("url", "checked_at", "changed_at", "revision", "last_error")
+    list_select_related = ()
+    search_fields = ("url", "revision", "last_error")
+
+
 class ClosableAdmin(CatalogueAdmin):
     """Job postings and funding calls: closing early from the change list (`closed_at`, which the
     hourly job also sets); clearing the field on the change form reopens one. Each kind names the

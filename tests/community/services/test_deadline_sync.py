@@ -12,6 +12,7 @@ import pytest
 import requests
 import responses
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from responses import matchers
 
@@ -212,3 +213,24 @@ def test_a_file_with_a_failed_record_is_tried_again_next_time():
     (second,) = deadline_sources_sync(sources=[ARCHIVE_URL]).sources
     assert [r.source.split("#")[1] for r in second.reports] == ["accept_rates/AI/emnlp.yml"]
     assert second.reports[0].failed == 0 and SourceFetch.objects.get(url=ARCHIVE_URL).etag == '"a2"'
+
+
+def test_the_command_says_when_there_is_nothing_to_fetch():
+    out = io.StringIO()
+    call_command("sync_deadlines", stdout=out)
+    assert "nothing fetched" in out.getvalue()
+
+
+@responses.activate
+def test_the_command_syncs_the_addresses_given_and_fails_on_a_failed_source(client, staff_user):
+    responses.get(RAW_URL, body=CONFERENCE, headers={"ETag": '"v1"'})
+    out = io.StringIO()
+    call_command("sync_deadlines", RAW_URL, stdout=out)
+    assert f"{RAW_URL}: updated" in out.getvalue() and "1 updated" in out.getvalue()
+    client.force_login(staff_user)
+    listing = client.get("/admin/community/sourcefetch/")
+    assert listing.status_code == 200 and RAW_URL in listing.content.decode()
+
+    responses.replace(responses.GET, RAW_URL, status=503)
+    with pytest.raises(CommandError):
+        call_command("sync_deadlines", RAW_URL, stdout=io.StringIO())
