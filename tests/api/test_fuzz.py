@@ -20,6 +20,7 @@ Derandomized, so a run is repeatable and CI time stays bounded (about 60 s for t
 """
 
 import datetime as dt
+import itertools
 import os
 
 import pytest
@@ -137,6 +138,9 @@ ITEM_SLUGS = {
 }
 
 
+_SEARCH_NAMES = itertools.count()
+
+
 def _strategy(operation):
     return st.tuples(operation.as_strategy(), st.booleans()).map(
         lambda drawn: _within_rules_the_schema_cannot_state(drawn[0], existing=drawn[1])
@@ -154,6 +158,15 @@ def _within_rules_the_schema_cannot_state(case, existing: bool = False):
     body = case.body
     if not isinstance(body, dict):
         return case
+    if case.method.upper() == "POST" and case.operation.path.endswith("/follows/") and "kind" in body:
+        # The followed item is named by kind and slug: one that exists.
+        body["slug"] = {"venue": references["venue"], "topic": references["topic"], "funding": "grant"}[
+            body["kind"]
+        ]
+    if case.method.upper() == "POST" and case.operation.path.endswith("/saved-searches/"):
+        # A list page's address that its filters accept, under a name the user has not used yet.
+        body["address"] = f"/papers/?topic={references['topic']}"
+        body["name"] = f"search {next(_SEARCH_NAMES)}"
     for name in BODY_REFERENCES:
         if body.get(name) is not None:
             body[name] = references[name]
