@@ -31,29 +31,18 @@ def _open_deadlines(now):
     )
 
 
+def _choice(field_name: str, choices, label, empty_label) -> filters.ChoiceFilter:
+    return filters.ChoiceFilter(field_name=field_name, choices=choices, label=label, empty_label=empty_label)
+
+
 def rank_filters(prefix: str = "") -> type[filters.FilterSet]:
     """A FilterSet base with `ccf_rank`, `core_rank`, `field` and `open` on the venue reached through
     `prefix` ("" for venues, "venue__" for deadlines)."""
 
     class RankFilters(filters.FilterSet):
-        ccf_rank = filters.ChoiceFilter(
-            field_name=f"{prefix}ccf_rank",
-            choices=CCF_RANK_CHOICES,
-            label=_("CCF rank"),
-            empty_label=_("Any CCF rank"),
-        )
-        core_rank = filters.ChoiceFilter(
-            field_name=f"{prefix}core_rank",
-            choices=CORE_RANK_CHOICES,
-            label=_("CORE rank"),
-            empty_label=_("Any CORE rank"),
-        )
-        field = filters.ChoiceFilter(
-            field_name=f"{prefix}ccf_field",
-            choices=FIELD_CHOICES,
-            label=_("CCF field"),
-            empty_label=_("Any field"),
-        )
+        ccf_rank = _choice(f"{prefix}ccf_rank", CCF_RANK_CHOICES, _("CCF rank"), _("Any CCF rank"))
+        core_rank = _choice(f"{prefix}core_rank", CORE_RANK_CHOICES, _("CORE rank"), _("Any CORE rank"))
+        field = _choice(f"{prefix}ccf_field", FIELD_CHOICES, _("CCF field"), _("Any field"))
         open = filters.BooleanFilter(
             method="filter_open",
             label=_("Still open"),
