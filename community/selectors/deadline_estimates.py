@@ -140,6 +140,21 @@ class ExpectedDeadline:
     estimate: Estimate
 
 
+def venue_estimate(venue, *, now: dt.datetime) -> Estimate | None:
+    """The estimate for a venue page, from its editions and their deadlines as venue_detail()
+    prefetched them (no query): None when a deadline of the venue is announced from `now` on."""
+    past = []
+    for edition in venue.editions.all():
+        for deadline in edition.deadlines.all():
+            if deadline.due_at >= now:
+                return None
+            if deadline.kind == Deadline.Kind.PAPER:
+                past.append((edition.year, deadline.due_at.date()))
+    if any(deadline.due_at >= now for deadline in getattr(venue, "venue_deadlines", ())):
+        return None
+    return estimate_next(past, today=now.date())
+
+
 def deadline_recent_past(*, now: dt.datetime) -> QuerySet[Deadline]:
     """Public deadlines of the last twelve months, the most recent first (the page greys them)."""
     return (

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.timezones import suggested_zones
 from community.filters import DeadlineFilter, VenueFilter
+from community.selectors.deadline_estimates import venue_estimate
 from community.selectors.venues import deadline_upcoming, venue_detail, venue_list
 
 from .base import CatalogueDetailView, CatalogueListView, reader_timezone
@@ -28,7 +29,11 @@ class VenueDetailView(CatalogueDetailView):
 
     def get_context_data(self, **kwargs):
         zone, tz_message = reader_timezone(self.request)
-        return super().get_context_data(reader_tz=zone, tz_message=tz_message, now=timezone.now(), **kwargs)
+        now = timezone.now()
+        estimate = venue_estimate(self.object, now=now)  # from the prefetched editions: no query
+        return super().get_context_data(
+            reader_tz=zone, tz_message=tz_message, now=now, estimate=estimate, **kwargs
+        )
 
 
 class DeadlineListView(CatalogueListView):

@@ -226,3 +226,15 @@ def test_the_query_count_is_constant_with_past_and_expected_deadlines(client, fr
 
     assert large == small
     assert large <= 12
+
+
+def test_a_venue_page_shows_the_estimate_only_while_nothing_is_announced(client, frozen_now):
+    quiet = _venue_with_history("QuietConf", [D(2024, 5, 14), D(2025, 5, 15), D(2026, 5, 16)])
+    busy = _venue_with_history("BusyConf", [D(2025, 3, 1), D(2026, 3, 2)], upcoming=D(2027, 3, 1))
+
+    quiet_page = " ".join(client.get(quiet.get_absolute_url()).content.decode().split())
+    busy_page = client.get(busy.get_absolute_url()).content.decode()
+
+    assert "Next paper deadline not announced yet: expected around 15 May 2027" in quiet_page
+    assert "usually mid-May; last: 16 May 2026" in quiet_page and ">estimate<" in quiet_page
+    assert "not announced yet" not in busy_page
