@@ -56,18 +56,19 @@ OTHER_PAGES = {
 }
 
 # The detail page of each kind the list pages show (deadlines have none: they live on venue pages).
-DETAIL_OF_LIST = {
-    "community:paper-list": "community:paper-detail",
-    "community:project-list": "community:project-detail",
-    "community:venue-list": "community:venue-detail",
-    "community:job-list": "community:job-detail",
-    "community:funding-list": "community:funding-detail",
-    "community:organization-list": "community:organization-detail",
-    "community:person-list": "community:person-detail",
-    "community:channel-list": "community:channel-detail",
-    "community:guide-list": "community:guide-detail",
-    "community:topic-list": "community:topic-detail",
-}
+LISTED_KINDS = (
+    "paper",
+    "project",
+    "venue",
+    "job",
+    "funding",
+    "organization",
+    "person",
+    "channel",
+    "guide",
+    "topic",
+)
+DETAIL_OF_LIST = {f"community:{kind}-list": f"community:{kind}-detail" for kind in LISTED_KINDS}
 
 TEXT_FIELDS = {
     "community:paper-list": ("title", "abstract"),

@@ -1,5 +1,4 @@
 import re
-import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from django.core.management.base import CommandError
 from community import models as catalogue
 from community.seed import SEED_DIR, SeedDataError, read_seed
 from community.services.seed import seed_load
+from tests.community import seed_files
 
 pytestmark = pytest.mark.django_db
 
@@ -174,9 +174,7 @@ def authors_of(paper: catalogue.Paper) -> list[str]:
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped seed files."""
-    for path in SEED_DIR.glob("*.yaml"):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
+    return seed_files.seed_copy(tmp_path, guides=False)
 
 
 def edit_item(data_dir: Path, family: str, slug: str, **changes) -> None:

@@ -51,6 +51,18 @@ def _public_page(item):
     return item.get_absolute_url(), text
 
 
+def _submit(client, kind: str, changes: dict | None = None, **fields):
+    """POST the submit form of `kind`: its valid data (VALID_POSTS) with `changes` and `fields`."""
+    return client.post(submit_url(kind), VALID_POSTS[kind]() | (changes or {}) | fields)
+
+
+def _shown_again(client, kind: str, changes: dict | None = None, **fields) -> str:
+    """The submit form of `kind` shown again (200: refused, or a preview) after that POST: its HTML."""
+    response = _submit(client, kind, changes, **fields)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", sorted(VALID_POSTS))
 def test_a_submission_is_pending_until_a_moderator_approves_it(
@@ -121,9 +133,8 @@ def test_paper_authors_keep_their_order_match_existing_people_and_are_published_
     member, member_client, moderator_client
 ):
     ada = f.PersonFactory(name="Ada Lovelace")
-    data = VALID_POSTS["paper"]()
-    data["authors"] = "Alan Turing\n  Ada   Lovelace \n\nClaude Shannon"
-    assert member_client.post(submit_url("paper"), data).status_code == 302
+    response = _submit(member_client, "paper", authors="Alan Turing\n  Ada   Lovelace \n\nClaude Shannon")
+    assert response.status_code == 302
     paper = Paper.objects.get(created_by=member)
     authorships = list(Authorship.objects.filter(paper=paper).order_by("position").select_related("person"))
     assert [a.person.name for a in authorships] == ["Alan Turing", "Ada Lovelace", "Claude Shannon"]
@@ -141,9 +152,7 @@ def test_paper_authors_keep_their_order_match_existing_people_and_are_published_
 
 @pytest.mark.django_db
 def test_rejecting_a_paper_rejects_the_people_only_it_named(member, member_client, moderator_client):
-    data = VALID_POSTS["paper"]()
-    data["authors"] = "Only Here"
-    member_client.post(submit_url("paper"), data)
+    _submit(member_client, "paper", authors="Only Here")
     paper = Paper.objects.get(created_by=member)
     decide(moderator_client, paper, "reject", "Not a paper.")
     assert Person.objects.get(name="Only Here").status == REJECTED
@@ -152,11 +161,9 @@ def test_rejecting_a_paper_rejects_the_people_only_it_named(member, member_clien
 @pytest.mark.django_db
 def test_an_identifier_already_listed_is_refused_with_a_link_to_the_item(member_client):
     existing = f.PaperFactory(arxiv_id="1706.03762", title="Attention Is All You Need")
-    data = VALID_POSTS["paper"]()
-    data.update(title="Something else entirely", arxiv_id="https://arxiv.org/abs/1706.03762v7")
-    response = member_client.post(submit_url("paper"), data)
-    assert response.status_code == 200
-    html = response.content.decode()
+    html = _shown_again(
+        member_client, "paper", title="Something else entirely", arxiv_id="https://arxiv.org/abs/1706.03762v7"
+    )
     assert f'href="{existing.get_absolute_url()}"' in html
     assert "already in the catalogue" in html
     assert not Paper.objects.filter(title="Something else entirely").exists()
@@ -202,12 +209,11 @@ def test_conference_deadlines_are_stored_as_utc_with_the_announced_zone(member, 
 
 @pytest.mark.django_db
 def test_a_bad_deadline_row_is_shown_beside_its_fields(member_client):
-    data = VALID_POSTS["conference"]()
-    data["deadlines-1-timezone_label"] = "Mars/Olympus"
-    data["deadlines-0-due_local"] = "next tuesday"
-    response = member_client.post(submit_url("conference"), data)
-    assert response.status_code == 200
-    html = response.content.decode()
+    html = _shown_again(
+        member_client,
+        "conference",
+        {"deadlines-1-timezone_label": "Mars/Olympus", "deadlines-0-due_local": "next tuesday"},
+    )
     assert 'id="id_deadlines-1-timezone_label_error"' in html
     assert 'id="id_deadlines-0-due_local_error"' in html
     assert 'value="Mars/Olympus"' in html  # what was typed stays
@@ -218,11 +224,14 @@ def test_a_bad_deadline_row_is_shown_beside_its_fields(member_client):
 def test_a_new_conference_comes_with_its_edition_and_is_published_with_it(
     member, member_client, moderator_client
 ):
-    data = VALID_POSTS["conference"]()
-    data.update(
-        venue="", new_venue_name="CoLLAs-Example", new_venue_full_name="Conference on Lifelong Learning"
+    response = _submit(
+        member_client,
+        "conference",
+        venue="",
+        new_venue_name="CoLLAs-Example",
+        new_venue_full_name="Conference on Lifelong Learning",
     )
-    assert member_client.post(submit_url("conference"), data).status_code == 302
+    assert response.status_code == 302
     venue = Venue.objects.get(name="CoLLAs-Example")
     assert venue.status == PENDING and venue.kind == Venue.Kind.CONFERENCE
     assert Client().get(venue.get_absolute_url()).status_code == 404
@@ -252,17 +261,15 @@ def test_funding_deadline_is_read_in_its_announced_zone(member, member_client):
 
 @pytest.mark.django_db
 def test_bad_input_is_reported_beside_each_field_and_nothing_typed_is_lost(member_client):
-    data = VALID_POSTS["paper"]()
-    data.update(
+    html = _shown_again(
+        member_client,
+        "paper",
         title="",
         arxiv_id="not-an-id",
         year="17000",
         abstract="Kept <b>as typed</b>",
         url="javascript:alert(1)",
     )
-    response = member_client.post(submit_url("paper"), data)
-    assert response.status_code == 200
-    html = response.content.decode()
     for field in ("title", "year", "url"):
         assert f'id="id_{field}_error"' in html, field
     assert "Kept &lt;b&gt;as typed&lt;/b&gt;</textarea>" in html
@@ -273,27 +280,23 @@ def test_bad_input_is_reported_beside_each_field_and_nothing_typed_is_lost(membe
 
 @pytest.mark.django_db
 def test_service_errors_are_shown_beside_their_field(member_client):
-    data = VALID_POSTS["paper"]()
-    data["arxiv_id"] = "not-an-id"
-    html = member_client.post(submit_url("paper"), data).content.decode()
+    html = _submit(member_client, "paper", arxiv_id="not-an-id").content.decode()
     assert 'id="id_arxiv_id_error"' in html
     assert "is not an arXiv identifier" in html
 
-    data = VALID_POSTS["job"]()
-    data["closes_on"] = "2029-01-01"
-    html = member_client.post(submit_url("job"), data).content.decode()
+    html = _submit(member_client, "job", closes_on="2029-01-01").content.decode()
     assert 'id="id_closes_on_error"' in html
 
 
 @pytest.mark.django_db
 def test_guide_preview_renders_sanitised_markdown_and_math_without_submitting(member_client):
-    data = VALID_POSTS["guide"]()
-    data["body_en"] = "Some *text* and $a_1 * b_2$\n\n<script>alert(1)</script>"
-    data["body_zh_hans"] = "一些**文字**"
-    data["preview"] = "1"
-    response = member_client.post(submit_url("guide"), data)
-    assert response.status_code == 200
-    html = response.content.decode()
+    html = _shown_again(
+        member_client,
+        "guide",
+        body_en="Some *text* and $a_1 * b_2$\n\n<script>alert(1)</script>",
+        body_zh_hans="一些**文字**",
+        preview="1",
+    )
     # Each language written is previewed under its own name and lang.
     assert '<div class="prose guide-body" lang="en" data-math><p>Some <em>text</em>' in html
     assert '<div class="prose guide-body" lang="zh-hans" data-math><p>一些<strong>文字</strong>' in html
@@ -400,11 +403,7 @@ def test_a_rejected_item_does_not_block_a_new_submission(member):
 
 @pytest.mark.django_db
 def test_a_pasted_orcid_address_is_stored_as_the_id(member_client, member):
-    data = VALID_POSTS["person"]()
-    data["orcid"] = "https://orcid.org/0000-0002-1825-009x"
-    assert member_client.post(submit_url("person"), data).status_code == 302
+    assert _submit(member_client, "person", orcid="https://orcid.org/0000-0002-1825-009x").status_code == 302
     assert Person.objects.get(created_by=member).orcid == "0000-0002-1825-009X"
-    data = VALID_POSTS["person"]()
-    data.update(name="Somebody Else Entirely", orcid="1234")
-    response = member_client.post(submit_url("person"), data)
+    response = _submit(member_client, "person", name="Somebody Else Entirely", orcid="1234")
     assert 'id="id_orcid_error"' in response.content.decode()

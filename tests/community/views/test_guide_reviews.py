@@ -3,7 +3,6 @@ written in, and each guide page shows when it was last reviewed and who wrote it
 moderation record (community.selectors.guides.guide_credits)."""
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from community.models import ChangeRecord, EditSuggestion, Guide, ReviewStatus
-from community.seed import SEED_DIR, SeedDataError
+from community.seed import SeedDataError
 from community.selectors.guides import guide_credits
 from community.services import moderation, submissions
 from community.services.accounts import account_delete
 from community.services.seed import seed_load
 from tests.community import factories as f
+from tests.community import seed_files
 from tests.community.moderation_helpers import form_post_data, make_user
 
 pytestmark = pytest.mark.django_db
@@ -271,10 +271,7 @@ def test_an_approved_edit_of_a_seed_guide_adds_its_author_after_the_editors(clie
 
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
-    for path in SEED_DIR.glob("*.yaml"):
-        shutil.copy(path, tmp_path / path.name)
-    shutil.copytree(SEED_DIR / "guides", tmp_path / "guides")
-    return tmp_path
+    return seed_files.seed_copy(tmp_path, guides=True)
 
 
 def _edit_front_matter(path: Path, old: str, new: str) -> None:

@@ -3,7 +3,6 @@ with a fallback to English, with formulas for KaTeX, highlighted code, their lin
 model guides, the live leaderboard of their reference benchmark."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from community.models import Channel, Guide, Topic
 from community.seed import SEED_DIR, SeedDataError
 from community.services.seed import seed_load
 from tests.community import factories as f
+from tests.community import seed_files
 from tests.training.factories import BenchmarkFactory, finished_sweep
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +51,7 @@ def seeded():
 @pytest.fixture
 def guides_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped seed: YAML files and guides."""
-    for path in SEED_DIR.glob("*.yaml"):
-        shutil.copy(path, tmp_path / path.name)
-    shutil.copytree(SEED_DIR / "guides", tmp_path / "guides")
-    return tmp_path
+    return seed_files.seed_copy(tmp_path, guides=True)
 
 
 # --- the seed -----------------------------------------------------------------------------------
