@@ -231,3 +231,19 @@ def test_the_command_shows_counts_and_writes_the_per_record_report(tmp_path):
     assert "paper      created       3" in text
     report = (tmp_path / "p.parquet.report.csv").read_text()
     assert report.splitlines()[0] == "kind,record,outcome,reason,notes" and "record 3,created" in report
+
+
+def test_a_large_batch_reads_back_as_written_and_a_rerun_changes_nothing(tmp_path):
+    """Batches of 100 or more go in by COPY on PostgreSQL (ids from the sequence): the rows read back
+    whole, with their authors, links and sources."""
+    path = pwc_files.write(pwc_files.papers(150), tmp_path, "p", "json")
+    report = _import(path)
+    assert _counts(report)["paper"] == (150, 0, 0, 0)
+    paper = Paper.objects.get(arxiv_id="2101.00120")
+    assert (paper.title, paper.year, paper.status) == ("Generated paper number 120", 2021, "published")
+    assert paper.slug == "generated-paper-number-120" and paper.created_at is not None
+    assert [a.person.name for a in paper.authorships.order_by("position")] == ["Author 1", "Author 2"]
+    assert Provenance.objects.filter(content_type__model="paper").count() == 150
+    before = _catalogue()
+    assert _counts(_import(path))["paper"] == (0, 0, 150, 0)
+    assert _catalogue() == before
