@@ -121,3 +121,16 @@ def test_the_benchmark_page_says_which_leaderboard_its_claim_comes_from(client):
     task.save()
     html = client.get(benchmark.get_absolute_url()).content.decode()
     assert reverse("community:leaderboard", args=[task.slug, dataset.slug]) not in html
+
+
+def test_the_benchmark_api_names_its_leaderboard(client):
+    task, dataset = _board()
+    linked = _linked(task, dataset, slug="linked-api")
+    BenchmarkFactory(slug="plain-api")
+    body = client.get("/api/v1/benchmarks/linked-api/").json()
+    assert body["claimed_from"]["task"] == task.slug and body["claimed_from"]["metric"] == "Accuracy"
+    assert body["claimed_from"]["web_url"].endswith(
+        reverse("community:leaderboard", args=[task.slug, dataset.slug])
+    )
+    assert client.get("/api/v1/benchmarks/plain-api/").json()["claimed_from"] is None
+    assert linked.targets  # unchanged by reading

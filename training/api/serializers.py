@@ -45,6 +45,29 @@ class BenchmarkRef(serializers.Serializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:benchmark-detail", lookup_field="slug")
 
 
+class LeaderboardLinkSerializer(serializers.Serializer):
+    """The leaderboard of the Papers with Code archive a benchmark reads its claim from (issue 14):
+    the paper's own result there, else the leaderboard's best, written into the first target."""
+
+    task = serializers.SlugField(source="leaderboard_task.slug", read_only=True)
+    dataset = serializers.SlugField(source="leaderboard_dataset.slug", read_only=True)
+    metric = serializers.CharField(source="leaderboard_metric", read_only=True)
+    web_url = serializers.SerializerMethodField()
+
+    def get_attribute(self, instance):
+        task, dataset = instance.leaderboard_task, instance.leaderboard_dataset
+        published = all(item is not None and item.is_published for item in (task, dataset))
+        return instance if published and instance.leaderboard_metric else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, obj) -> str:
+        path = reverse(
+            "community:leaderboard", args=[obj.leaderboard_task.slug, obj.leaderboard_dataset.slug]
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class BenchmarkSerializer(WebLinked):
     """A benchmark: network + dataset + protocol (`config`), and what the paper claims (`targets`:
     `{metric, value, tolerance}` or `{metric, minimum}`; the first one ranks the leaderboard)."""
@@ -54,12 +77,14 @@ class BenchmarkSerializer(WebLinked):
     metric = serializers.CharField(read_only=True)
     network = serializers.CharField(read_only=True)
     dataset = serializers.CharField(read_only=True)
+    claimed_from = LeaderboardLinkSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Benchmark
         fields = read_only_fields = [
             *["api_url", "web_url", "slug", "name", "description", "network", "dataset", "metric"],
-            *["higher_is_better", "targets", "config", "paper", "time_limit_s", "created_at", "updated_at"],
+            *["higher_is_better", "targets", "claimed_from", "config", "paper", "time_limit_s"],
+            *["created_at", "updated_at"],
         ]
 
 

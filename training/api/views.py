@@ -46,7 +46,9 @@ class BenchmarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self):
         # Every benchmark is public (they are the site's own catalogue); one query with the paper.
-        return Benchmark.objects.select_related("paper").order_by("slug", "pk")
+        return Benchmark.objects.select_related("paper", "leaderboard_task", "leaderboard_dataset").order_by(
+            "slug", "pk"
+        )
 
     def get_serializer_class(self):
         return serializers.BenchmarkDetailSerializer if self.action == "retrieve" else self.serializer_class
