@@ -129,4 +129,3 @@ def row_key(paper_url: str, paper_title: str, model_name: str) -> str:
     """What tells one leaderboard row from another besides task, dataset and metric."""
     text = f"{paper_url or normalize_title(paper_title)}\x1f{model_name}"
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
-
