@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from community.importers import ParseFailure
 from community.importers.bibtex import parse_bibtex
 from community.models import Authorship, ChangeRecord, ModerationStatus, Paper, Person
 from community.services.imports import Outcome, bibtex_import
 from tests.community import factories as f
+from tests.community.services.imports.commands import failed_import_output
 
 FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "bibtex" / "papers.bib"
 
@@ -231,11 +232,7 @@ def test_a_file_that_is_not_utf8_is_one_failure():
 
 @pytest.mark.django_db
 def test_the_command_reports_every_record_and_exits_non_zero_when_one_failed():
-    out = io.StringIO()
-    with pytest.raises(CommandError) as raised:
-        call_command("import_bibtex", str(FIXTURE), stdout=out)
-    assert raised.value.returncode == 1
-    text = out.getvalue()
+    text = failed_import_output("import_bibtex", FIXTURE)
     assert "created    vaswani2017attention (line 4)" in text
     assert "failed     broken2015 (line 17)" in text
     assert "papers.bib: 4 created, 0 updated, 0 unchanged, 1 failed" in text
@@ -254,10 +251,7 @@ def test_the_command_succeeds_when_every_record_is_imported(tmp_path):
 
 @pytest.mark.django_db
 def test_a_missing_file_is_reported(tmp_path):
-    out = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command("import_bibtex", str(tmp_path / "nope.bib"), stdout=out)
-    assert "cannot read the file" in out.getvalue()
+    assert "cannot read the file" in failed_import_output("import_bibtex", tmp_path / "nope.bib")
 
 
 @pytest.mark.django_db

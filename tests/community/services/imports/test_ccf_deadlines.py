@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from community.models import AcceptanceRate, ChangeRecord, Deadline, Edition, Provenance, Report, Venue
 from community.services.imports import Outcome, deadlines_import
 from tests.community import factories as f
+from tests.community.services.imports.commands import failed_import_output, import_output
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "ccf_deadlines"
 EMNLP = FIXTURES / "conference" / "AI" / "emnlp.yml"
@@ -31,9 +32,7 @@ def utc(*args) -> dt.datetime:
 
 
 def _command(*paths) -> str:
-    out = io.StringIO()
-    call_command("import_deadlines", *map(str, paths), stdout=out)
-    return out.getvalue()
+    return import_output("import_deadlines", *paths)
 
 
 def _import(text: str, source: str = "quirks.yml"):
@@ -117,10 +116,8 @@ def test_a_second_run_changes_nothing():
 
 @pytest.mark.django_db
 def test_a_rate_file_before_its_conference_file_fails_per_record_and_says_what_to_do():
-    out = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command("import_deadlines", str(EMNLP_RATES), stdout=out)
-    assert "no venue EMNLP in the catalogue; import its conference file first." in out.getvalue()
+    text = failed_import_output("import_deadlines", EMNLP_RATES)
+    assert "no venue EMNLP in the catalogue; import its conference file first." in text
     assert not AcceptanceRate.objects.exists()
 
 
