@@ -404,6 +404,3 @@ class UserAdmin(DjangoUserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), UserAdmin)
-
-# The Papers with Code archive's kinds (issue 14) have an admin module of their own.
-from . import admin_leaderboards  # noqa: E402, F401

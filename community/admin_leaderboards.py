@@ -1,7 +1,8 @@
 """Admin of the Papers with Code archive's kinds (issue 14): tasks, datasets, methods, claimed results
 and a paper's code. Imported, not submitted, so no moderation actions; every change form records the
 fields a moderator set (RecordsFieldEdits), which a later import leaves alone, a result's ranking
-direction (`higher_is_better`) included. Registered by community.admin, which imports this module."""
+direction (`higher_is_better`) included. Imported by CommunityConfig.ready (community.admin cannot
+import it back: the app's modules import one way)."""
 
 from django.contrib import admin
 
