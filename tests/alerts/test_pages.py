@@ -170,6 +170,7 @@ def test_mail_in_chinese_at_beijing_time_with_a_working_one_click_unsubscribe(cl
     reminders.reminders_run(now=now)
     message = mail.outbox[0]
     assert "19:59" in message.body  # 11:59 UTC is 19:59 in Beijing
+    assert "五月" in message.body  # the date written in Chinese (Django's own catalogue names the month)
     assert "Asia/Shanghai" in message.body
     header = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
