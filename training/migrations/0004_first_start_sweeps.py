@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0003_benchmark_targets_optional'),
+        ('training', '0001_squashed_0003_benchmark_targets_optional'),
     ]
 
     operations = [
