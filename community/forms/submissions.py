@@ -18,6 +18,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from common.timezones import zone_for_label
+from community.forms.fields import note_field
 from community.kinds import KIND, REGISTRY
 from community.models import (
     Deadline,
@@ -386,21 +387,15 @@ for _kind in REGISTRY:
 
 
 class EditCommentMixin(forms.Form):
-    comment = forms.CharField(
-        label=_("Why this change?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-        required=False,
+    comment = note_field(
+        _("Why this change?"),
+        rows=3,
         help_text=_("A source helps the moderator: a link to the paper's page, the call, the website."),
     )
 
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(label=_("What is wrong?"), choices=[("", "—"), *Report.Reason.choices])
-    message = forms.CharField(
-        label=_("Details"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-        required=False,
-        help_text=_("What should it say instead, or which item is it a duplicate of?"),
+    message = note_field(
+        _("Details"), rows=5, help_text=_("What should it say instead, or which item is it a duplicate of?")
     )
