@@ -9,39 +9,36 @@ from django.contrib import admin
 from . import models as catalogue
 from .admin import RecordsFieldEdits
 
-CATALOGUE_READONLY = ("created_by", "created_at", "updated_at")
+
+class ImportedItemAdmin(RecordsFieldEdits):
+    """A task, dataset or method: searched by name, full name and description, filtered by status."""
+
+    list_filter = ("status",)
+    search_fields = ("name", "full_name", "description")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+    list_per_page = 50
 
 
 @admin.register(catalogue.Task)
-class TaskAdmin(RecordsFieldEdits):
+class TaskAdmin(ImportedItemAdmin):
     list_display = ("name", "area", "parent", "status")
     list_select_related = ("parent",)
     list_filter = ("status", "area")
     search_fields = ("name", "description")
     autocomplete_fields = ("parent", "papers")
-    readonly_fields = CATALOGUE_READONLY
-    list_per_page = 50
 
 
 @admin.register(catalogue.Dataset)
-class DatasetAdmin(RecordsFieldEdits):
+class DatasetAdmin(ImportedItemAdmin):
     list_display = ("name", "full_name", "variant_of", "introduced_date", "status")
     list_select_related = ("variant_of",)
-    list_filter = ("status",)
-    search_fields = ("name", "full_name", "description")
     autocomplete_fields = ("variant_of", "tasks")
-    readonly_fields = CATALOGUE_READONLY
-    list_per_page = 50
 
 
 @admin.register(catalogue.Method)
-class MethodAdmin(RecordsFieldEdits):
+class MethodAdmin(ImportedItemAdmin):
     list_display = ("name", "full_name", "introduced_year", "status")
-    list_filter = ("status",)
-    search_fields = ("name", "full_name", "description")
     autocomplete_fields = ("paper", "papers")
-    readonly_fields = CATALOGUE_READONLY
-    list_per_page = 50
 
 
 @admin.register(catalogue.Result)

@@ -27,6 +27,15 @@ def _slug_filter(model, label, empty_label, field_name=None):
     )
 
 
+def _introduced_ordering(introduced: str) -> StableOrderingFilter:
+    """By name, by when it was introduced (`introduced`: its date or year), or by papers using it."""
+    return StableOrderingFilter(
+        fields=(("name", "name"), (introduced, "introduced"), ("num_papers", "papers")),
+        field_labels={"name": _("Name"), introduced: _("Introduced"), "num_papers": _("Papers using it")},
+        label=_("Sort by"),
+    )
+
+
 class TaskFilter(SearchFilterSet):
     search_fields = ("name", "description")
 
@@ -43,15 +52,7 @@ class DatasetFilter(SearchFilterSet):
     search_fields = ("name", "full_name", "description")
 
     task = _slug_filter(catalogue.Task, _("Task"), _("Any task"), field_name="tasks")
-    ordering = StableOrderingFilter(
-        fields=(("name", "name"), ("introduced_date", "introduced"), ("num_papers", "papers")),
-        field_labels={
-            "name": _("Name"),
-            "introduced_date": _("Introduced"),
-            "num_papers": _("Papers using it"),
-        },
-        label=_("Sort by"),
-    )
+    ordering = _introduced_ordering("introduced_date")
 
     class Meta:
         model = catalogue.Dataset
@@ -61,15 +62,7 @@ class DatasetFilter(SearchFilterSet):
 class MethodFilter(SearchFilterSet):
     search_fields = ("name", "full_name", "description")
 
-    ordering = StableOrderingFilter(
-        fields=(("name", "name"), ("introduced_year", "introduced"), ("num_papers", "papers")),
-        field_labels={
-            "name": _("Name"),
-            "introduced_year": _("Introduced"),
-            "num_papers": _("Papers using it"),
-        },
-        label=_("Sort by"),
-    )
+    ordering = _introduced_ordering("introduced_year")
 
     class Meta:
         model = catalogue.Method

@@ -195,29 +195,25 @@ class ImportedReadViewSet(CatalogueReadViewSet):
             item.listed_sources = found.get(item.pk, [])
 
 
-@_docs("task", "tasks")
-class TaskViewSet(ImportedReadViewSet):
-    list_selector = staticmethod(boards.task_list)
-    detail_selector = staticmethod(boards.task_detail)
-    serializer_class = TaskSerializer
-    detail_serializer_class = TaskDetailSerializer
-    filterset_class = filters.TaskFilter
+def _imported_viewset(kind: str) -> type[ImportedReadViewSet]:
+    """`<Kind>ViewSet` of an archive kind, from the names its layers give it: `<kind>_list` and
+    `<kind>_detail` (community.selectors.leaderboards), `<Kind>Filter`, `<Kind>Serializer` and, where
+    the detail shows more, `<Kind>DetailSerializer`."""
+    prefix = kind.capitalize()
+    attrs = {
+        "__module__": __name__,
+        "list_selector": staticmethod(getattr(boards, f"{kind}_list")),
+        "detail_selector": staticmethod(getattr(boards, f"{kind}_detail")),
+        "serializer_class": globals()[f"{prefix}Serializer"],
+        "detail_serializer_class": globals().get(f"{prefix}DetailSerializer"),
+        "filterset_class": getattr(filters, f"{prefix}Filter"),
+    }
+    return _docs(kind, f"{kind}s")(type(f"{prefix}ViewSet", (ImportedReadViewSet,), attrs))
 
 
-@_docs("dataset", "datasets")
-class DatasetViewSet(ImportedReadViewSet):
-    list_selector = staticmethod(boards.dataset_list)
-    detail_selector = staticmethod(boards.dataset_detail)
-    serializer_class = DatasetSerializer
-    detail_serializer_class = DatasetDetailSerializer
-    filterset_class = filters.DatasetFilter
-
-
-@_docs("method", "methods")
-class MethodViewSet(ImportedReadViewSet):
-    list_selector = staticmethod(boards.method_list)
-    serializer_class = MethodSerializer
-    filterset_class = filters.MethodFilter
+TaskViewSet = _imported_viewset("task")
+DatasetViewSet = _imported_viewset("dataset")
+MethodViewSet = _imported_viewset("method")
 
 
 @_docs("claimed result", "claimed results", lookup="id")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
-from community.leaderboard_filters import DatasetFilter, MethodFilter, TaskFilter
+from community import leaderboard_filters
 from community.selectors import leaderboards as boards
 from community.services.leaderboards import leaderboard_direction_set
 from community.sota_chart import SotaPoint, sota_chart
@@ -36,74 +36,70 @@ def attributions(keys) -> list:
 
 class _ImportedList(CatalogueListView):
     """A list of items imported from an outside archive (no form submits these kinds): the page
-    names the archive and its licence once, without a query."""
+    names the archive and its licence once, without a query. A subclass names its `kind` (task,
+    dataset, method) and title; its filter, selector, template and nav section follow from the kind."""
+
+    def __init_subclass__(cls, *, kind: str = "", title=None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.filterset_class = getattr(leaderboard_filters, f"{kind.capitalize()}Filter")
+        cls.selector = staticmethod(getattr(boards, f"{kind}_list"))
+        cls.template_name = f"community/{kind}_list.html"
+        cls.section = f"{kind}s"
+        cls.title = title
 
     def get_extra_context(self) -> dict:
         return {"attributions": attributions([PWC_SOURCE])}
 
 
 class _ImportedDetail(CatalogueDetailView):
-    """A page of an imported item: `item_sources` (its Provenance rows) and their `attributions`."""
+    """A page of an imported item: `item_sources` (its Provenance rows), their `attributions`, and
+    `boards` (the leaderboards it is part of) where the kind has them (`leaderboards`, a selector)."""
+
+    leaderboards = None
+
+    def __init_subclass__(cls, *, kind: str = "", leaderboards=None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.selector = staticmethod(getattr(boards, f"{kind}_detail"))
+        cls.template_name = f"community/{kind}_detail.html"
+        cls.context_object_name = kind
+        cls.section = f"{kind}s"
+        cls.leaderboards = staticmethod(leaderboards) if leaderboards else None
 
     def get_context_data(self, **kwargs):
         rows = boards.sources_of([self.object]).get(self.object.pk, [])
-        self.object.sources = rows
+        if self.leaderboards is not None:
+            kwargs["boards"] = self.leaderboards(self.object)
         return super().get_context_data(
             item_sources=rows, attributions=attributions(r.source for r in rows), **kwargs
         )
 
 
-class TaskListView(_ImportedList):
-    filterset_class = TaskFilter
-    selector = staticmethod(boards.task_list)
-    template_name = "community/task_list.html"
-    section = "tasks"
-    title = gettext_lazy("Tasks")
+class TaskListView(_ImportedList, kind="task", title=gettext_lazy("Tasks")):
+    pass
 
 
-class TaskDetailView(_ImportedDetail):
+class TaskDetailView(
+    _ImportedDetail, kind="task", leaderboards=lambda task: boards.task_leaderboards(task=task)
+):
     """A task: its subtasks and its datasets, each with the leaderboard its results make."""
 
-    selector = staticmethod(boards.task_detail)
-    template_name = "community/task_detail.html"
-    context_object_name = "task"
-    section = "tasks"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(boards=boards.task_leaderboards(task=self.object), **kwargs)
+class DatasetListView(_ImportedList, kind="dataset", title=gettext_lazy("Datasets")):
+    pass
 
 
-class DatasetListView(_ImportedList):
-    filterset_class = DatasetFilter
-    selector = staticmethod(boards.dataset_list)
-    template_name = "community/dataset_list.html"
-    section = "datasets"
-    title = gettext_lazy("Datasets")
+class DatasetDetailView(
+    _ImportedDetail, kind="dataset", leaderboards=lambda dataset: boards.dataset_leaderboards(dataset=dataset)
+):
+    """A dataset: its variants, its tasks and the leaderboards it is part of."""
 
 
-class DatasetDetailView(_ImportedDetail):
-    selector = staticmethod(boards.dataset_detail)
-    template_name = "community/dataset_detail.html"
-    context_object_name = "dataset"
-    section = "datasets"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(boards=boards.dataset_leaderboards(dataset=self.object), **kwargs)
+class MethodListView(_ImportedList, kind="method", title=gettext_lazy("Methods")):
+    pass
 
 
-class MethodListView(_ImportedList):
-    filterset_class = MethodFilter
-    selector = staticmethod(boards.method_list)
-    template_name = "community/method_list.html"
-    section = "methods"
-    title = gettext_lazy("Methods")
-
-
-class MethodDetailView(_ImportedDetail):
-    selector = staticmethod(boards.method_detail)
-    template_name = "community/method_detail.html"
-    context_object_name = "method"
-    section = "methods"
+class MethodDetailView(_ImportedDetail, kind="method"):
+    """A method: the paper that introduced it and papers that use it."""
 
 
 class ResultDetailView(DetailView):

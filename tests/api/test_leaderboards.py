@@ -4,22 +4,12 @@ filters, provenance in every answer, the OpenAPI schema, and list query counts t
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from tests.api.test_query_budget import LIST_BUDGET, _queries
 from tests.community import factories as f
 from tests.community import factories_leaderboards as lf
 
 pytestmark = pytest.mark.django_db
-
-LIST_BUDGET = 12
-
-
-def _queries(client, url, params=None) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params or {})
-    assert response.status_code == 200, response.content[:500]
-    return len(captured)
 
 
 def test_tasks_list_published_ones_with_their_sources(api):
