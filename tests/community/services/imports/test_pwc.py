@@ -247,3 +247,12 @@ def test_a_large_batch_reads_back_as_written_and_a_rerun_changes_nothing(tmp_pat
     before = _catalogue()
     assert _counts(_import(path))["paper"] == (0, 0, 150, 0)
     assert _catalogue() == before
+
+
+def test_the_samples_results_find_a_landmark_paper_the_catalogue_has():
+    attention = Paper.objects.create(slug="attention-is-all-you-need", title="Attention Is All You Need",
+                                     year=2017, arxiv_id="1706.03762", status=ModerationStatus.PUBLISHED)  # fmt: skip
+    pwc_sample_load()
+    assert Paper.objects.count() == 1
+    claimed = attention.claimed_results.filter(model_name="Transformer Big", metric="BLEU")
+    assert sorted(claimed.values_list("value", flat=True)) == [Decimal("28.4"), Decimal("41.0")]
