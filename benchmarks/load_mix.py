@@ -204,8 +204,19 @@ class Variant:
         )  # fmt: skip
 
 
+def cpu_seconds(master: int) -> float:
+    """User + system CPU time of a gunicorn master's workers so far (/proc/PID/stat, in ticks)."""
+    total = 0
+    for pid in load.worker_pids(master):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def service_times(variants: list[Variant], mix: Mix, samples: int) -> None:
-    """Each kind one request at a time, the same path to every variant in turn (page cache off)."""
+    """Each kind one request at a time, the same path to every variant in turn (page cache off).
+    Besides the wall time (which a busy machine stretches), the web workers' CPU time per request:
+    what the request costs in Python whatever else runs (PostgreSQL's share not included)."""
     print(f"\n== service time, one request at a time, page cache off, {samples} paths per kind ({loadavg()})")
     holders = [{"port": v.port} for v in variants]
     for kind in MIX:
@@ -215,15 +226,17 @@ def service_times(variants: list[Variant], mix: Mix, samples: int) -> None:
                 load.get(holder, path)
         times: list[list[float]] = [[] for _ in variants]
         errors = [0 for _ in variants]
+        cpu = [-cpu_seconds(v.server.pid) for v in variants]
         for path in paths:
             for i, holder in enumerate(holders):
                 t0 = time.monotonic()
                 status = load.get(holder, path)
                 times[i].append(time.monotonic() - t0)
                 errors[i] += status != 200
+        cpu = [c + cpu_seconds(v.server.pid) for c, v in zip(cpu, variants, strict=True)]
         cells = "; ".join(
-            f"{v.label}: p50 {ms(t, 50):6.1f} ms, p95 {ms(t, 95):6.1f} ms, non-200 {e}"
-            for v, t, e in zip(variants, times, errors, strict=True)
+            f"{v.label}: p50 {ms(t, 50):6.1f} ms, p95 {ms(t, 95):6.1f} ms, CPU {c / len(paths) * 1000:5.1f} ms/req, non-200 {e}"
+            for v, t, e, c in zip(variants, times, errors, cpu, strict=True)
         )
         print(f"  {kind:28s} {cells}  ({loadavg()})")
 
