@@ -134,7 +134,7 @@ class Store:
                 if hasattr(item.obj, "updated_at"):
                     item.obj.updated_at = now
             fields = sorted(changed_fields | ({"updated_at"} if _has(model, "updated_at") else set()))
-            model.objects.bulk_update([item.obj for item in updated], fields, batch_size=500)
+            update_rows(model, [item.obj for item in updated], fields)
         self.history(model, [item for item in existing if item.changes])
         self.provenance(model, [item.obj.pk for item in existing])
         self.provenance(model, [item.obj.pk for item in new], new=True)
@@ -268,6 +268,31 @@ def create_rows(model: type[models.Model], objs: list[models.Model]) -> None:
         rows.append(tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields))
         obj._state.adding, obj._state.db = False, connection.alias
     insert_rows(model, tuple(f.attname for f in fields), rows)
+
+
+def update_rows(model: type[models.Model], objs: list[models.Model], names: list[str]) -> None:
+    """bulk_update of `names`; on PostgreSQL a large batch is COPied into a staging table and written
+    by one UPDATE ... FROM (bulk_update's CASE per row and column is slow past a few hundred rows)."""
+    if connection.vendor != "postgresql" or len(objs) < 100:
+        model.objects.bulk_update(objs, names, batch_size=500)
+        return
+    quote = connection.ops.quote_name
+    fields = [model._meta.pk, *(model._meta.get_field(name) for name in names)]
+    columns = [quote(field.column) for field in fields]
+    table = quote(model._meta.db_table)
+    # Only the model's own table and column names, quoted, are in the SQL; the values go by COPY.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE pwc_staging ON COMMIT DROP AS SELECT {', '.join(columns)} FROM {table} WITH NO DATA"  # noqa: S608
+        )
+        with cursor.cursor.copy(f"COPY pwc_staging ({', '.join(columns)}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields])
+        assignments = ", ".join(f"{column} = pwc_staging.{column}" for column in columns[1:])
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM pwc_staging WHERE {table}.{columns[0]} = pwc_staging.{columns[0]}"  # noqa: S608
+        )
+        cursor.execute("DROP TABLE pwc_staging")
 
 
 def _suffixed(base: str, n, max_length: int) -> str:

@@ -234,8 +234,8 @@ def test_the_command_shows_counts_and_writes_the_per_record_report(tmp_path):
 
 
 def test_a_large_batch_reads_back_as_written_and_a_rerun_changes_nothing(tmp_path):
-    """Batches of 100 or more go in by COPY on PostgreSQL (ids from the sequence): the rows read back
-    whole, with their authors, links and sources."""
+    """Batches of 100 or more go in by COPY on PostgreSQL (ids from the sequence, updates through a
+    staging table): the rows read back whole, with their authors, links, sources and history."""
     path = pwc_files.write(pwc_files.papers(150), tmp_path, "p", "json")
     report = _import(path)
     assert _counts(report)["paper"] == (150, 0, 0, 0)
@@ -247,6 +247,14 @@ def test_a_large_batch_reads_back_as_written_and_a_rerun_changes_nothing(tmp_pat
     before = _catalogue()
     assert _counts(_import(path))["paper"] == (0, 0, 150, 0)
     assert _catalogue() == before
+    newer = pwc_files.papers(150)
+    for record in newer:
+        record["abstract"] += " Revised."
+    report = _import(pwc_files.write(newer, tmp_path, "p", "json"))
+    assert _counts(report)["paper"] == (0, 150, 0, 0)
+    paper.refresh_from_db()
+    assert paper.abstract == "The abstract of generated paper 120. Revised."
+    assert ChangeRecord.objects.filter(content_type__model="paper", action="imported").count() == 150
 
 
 def test_the_samples_results_find_a_landmark_paper_the_catalogue_has():
