@@ -7,8 +7,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,6 +17,7 @@ from tests.community import factories as f
 from tests.community.moderation_helpers import (
     make_user,
 )
+from tests.support.queries import page_queries
 
 User = get_user_model()
 SIGNUP = {
@@ -221,20 +220,16 @@ def test_the_profile_lists_my_submissions_with_their_status_and_my_edits_and_rep
 def test_the_profile_page_costs_the_same_for_one_contribution_as_for_many(
     member, member_client, moderator, settings
 ):
-    settings.SUBMISSION_RATE_LIMIT = 1000  # many rounds of submissions by one user: setup, not the limit under test
+    settings.SUBMISSION_RATE_LIMIT = (
+        1000  # many rounds of submissions by one user: setup, not the limit under test
+    )
     url = reverse("accounts:profile")
     _contribute(member, moderator, 1)
     member_client.get(url)
-
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert member_client.get(url).status_code == 200
-        return len(queries)
-
-    one = count()
+    one = page_queries(member_client, url)
     for number in range(2, 12):
         _contribute(member, moderator, number)
-    many = count()
+    many = page_queries(member_client, url)
     print(f"profile page: {one} queries for one round of contributions, {many} for eleven")
     assert one == many
     assert many <= 12

@@ -6,9 +6,7 @@ import datetime as dt
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +20,7 @@ from tests.community.moderation_helpers import (
     make_user,
     review_url,
 )
+from tests.support.queries import page_queries
 
 QUEUE_MAX_QUERIES = 20
 
@@ -291,24 +290,19 @@ def _fill_queue(moderator, member, rounds: int):
             submissions.report_create(item=item, reason="wrong", message="Check it", user=member)
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.django_db
 def test_the_queue_costs_the_same_for_one_round_of_everything_as_for_many(
     moderator, member, moderator_client, settings
 ):
-    settings.SUBMISSION_RATE_LIMIT = 1000  # many rounds of submissions by one user: setup, not the limit under test
+    settings.SUBMISSION_RATE_LIMIT = (
+        1000  # many rounds of submissions by one user: setup, not the limit under test
+    )
     url = reverse("community:moderation")
     _fill_queue(moderator, member, 1)
     moderator_client.get(url)  # content types cached, as in a running site
-    one = _count(moderator_client, url)
+    one = page_queries(moderator_client, url)
     _fill_queue(moderator, member, 6)
-    many = _count(moderator_client, url)
+    many = page_queries(moderator_client, url)
     print(f"moderation queue: {one} queries for one round, {many} for six")
     assert one == many, (one, many)
     assert many <= QUEUE_MAX_QUERIES, many
@@ -332,7 +326,7 @@ def test_review_and_history_pages_cost_the_same_for_short_and_long_histories(
     urls.append(reverse("community:moderation-history", args=[content_type.pk, edition.pk]))
     for url in urls:
         moderator_client.get(url)
-        before = _count(moderator_client, url)
+        before = page_queries(moderator_client, url)
         for number in range(5):
             ChangeRecord.objects.create(
                 content_type=content_type,
@@ -341,7 +335,7 @@ def test_review_and_history_pages_cost_the_same_for_short_and_long_histories(
                 user=member,
                 changes={"city": [number, 1]},
             )
-        assert _count(moderator_client, url) == before, url
+        assert page_queries(moderator_client, url) == before, url
 
 
 @pytest.mark.django_db

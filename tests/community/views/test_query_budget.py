@@ -10,25 +10,19 @@ from django.urls import reverse
 from community.services.catalogue_stats import catalogue_stats_refresh
 from tests.community import factories as f
 from tests.community.pages import DETAIL_PAGES, LIST_PAGES, OTHER_PAGES
+from tests.support.queries import page_queries
 
 MAX_QUERIES = 12
 FULL = settings.PAGE_SIZE
 
 
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 def _list_counts(client, url: str, build) -> tuple[int, int]:
     """The queries `url` makes with one item built, then with FULL items."""
     build()
-    one = _count(client, url)
+    one = page_queries(client, url)
     for _ in range(FULL - 1):
         build()
-    return one, _count(client, url)
+    return one, page_queries(client, url)
 
 
 @pytest.mark.django_db
@@ -51,8 +45,8 @@ def test_filtered_and_sorted_list_page_query_count_is_constant(client, url_name)
 @pytest.mark.parametrize("url_name", sorted(DETAIL_PAGES))
 def test_detail_page_query_count_is_constant(client, url_name):
     build = DETAIL_PAGES[url_name]
-    one = _count(client, build(1).get_absolute_url())
-    full = _count(client, build(FULL).get_absolute_url())
+    one = page_queries(client, build(1).get_absolute_url())
+    full = page_queries(client, build(FULL).get_absolute_url())
     assert one == full, f"{url_name}: {one} queries with one link per relation, {full} with {FULL}"
     assert full <= MAX_QUERIES, f"{url_name}: {full} queries"
 
@@ -63,9 +57,9 @@ def test_other_page_query_count_is_constant(client, url_name):
     build = OTHER_PAGES[url_name]
     url = reverse(url_name)
     build(1)
-    one = _count(client, url)
+    one = page_queries(client, url)
     build(FULL)
-    full = _count(client, url)
+    full = page_queries(client, url)
     assert one == full, f"{url_name}: {one} queries vs {full}"
     assert full <= MAX_QUERIES, f"{url_name}: {full} queries"
 
@@ -103,13 +97,13 @@ def test_home_and_search_query_count_is_constant(client, path):
     f.linked_organization(width=1)
     f.linked_person(width=1)
     f.ChannelFactory()
-    one = _count(client, url)
+    one = page_queries(client, url)
     _fill_home(FULL - 1)
     for _ in range(FULL - 1):
         f.linked_organization(width=1)
         f.linked_person(width=1)
         f.ChannelFactory()
-    full = _count(client, url)
+    full = page_queries(client, url)
     assert one == full, f"{path}: {one} vs {full}"
     assert full <= MAX_QUERIES
 
