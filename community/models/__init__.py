@@ -6,6 +6,7 @@ from .channels import Channel
 from .funding import FundingOpportunity
 from .guides import Guide
 from .history import TimelineEvent
+from .import_jobs import ImportJob
 from .leaderboards import Dataset, Method, PaperCode, PwcPaper, Result, Task
 from .moderation import ChangeRecord, EditSuggestion, Report, ReviewStatus
 from .papers import Authorship, Paper, SimilarPaper
@@ -30,6 +31,7 @@ __all__ = [
     "Deadline",
     "Edition",
     "FundingOpportunity",
+    "ImportJob",
     "Guide",
     "JobPosting",
     "Method",
