@@ -198,13 +198,20 @@ def run_weights(request: HttpRequest, pk: int) -> HttpResponse:
 # --- status JSON for the live pages -------------------------------------------------------------------
 
 
+def _state_json(state: str) -> dict:
+    """A run's or a sweep's state for the live pages: its value, its label, and whether it is final."""
+    return {
+        "state": state,
+        "state_label": str(RunState(state).label) if state in RunState.values else state,
+        "final": state in FINAL_STATES,
+    }
+
+
 def _status_json(row: dict) -> dict:
     state = row["state"]
     return {
         "id": row["pk"],
-        "state": state,
-        "state_label": str(RunState(state).label) if state in RunState.values else state,
-        "final": state in FINAL_STATES,
+        **_state_json(state),
         "step": row["step"],
         "total_steps": row["total_steps"],
         "progress": selectors.run_percent(state, row["step"], row["total_steps"]),
@@ -236,14 +243,11 @@ def sweep_status(request: HttpRequest, pk: int) -> JsonResponse:
         return _not_found_json(_("There is no published sweep with this number."))
     sweep, rows = found
     runs = [{**_status_json(row), "seed": row["seed"]} for row in rows]
-    state = sweep["state"]
     progress = selectors.sweep_percent((r["state"], r["step"], r["total_steps"]) for r in rows)
     return JsonResponse(
         {
             "id": sweep["pk"],
-            "state": state,
-            "state_label": str(RunState(state).label) if state in RunState.values else state,
-            "final": state in FINAL_STATES,
+            **_state_json(sweep["state"]),
             "progress": progress,
             "evaluations": sum(r["evaluations"] for r in runs),
             "runs": runs,
