@@ -77,45 +77,43 @@ class TaskRow:
 
 
 @dataclass(frozen=True)
-class DatasetRow:
-    """A dataset: from the datasets file (all fields) or the evaluation tables (name, description,
-    the task it is evaluated on, `variant_of` for a subdataset)."""
+class CataloguedRow:
+    """What a dataset and a method share: a name, a description, a PwC page, the paper that
+    introduced it (title and page) and how many papers use it."""
 
     ref: str
     name: str
     full_name: str = ""
     description: str = ""
-    homepage: str = ""
     pwc_url: str = ""
+    paper_title: str = ""
+    paper_url: str = ""
+    num_papers: int | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatasetRow(CataloguedRow):
+    """A dataset: from the datasets file (all fields) or the evaluation tables (name, description,
+    the task it is evaluated on, `variant_of` for a subdataset)."""
+
+    homepage: str = ""
     introduced_date: date | None = None
     modalities: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     variant_of: str = ""
     variants: tuple[str, ...] = ()
     tasks: tuple[str, ...] = ()
-    num_papers: int | None = None
     data_loaders: tuple[dict, ...] = ()
-    paper_title: str = ""
-    paper_url: str = ""
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class MethodRow:
-    ref: str
-    name: str
-    full_name: str = ""
-    description: str = ""
-    pwc_url: str = ""
+class MethodRow(CataloguedRow):
     introduced_year: int | None = None
-    paper_title: str = ""
-    paper_url: str = ""
     source_url: str = ""
     source_title: str = ""
     code_snippet_url: str = ""
-    num_papers: int | None = None
     collections: tuple[dict, ...] = ()
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -172,53 +172,59 @@ def _paper_ref(raw) -> tuple[str, str]:
     return v.text(paper.get("title"), TITLE_MAX), url if url.startswith(("http://", "https://")) else ""
 
 
-def method_row(raw: dict, ref: str, used: set[str]) -> MethodRow:
-    used.update(("url", "name", "full_name", "description", "paper", "introduced_year", "source_url",
-                 "source_title", "code_snippet_url", "num_papers", "collections"))  # fmt: skip
-    notes: list[str] = []
+# What the methods and datasets files share: name, full name, description, page, paper, paper count.
+_CATALOGUED = ("url", "name", "full_name", "description", "paper", "num_papers")
+
+
+def _catalogued(raw: dict, used: set[str], notes: list[str]) -> dict:
+    used.update(_CATALOGUED)
     paper_title, paper_url = _paper_ref(raw.get("paper"))
+    return {
+        "name": _title(raw.get("name"), "name")[:NAME_MAX],
+        "full_name": v.text(raw.get("full_name"), NAME_MAX),
+        "description": _long_text(raw.get("description"), DESCRIPTION_MAX, "description"),
+        "pwc_url": _url(raw.get("url"), notes, "url"),
+        "paper_title": paper_title,
+        "paper_url": paper_url,
+        "num_papers": v.count(raw.get("num_papers")),
+    }
+
+
+def method_row(raw: dict, ref: str, used: set[str]) -> MethodRow:
+    used.update(("introduced_year", "source_url", "source_title", "code_snippet_url", "collections"))
+    notes: list[str] = []
+    common = _catalogued(raw, used, notes)
     return MethodRow(
         ref=ref,
-        name=_title(raw.get("name"), "name")[:NAME_MAX],
-        full_name=v.text(raw.get("full_name"), NAME_MAX),
-        description=_long_text(raw.get("description"), DESCRIPTION_MAX, "description"),
-        pwc_url=_url(raw.get("url"), notes, "url"),
         introduced_year=v.parse_year(raw.get("introduced_year")),
-        paper_title=paper_title,
-        paper_url=paper_url,
         source_url=_url(raw.get("source_url"), notes, "source_url"),
         source_title=v.text(raw.get("source_title"), TITLE_MAX),
         code_snippet_url=_url(raw.get("code_snippet_url"), notes, "code_snippet_url"),
-        num_papers=v.count(raw.get("num_papers")),
         collections=_dicts(raw.get("collections"), "collection", "area"),
         notes=tuple(notes),
+        **common,
     )
 
 
 def dataset_row(raw: dict, ref: str, used: set[str]) -> DatasetRow:
-    used.update(("url", "name", "full_name", "homepage", "description", "paper", "introduced_date",
-                 "modalities", "tasks", "languages", "variants", "num_papers", "data_loaders"))  # fmt: skip
+    used.update(
+        ("homepage", "introduced_date", "modalities", "tasks", "languages", "variants", "data_loaders")
+    )
     notes: list[str] = []
-    paper_title, paper_url = _paper_ref(raw.get("paper"))
+    common = _catalogued(raw, used, notes)
     tasks = tuple(
         name for name in (v.text(t.get("task"), NAME_MAX) if isinstance(t, dict) else v.text(t, NAME_MAX)
                           for t in (raw.get("tasks") or [])) if name
     )  # fmt: skip
     return DatasetRow(
         ref=ref,
-        name=_title(raw.get("name"), "name")[:NAME_MAX],
-        full_name=v.text(raw.get("full_name"), NAME_MAX),
-        description=_long_text(raw.get("description"), DESCRIPTION_MAX, "description"),
         homepage=_url(raw.get("homepage"), notes, "homepage"),
-        pwc_url=_url(raw.get("url"), notes, "url"),
         introduced_date=v.parse_date(raw.get("introduced_date")),
         modalities=v.name_list(raw.get("modalities")),
         languages=v.name_list(raw.get("languages")),
-        variants=tuple(name for name in v.name_list(raw.get("variants")) if name != v.text(raw.get("name"))),
+        variants=tuple(name for name in v.name_list(raw.get("variants")) if name != common["name"]),
         tasks=tasks,
-        num_papers=v.count(raw.get("num_papers")),
         data_loaders=_dicts(raw.get("data_loaders"), "url", "repo", "frameworks"),
-        paper_title=paper_title,
-        paper_url=paper_url,
         notes=tuple(notes),
+        **common,
     )
