@@ -36,10 +36,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from community.models import FundingOpportunity, Organization, Project, Topic, Venue
+from community.models import Dataset, FundingOpportunity, Organization, Paper, Project, Task, Topic, Venue
 from community.services import submissions
 from tests.api.tokens import api_token_key
 from tests.community import factories as f
+from tests.community import factories_leaderboards as lf
 from tests.training.factories import finished_sweep
 from training.models import Benchmark
 
@@ -81,6 +82,8 @@ def catalogue(settings, user):
     f.linked_guide(slug="guide")
     f.linked_project(width=1, slug="pytorch")
     f.linked_person(width=1, slug="ada")
+    task, _dataset = lf.leaderboard(width=2, task=lf.TaskFactory(parent=lf.TaskFactory()))
+    lf.ResultFactory(task=task, paper=paper)  # a claimed result of the paper (the `paper` filter)
     finished_sweep()
     finished_sweep(published=False)  # staff only
     # Something in the moderation queue of each kind.
@@ -105,6 +108,10 @@ def _references() -> dict:
         "benchmark": Benchmark.objects.first().slug,
         "topic": Topic.objects.published().first().slug,
         "language": Project.objects.published().exclude(language="").first().language,
+        # The Papers with Code archive's kinds (issue 14): a task with a parent, a dataset, a paper.
+        "task": Task.objects.published().filter(parent__isnull=False).first().parent.slug,
+        "dataset": Dataset.objects.published().first().slug,
+        "paper": Paper.objects.published().first().slug,
     }
 
 
@@ -119,6 +126,9 @@ FILTER_REFERENCES = {
     "organization": "organization",
     "benchmark": "benchmark",
     "language": "language",
+    "task": "task",
+    "dataset": "dataset",
+    "paper": "paper",
 }
 
 
@@ -154,7 +164,10 @@ def _within_rules_the_schema_cannot_state(case, existing: bool = False):
     references = _references()
     for name, value in (case.query or {}).items():  # a filter by a related item (or value) that exists
         if name in FILTER_REFERENCES and value not in (None, ""):
-            case.query[name] = references[FILTER_REFERENCES[name]]
+            kind = (
+                "task" if name == "parent" and "/tasks/" in case.operation.path else FILTER_REFERENCES[name]
+            )
+            case.query[name] = references[kind]
     body = case.body
     if not isinstance(body, dict):
         return case
