@@ -158,27 +158,25 @@ class _Loader:
             Topic, where=where, slug=item["slug"], lookups=[{"name": item["name"]}], fields=fields
         )
 
-    def _organization(self, item: dict, *, where: str) -> Organization:
+    def _named(self, model: type[models.Model], item: dict, *, where: str, fields: tuple[str, ...]) -> Any:
+        """An item known by its name (organisations, venues, channels): looked up by seed slug, then
+        by name; its `fields` and its topics as the seed states them."""
         return self._upsert(
-            Organization,
+            model,
             where=where,
             slug=item["slug"],
             lookups=[{"name": item["name"]}],
-            fields=_plain(item, "name", "kind", "description", "description_zh_hans", "country", "website"),
+            fields=_plain(item, "name", *fields),
             m2m=self._topics(item),
         )
 
+    def _organization(self, item: dict, *, where: str) -> Organization:
+        fields = ("kind", "description", "description_zh_hans", "country", "website")
+        return self._named(Organization, item, where=where, fields=fields)
+
     def _venue(self, item: dict, *, where: str) -> Venue:
-        venue = self._upsert(
-            Venue,
-            where=where,
-            slug=item["slug"],
-            lookups=[{"name": item["name"]}],
-            fields=_plain(
-                item, "name", "kind", "full_name", "publisher", "website", "description", "description_zh_hans"
-            ),
-            m2m=self._topics(item),
-        )
+        fields = ("kind", "full_name", "publisher", "website", "description", "description_zh_hans")
+        venue = self._named(Venue, item, where=where, fields=fields)
         for edition in item.get("editions", []):
             year = edition["year"]
             self.editions[(item["slug"], year)] = self._upsert(
@@ -220,13 +218,8 @@ class _Loader:
         )
 
     def _channel(self, item: dict, *, where: str) -> Channel:
-        return self._upsert(
-            Channel,
-            where=where,
-            slug=item["slug"],
-            lookups=[{"name": item["name"]}],
-            fields=_plain(item, "name", "kind", "url", "description", "description_zh_hans"),
-            m2m=self._topics(item),
+        return self._named(
+            Channel, item, where=where, fields=("kind", "url", "description", "description_zh_hans")
         )
 
     def _paper(self, item: dict, *, where: str) -> Paper:
