@@ -157,35 +157,32 @@ def _accepted_language(request) -> str:
 
 def _write_docs(kind: str) -> dict:
     """Summaries for the submission, the suggested edits and the report of one type."""
-    receipt = {202: writes.SubmissionReceiptSerializer}
+
+    def write(summary, description):
+        # Every write answers 202 with its receipt and takes the language of the texts it sends.
+        return extend_schema(
+            summary=summary,
+            description=description,
+            responses={202: writes.SubmissionReceiptSerializer},
+            parameters=[LANGUAGE_PARAMETER],
+        )
+
     edit = _(
         "Proposes changes to a published %(kind)s; nothing changes before a moderator approves "
         "them. Fields left unchanged are dropped; a change to an identifier another item has is a 409."
     ) % {"kind": kind}
     return {
-        "create": extend_schema(
-            summary=_("Submit a %(kind)s for review") % {"kind": kind},
-            description=_(
+        "create": write(
+            _("Submit a %(kind)s for review") % {"kind": kind},
+            _(
                 "Creates a pending %(kind)s through the same service as the web form. 409 `duplicate`: "
                 "an item with the same identifier exists. 409 `near_duplicate`: items with a nearly "
                 'identical title exist (listed in `error.existing`); resend with `"confirm": true`.'
             )
             % {"kind": kind},
-            responses=receipt,
-            parameters=[LANGUAGE_PARAMETER],
         ),
-        "update": extend_schema(
-            summary=_("Suggest an edit (every field)"),
-            description=edit,
-            responses=receipt,
-            parameters=[LANGUAGE_PARAMETER],
-        ),
-        "partial_update": extend_schema(
-            summary=_("Suggest an edit (only the fields given)"),
-            description=edit,
-            responses=receipt,
-            parameters=[LANGUAGE_PARAMETER],
-        ),
+        "update": write(_("Suggest an edit (every field)"), edit),
+        "partial_update": write(_("Suggest an edit (only the fields given)"), edit),
     }
 
 
