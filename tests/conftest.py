@@ -68,3 +68,9 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if item.get_closest_marker("gpu"):
                 item.add_marker(skip)
+
+
+@pytest.fixture
+def many_submissions(settings):
+    """Many rounds of submissions by one user, as the setup of a test that is not about the limit."""
+    settings.SUBMISSION_RATE_LIMIT = 10_000

@@ -10,3 +10,15 @@ def page_queries(client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(queries)
+
+
+def queries_for_one_and_many(client, url: str, add_round, rounds: int) -> tuple[int, int]:
+    """How many queries a GET of `url` makes after one round of data and after `rounds` rounds:
+    `add_round(n)` adds round n (1, then 2 to `rounds`). One GET before counting warms what a running
+    site keeps between requests (the content types), so both counts are of the same kind of request."""
+    add_round(1)
+    client.get(url)
+    one = page_queries(client, url)
+    for number in range(2, rounds + 1):
+        add_round(number)
+    return one, page_queries(client, url)
