@@ -10,6 +10,7 @@ class CommunityConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from community import (
+            admin_imports,  # noqa: F401 - the archive's import jobs in the admin (issue 14)
             admin_leaderboards,  # noqa: F401 - the archive kinds' admin (issue 14), built on community.admin
             page_cache,
             tasks,  # noqa: F401 - connects the receivers that enqueue tasks (community.tasks)

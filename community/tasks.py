@@ -11,6 +11,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from community.services import catalogue_stats, deadline_sync, expiry, github_stats, similar
+from community.services.imports import pwc_jobs
 
 
 @shared_task(name="community.similar_papers_refresh", ignore_result=True)
@@ -53,3 +54,17 @@ def deadline_sources_sync() -> dict:
 def enqueue_similar_papers_refresh(**kwargs) -> None:
     """Enqueue `similar_papers_refresh` once the current transaction commits (see the service)."""
     transaction.on_commit(similar_papers_refresh.delay, robust=True)
+
+
+@shared_task(name="community.pwc_import_job_run", ignore_result=True)
+def pwc_import_job_run(job_id: int) -> str:
+    """Import the archive file of an ImportJob started from the admin (queue `default`); returns its
+    status. Safe to run twice: only the delivery that moves the job from queued to running imports."""
+    job = pwc_jobs.import_job_run(job_id=job_id)
+    return job.status if job is not None else "not queued"
+
+
+@receiver(pwc_jobs.job_requested, dispatch_uid="community.tasks.enqueue_pwc_import_job")
+def enqueue_pwc_import_job(*, job_id: int, **kwargs) -> None:
+    """Enqueue `pwc_import_job_run` once the job's row is committed."""
+    transaction.on_commit(lambda: pwc_import_job_run.delay(job_id), robust=True)

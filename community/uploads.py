@@ -11,7 +11,7 @@ Two limits, each on its own path:
   nothing is imported.
 
 The view asks `upload_too_large(request)` after touching request.POST/FILES and re-renders its form
-with the message of `upload_limit_message()`.
+as `upload_refused_form()` makes it, with the message of `upload_limit_message()`.
 """
 
 from collections.abc import Callable
@@ -33,11 +33,11 @@ def import_upload_max_bytes() -> int:
     return settings.IMPORT_UPLOAD_MAX_BYTES
 
 
-def upload_limit_message() -> str:
+def upload_limit_message(limit: int | None = None) -> str:
     return _(
         "The file is larger than %(limit)s, the most that can be imported at once. Nothing was "
         "imported: split the file and import the parts one after the other."
-    ) % {"limit": filesizeformat(import_upload_max_bytes())}
+    ) % {"limit": filesizeformat(import_upload_max_bytes() if limit is None else limit)}
 
 
 class ImportUploadLimitHandler(FileUploadHandler):
@@ -69,23 +69,38 @@ class ImportUploadLimitHandler(FileUploadHandler):
         return None  # the next handler (memory or temporary file) makes the file
 
 
-def import_upload_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap a view that takes an import file: its own cap instead of the ordinary one.
+def import_upload_view(
+    view: Callable[..., HttpResponse] | None = None, *, max_bytes: Callable[[], int] = import_upload_max_bytes
+):
+    """Wrap a view that takes an import file: its own cap (`max_bytes()`, IMPORT_UPLOAD_MAX_BYTES
+    unless given; the archive's admin import has PWC_UPLOAD_MAX_BYTES) instead of the ordinary one.
 
     The handler must be in place before anything reads request.POST, and the CSRF middleware reads
     it, so the CSRF check moves inside (csrf_exempt outside, csrf_protect inside), as Django's
     "Modifying upload handlers on the fly" says.
     """
+    if view is None:
+        return lambda view: import_upload_view(view, max_bytes=max_bytes)
     protected = csrf_protect(view)
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method == "POST":
-            request.upload_handlers.insert(0, ImportUploadLimitHandler(request, import_upload_max_bytes()))
+            request.upload_handlers.insert(0, ImportUploadLimitHandler(request, max_bytes()))
         return protected(request, *args, **kwargs)
 
     wrapped.has_own_upload_limit = True  # read by RequestSizeLimitMiddleware
     return csrf_exempt(wrapped)
+
+
+def upload_refused_form(form_class, request: HttpRequest, field: str, limit: int | None = None):
+    """The form again after the cap stopped its upload: the other fields as sent, the file's field
+    saying why (`upload_limit_message(limit)`) instead of "this field is required"."""
+    form = form_class(request.POST)
+    form.is_valid()
+    form.errors.pop(field, None)
+    form.add_error(field, upload_limit_message(limit))
+    return form
 
 
 def upload_too_large(request: HttpRequest) -> bool:

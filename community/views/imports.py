@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from community.permissions import is_moderator
 from community.services.imports import ImportReport, arxiv_import, bibtex_import, deadlines_import
 from community.services.rate_limits import RateLimited, client_ip
-from community.uploads import import_upload_view, upload_limit_message, upload_too_large
+from community.uploads import import_upload_view, upload_refused_form, upload_too_large
 from community.views.submit import rate_limit_message
 
 # Each 100 ids is one arXiv request, with a 3-second pause between requests; keep a page quick.
@@ -32,7 +32,10 @@ class ImportForm(forms.Form):
     FORMATS = [
         ("bibtex", _("BibTeX file (.bib)")),
         # Either tracker's layout, told apart by content (community.importers.ccf_deadlines).
-        ("deadlines", _("Deadline tracker YAML (ai-deadlines or ccf-deadlines: conference or acceptance-rate file)")),
+        (
+            "deadlines",
+            _("Deadline tracker YAML (ai-deadlines or ccf-deadlines: conference or acceptance-rate file)"),
+        ),
         ("arxiv", _("arXiv ids")),
     ]
 
@@ -95,10 +98,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES)
         if upload_too_large(request):
             # The upload was stopped at the cap: nothing of the file was kept, nothing is imported.
-            form = ImportForm(request.POST)
-            form.is_valid()
-            form.errors.pop("file", None)
-            form.add_error("file", upload_limit_message())
+            form = upload_refused_form(ImportForm, request, "file")
             return render(request, "community/import_upload.html", {"form": form, "report": None}, status=413)
         if form.is_valid():
             try:

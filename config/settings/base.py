@@ -176,6 +176,13 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# The Papers with Code archive from the admin (issue 14): an upload has its own, larger cap (the
+# archive's papers file is about 1 GB as .json.gz), checked the same way while it streams to disk; or a
+# file an operator put in PWC_IMPORT_DIR, the only server folder the admin lists (no other path can be
+# named). Uploaded files and the jobs' per-record reports are kept in PWC_JOB_DIR.
+PWC_UPLOAD_MAX_BYTES = env.int("PWC_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024 * 1024)
+PWC_IMPORT_DIR = Path(env("PWC_IMPORT_DIR", default=str(VAR_DIR / "imports" / "pwc-archive")))
+PWC_JOB_DIR = Path(env("PWC_JOB_DIR", default=str(VAR_DIR / "imports" / "pwc-jobs")))
 
 # --- Content-Security-Policy ----------------------------------------------------------------
 # Nothing is loaded from another origin and no template carries an inline script or style.
@@ -320,6 +327,7 @@ CELERY_TASK_ROUTES = {
     "training.execute_runs": {"queue": "cpu"},
     # tf-idf over every paper: scikit-learn is imported by the worker only, never by a web process.
     "community.similar_papers_refresh": {"queue": "default"},
+    "community.pwc_import_job_run": {"queue": "default"},
     "community.close_expired": {"queue": "default"},
     "community.project_stats_refresh": {"queue": "default"},
     "alerts.reminders_send": {"queue": "default"},

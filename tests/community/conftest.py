@@ -42,3 +42,12 @@ def moderator_client(moderator):
     client = Client()
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture
+def pwc_folders(tmp_path, settings):
+    """The archive's import folder (PWC_IMPORT_DIR, returned) and the jobs' folder, in tmp_path."""
+    settings.PWC_IMPORT_DIR = tmp_path / "incoming"
+    settings.PWC_JOB_DIR = tmp_path / "jobs"
+    settings.PWC_IMPORT_DIR.mkdir()
+    return settings.PWC_IMPORT_DIR

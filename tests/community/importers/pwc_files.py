@@ -161,6 +161,22 @@ def datasets() -> list[dict]:
     ]
 
 
+def fail_batch(monkeypatch, kind: str, number: int, error: Exception) -> None:
+    """Make the importer's writer of `kind` raise `error` after writing its `number`th batch (a batch
+    that fails part-way: its transaction must roll back whole)."""
+    from community.services.imports import pwc as pwc_service
+
+    write, calls = pwc_service.WRITERS[kind], []
+
+    def failing(ctx, batch):
+        calls.append(len(batch))
+        write(ctx, batch)
+        if len(calls) == number:
+            raise error
+
+    monkeypatch.setitem(pwc_service.WRITERS, kind, failing)
+
+
 KINDS = {
     "papers": lambda: papers(5),
     "links": lambda: links(5),

@@ -204,15 +204,8 @@ def test_an_unreadable_file_writes_nothing(tmp_path):
 
 def test_a_failing_batch_rolls_back_to_the_last_finished_one_and_resume_continues(tmp_path, monkeypatch):
     path = pwc_files.write(pwc_files.papers(10), tmp_path, "p", "json")
-    write, calls = pwc_service.WRITERS["papers"], []
-
-    def fail_second(ctx, batch):
-        calls.append(len(batch))
-        write(ctx, batch)
-        if len(calls) == 2:
-            raise DatabaseError("disk full")
-
-    monkeypatch.setitem(pwc_service.WRITERS, "papers", fail_second)
+    write = pwc_service.WRITERS["papers"]
+    pwc_files.fail_batch(monkeypatch, "papers", 2, DatabaseError("disk full"))
     checkpoints = []
     report = _import(path, batch_size=4, checkpoint=checkpoints.append)
     assert "disk full" in report.error and checkpoints == [4]
