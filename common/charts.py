@@ -1,12 +1,13 @@
 """The SVG chart primitives the apps share: the palette and dash patterns, round tick positions and
 how a coordinate is written into the markup, and the opening (and the "nothing to draw" ending) every
-chart has. training/charts.py (training curves) and
+chart has, and the line-with-points ending of a chart of records. training/charts.py (training curves) and
 community/charts.py (a topic's papers per year) draw their charts with them.
 
 Pure Python: no Django, no model, no query.
 """
 
 import math
+from collections.abc import Iterable
 from html import escape
 
 # Okabe-Ito and Tableau colours, distinguishable with the common colour-vision deficiencies; the
@@ -87,4 +88,21 @@ def svg_empty(out: list[str], message: str, *, x: float, y: float) -> str:
             f'<text x="{svg_number(x)}" y="{svg_number(y)}" text-anchor="middle" '
             f'fill="currentColor">{escape(str(message))}</text></svg>',
         ]
+    )
+
+
+def svg_line_with_points(
+    name: str, colour: str, path: str, points: Iterable[tuple[float, float, float, str, str]]
+) -> str:
+    """The end of a chart of points joined by a line: the <path> `path` (class `{name}-line`), then a
+    group (class `{name}-points`) of circles, each (x, y, radius, title, extra attributes) with its
+    title escaped here; the extra attributes are written as they are. Closes the <svg>."""
+    circles = "".join(
+        f'<circle cx="{svg_number(x)}" cy="{svg_number(y)}" r="{svg_number(r)}"{extra}>'
+        f"<title>{escape(str(title))}</title></circle>"
+        for x, y, r, title, extra in points
+    )
+    return (
+        f'<path class="{name}-line" d="{path}" fill="none" stroke="{colour}" stroke-width="2" '
+        f'stroke-linejoin="round"/><g class="{name}-points" fill="{colour}">{circles}</g></svg>'
     )

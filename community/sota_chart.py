@@ -23,7 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from common.charts import PALETTE, nice_ticks, svg_empty, svg_open
+from common.charts import PALETTE, nice_ticks, svg_empty, svg_line_with_points, svg_open
 from common.charts import svg_number as _num
 
 MINUS = "\u2212"
@@ -197,17 +197,8 @@ def sota_chart(
     for record in records[1:]:
         path.append(f"H{_num(px(year_fraction(record.when)))}V{_num(py(record.value))}")
     path.append(f"H{_num(px(max(xs)))}")
-    out.append(
-        f'<path class="sota-line" d="{"".join(path)}" fill="none" stroke="{LINE_COLOUR}" stroke-width="2" '
-        f'stroke-linejoin="round"/>'
-    )
-    out.append(f'<g class="sota-records" fill="{LINE_COLOUR}">')
-    out.extend(
-        f'<circle cx="{_num(px(year_fraction(r.when)))}" cy="{_num(py(r.value))}" r="3.5">'
-        f"<title>{escape(_point_text(r))}</title></circle>"
-        for r in records
-    )
-    out.append("</g></svg>")
+    records_drawn = [(px(year_fraction(r.when)), py(r.value), 3.5, _point_text(r), "") for r in records]
+    out.append(svg_line_with_points("sota", LINE_COLOUR, "".join(path), records_drawn))
     return mark_safe("".join(out))  # noqa: S308 - every text above went through escape()
 
 

@@ -1,38 +1,35 @@
 """Venue pages and the upcoming-deadlines page."""
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.timezones import suggested_zones
-from community.filters import DeadlineFilter, VenueFilter
+from community.charts import acceptance_rate_chart
+from community.filters import DeadlineFilter
+from community.selectors import venues
 from community.selectors.deadline_estimates import venue_estimate
-from community.selectors.venues import deadline_upcoming, venue_detail, venue_list
 
-from .base import CatalogueDetailView, CatalogueListView, reader_timezone
+from .base import CatalogueListView, kind_pages, reader_timezone
 from .deadline_extras import deadline_extras
 
-
-class VenueListView(CatalogueListView):
-    filterset_class = VenueFilter
-    selector = staticmethod(venue_list)
-    template_name = "community/venue_list.html"
-    section = "venues"
-    title = _("Venues")
+VenueListView, VenuePage = kind_pages("venue", venues, title=_("Venues"))
 
 
-class VenueDetailView(CatalogueDetailView):
-    selector = staticmethod(venue_detail)
-    template_name = "community/venue_detail.html"
-    context_object_name = "venue"
-    section = "venues"
+class VenueDetailView(VenuePage):
+    """A venue, its editions and deadlines in the reader's time zone, and its acceptance rates."""
 
     def get_context_data(self, **kwargs):
         zone, tz_message = reader_timezone(self.request)
         now = timezone.now()
         estimate = venue_estimate(self.object, now=now)  # from the prefetched editions: no query
+        rates = self.object.acceptance_rates.all()  # prefetched: no query
+        title = gettext("Acceptance rate of %(venue)s by year") % {"venue": self.object.name}
+        rate_chart = (
+            acceptance_rate_chart(rates, chart_id="acceptance-rate-chart", title=title) if rates else None
+        )
         return super().get_context_data(
-            reader_tz=zone, tz_message=tz_message, now=now, estimate=estimate, **kwargs
+            reader_tz=zone, tz_message=tz_message, now=now, estimate=estimate, rate_chart=rate_chart, **kwargs
         )
 
 
@@ -45,7 +42,7 @@ class DeadlineListView(CatalogueListView):
     title = _("Upcoming deadlines")
 
     def get_queryset(self):
-        return deadline_upcoming(now=timezone.now())
+        return venues.deadline_upcoming(now=timezone.now())
 
     def get_extra_context(self) -> dict:
         zone, tz_message = reader_timezone(self.request)

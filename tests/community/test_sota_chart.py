@@ -63,7 +63,7 @@ def test_chart_is_well_formed_accessible_svg_with_a_step_line_through_the_record
     path = root.find(f".//{SVG}path[@class='sota-line']").get("d")
     # M to the first record, then level-and-up to each next one (H..V..), then on to the last date.
     assert len(re.findall(r"H[\d.]+V[\d.]+", path)) == 2
-    records = root.find(f".//{SVG}g[@class='sota-records']").findall(f"{SVG}circle")
+    records = root.find(f".//{SVG}g[@class='sota-points']").findall(f"{SVG}circle")
     assert [c.find(f"{SVG}title").text for c in records] == [
         "A: 70 (2016-03-01)",
         "B: 75.5 (2017-06-01)",
@@ -77,7 +77,7 @@ def test_chart_is_well_formed_accessible_svg_with_a_step_line_through_the_record
 
 def test_a_record_higher_on_the_page_for_higher_values_and_lower_for_lower_is_better():
     svg = sota_chart(POINTS[:2], higher_is_better=True, chart_id="c", title="t", y_label="y")
-    first, second = _parse(svg).find(f".//{SVG}g[@class='sota-records']").findall(f"{SVG}circle")
+    first, second = _parse(svg).find(f".//{SVG}g[@class='sota-points']").findall(f"{SVG}circle")
     assert float(second.get("cy")) < float(first.get("cy"))  # SVG y grows downwards
 
 
