@@ -165,6 +165,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             "status": _status(job),
             "counts": [(kind, *numbers) for kind, numbers in sorted(job.counts.items())],
             "has_report": bool(job.report_path) and Path(job.report_path).is_file(),
+            "resumable": pwc_jobs.import_job_resumable(job),
         }
         return TemplateResponse(request, "admin/community/importjob/job.html", context)
 
@@ -194,5 +195,9 @@ class ImportJobAdmin(admin.ModelAdmin):
                 request, _("The import continues after row %(rows)s.") % {"rows": job.checkpoint}
             )
         else:
-            self.message_user(request, _("Only a failed import can be resumed."), messages.WARNING)
+            self.message_user(
+                request,
+                _("Only a failed import, or one whose worker stopped, can be resumed."),
+                messages.WARNING,
+            )
         return HttpResponseRedirect(reverse("admin:community_importjob_change", args=[job.pk]))

@@ -5,6 +5,8 @@ per-record report once done, and the resume button of a failed job."""
 
 import gzip
 import json
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,6 +14,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from community import tasks
 from community.models import ImportJob, Paper
@@ -94,6 +97,7 @@ def test_an_upload_is_imported_on_the_worker_and_its_page_shows_counts_and_repor
         "done",
     )
     assert job.path.startswith(str(pwc_folders.parent / "jobs")) and Paper.objects.count() == 4
+    assert not Path(job.path).exists()  # the upload is deleted once its job is done
     page = client.get(response.url).content.decode()
     assert "paper      created       4" in page and "Download the per-record report (CSV)" in page
     assert "import-job.js" not in page  # over: nothing to poll
@@ -207,7 +211,7 @@ def test_a_failed_job_is_resumed_from_its_page(
     job.refresh_from_db()
     assert job.status == "queued"
     response = client.post(resume, follow=True)
-    assert "Only a failed import can be resumed." in response.content.decode()
+    assert "Only a failed import, or one whose worker stopped, can be resumed." in response.content.decode()
 
 
 def test_the_list_and_a_job_page_take_a_bounded_number_of_queries(
@@ -221,3 +225,19 @@ def test_the_list_and_a_job_page_take_a_bounded_number_of_queries(
         assert client.get(LIST).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(_job_urls(job)[0]).status_code == 200
+
+
+def test_a_running_job_whose_worker_stopped_can_be_resumed(client, pwc_folders, staff_user):
+    client.force_login(staff_user)
+    now = timezone.now()
+    alive = ImportJob.objects.create(
+        file_name="a", path="x", origin="folder", status="running", progress_at=now
+    )
+    dead = ImportJob.objects.create(
+        file_name="b", path="x", origin="folder", status="running", progress_at=now - timedelta(hours=1)
+    )
+    assert "Resume after row" not in client.get(_job_urls(alive)[0]).content.decode()
+    assert "Resume after row" in client.get(_job_urls(dead)[0]).content.decode()
+    for job in (alive, dead):
+        client.post(reverse("admin:community_importjob_resume", args=[job.pk]))
+    assert list(ImportJob.objects.order_by("pk").values_list("status", flat=True)) == ["running", "queued"]

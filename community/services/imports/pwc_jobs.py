@@ -9,19 +9,21 @@ know Celery, so they send `job_requested`, whose receiver in community.tasks enq
 `import_job_run(job_id)` moves the job queued -> running with a guarded UPDATE (a task delivered twice
 runs it once), imports the file through `pwc_import`, writing progress at most once a second and the
 checkpoint after each batch, and ends it done or failed with the counts, the summary, the error and the
-per-record report (CSV). `import_job_resume` queues a failed job again: it continues after its
-checkpoint, appending to the same report.
+per-record report (CSV); an uploaded file is deleted once its job is done. `import_job_resume` queues
+a failed job again, or a running one whose worker died: it continues after its checkpoint, appending to
+the same report.
 """
 
 import logging
 import shutil
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +34,8 @@ from .pwc import BATCH_SIZE, pwc_import
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 1.0
+# A running job writes its progress after every batch (seconds apart); one silent this long lost its worker.
+STALE_AFTER = timedelta(minutes=15)
 job_requested = Signal()  # sender=ImportJob, job_id=...
 
 
@@ -100,13 +104,22 @@ def import_job_from_folder(*, name: str, user, revision: str = "") -> ImportJob:
 
 @transaction.atomic
 def import_job_resume(*, job: ImportJob) -> bool:
-    """Queue a failed job again (it continues after its checkpoint); False if it had not failed."""
-    resumed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED).update(
+    """Queue a failed job again (it continues after its checkpoint), or a running one whose worker has
+    written nothing for STALE_AFTER (it died with the job); False for any other job."""
+    stale = Q(status=ImportJob.Status.RUNNING, progress_at__lt=timezone.now() - STALE_AFTER)
+    resumed = ImportJob.objects.filter(Q(status=ImportJob.Status.FAILED) | stale, pk=job.pk).update(
         status=ImportJob.Status.QUEUED, error="", finished_at=None
     )
     if resumed:
         _request_run(job)
     return bool(resumed)
+
+
+def import_job_resumable(job: ImportJob) -> bool:
+    """Whether `import_job_resume` would queue `job` again (the job page offers it then)."""
+    if job.status == ImportJob.Status.RUNNING:
+        return job.progress_at is not None and job.progress_at < timezone.now() - STALE_AFTER
+    return job.status == ImportJob.Status.FAILED
 
 
 def _counts(counts) -> dict:
@@ -172,4 +185,6 @@ def import_job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | 
             fields["done"] = F("total")
     fields["finished_at"] = timezone.now()
     jobs.update(**fields)
+    if fields["status"] == ImportJob.Status.DONE and job.origin == ImportJob.Origin.UPLOAD:
+        Path(job.path).unlink(missing_ok=True)  # an upload is kept only while a resume may need it
     return ImportJob.objects.get(pk=job_id)
