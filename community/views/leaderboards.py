@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
 from community import leaderboard_filters
+from community.leaderboard_table import leaderboard_rows
 from community.selectors import leaderboards as boards
 from community.services.leaderboards import leaderboard_direction_set
 from community.sota_chart import SotaPoint, sota_chart
@@ -153,6 +154,7 @@ def leaderboard(request: HttpRequest, task: str, dataset: str) -> HttpResponse:
         )
     context = {
         "board": board,
+        "rows": leaderboard_rows(board),
         "chart": chart,
         "section": "tasks",
         "attributions": attributions(board.sources),

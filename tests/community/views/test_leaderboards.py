@@ -168,6 +168,8 @@ def test_chinese_pages_keep_imported_english_text_marked_as_english():
     assert 'lang="en"' in html and task.description in html
     for url in (f"/zh-hans{url}" for url in urls):
         assert client.get(url).status_code == 200, url
+    board = client.get(f"/zh-hans{urls[0]}").content.decode()
+    assert 'href="/zh-hans/claimed-results/' in board and 'href="/zh-hans/papers/paper-' in board
 
 
 @pytest.mark.parametrize(
