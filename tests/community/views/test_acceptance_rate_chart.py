@@ -1,10 +1,12 @@
 """The venue page's acceptance-rate chart (issue 15, item 3): one point per year with a rate, each
-titled with its figure and source, drawn on the server from the prefetched rates."""
+titled with its figure and source, drawn on the server from the prefetched rates; and the ranks
+shown on the venue list."""
 
 import re
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -113,3 +115,17 @@ def test_the_venue_page_shows_the_chart_in_both_languages(client, language, head
 def test_a_venue_without_rates_has_no_chart(client):
     venue = f.VenueFactory()
     assert "rate-chart" not in client.get(venue.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "label"), [("en", "CCF rank"), ("zh-hans", "CCF 等级")])
+def test_the_venue_list_shows_each_venues_ranks_in_both_languages(client, language, label):
+    f.VenueFactory(name="Ranked", ccf_rank="A", core_rank="A*")
+    f.VenueFactory(name="Unranked")
+    with translation.override(language):
+        html = client.get(reverse("community:venue-list")).content.decode()
+    assert html.count('class="rank-ccf"') == 1 and html.count('class="rank-core"') == 1
+    assert f'<span class="rank-ccf">{label} A</span>' in html
+    assert re.search(r"<span class=\"rank-core\">[^<]+ A\*</span>", html), re.findall(
+        r"rank-core.{0,40}", html
+    )
