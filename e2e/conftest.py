@@ -26,7 +26,14 @@ import pytest
 
 from .stack import ROOT, Stack
 
-FILE_ORDER = ["test_stack.py", "test_browser.py", "test_layout.py", "test_alerts.py", "test_faults.py"]
+FILE_ORDER = [
+    "test_stack.py",
+    "test_browser.py",
+    "test_layout.py",
+    "test_venue_ranks.py",
+    "test_alerts.py",
+    "test_faults.py",
+]
 LOG_DIR = ROOT / "var" / "e2e" / "logs"
 
 
