@@ -1,0 +1,52 @@
+"""The table tags (community/templatetags/table_tags.py) that the data tables of the site share."""
+
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load table_tags %}" + source).render(Context(context))
+
+
+def test_column_heads_writes_one_escaped_heading_a_label_in_order():
+    html = render('{% column_heads "Run" label %}', label="<b>Seed</b>")
+    assert html == '<th scope="col">Run</th><th scope="col">&lt;b&gt;Seed&lt;/b&gt;</th>'
+
+
+def test_a_scroll_table_with_rows_is_a_data_table_in_a_scrolling_box():
+    html = render(
+        "{% scroll_table rows %}<tbody>{% for r in rows %}<tr><td>{{ r }}</td></tr>{% endfor %}</tbody>{% endscroll_table %}",
+        rows=["<x>"],
+    )
+    assert (
+        html
+        == '<div class="table-scroll"><table class="data-table"><tbody><tr><td>&lt;x&gt;</td></tr></tbody></table></div>'
+    )
+
+
+def test_a_scroll_table_takes_its_table_class():
+    assert 'table class="leaderboard"' in render(
+        '{% scroll_table rows class="leaderboard" %}{% endscroll_table %}', rows=[1]
+    )
+
+
+@pytest.mark.parametrize("rows", [[], None, ""])
+def test_a_scroll_table_without_rows_says_its_empty_sentence_escaped(rows):
+    html = render(
+        "{% scroll_table rows empty=message %}<tbody></tbody>{% endscroll_table %}",
+        rows=rows,
+        message="None <yet>",
+    )
+    assert html == '<p class="empty">None &lt;yet&gt;</p>'
+
+
+def test_a_scroll_table_without_rows_or_sentence_writes_nothing():
+    assert render("{% scroll_table rows %}<tbody></tbody>{% endscroll_table %}", rows=[]) == ""
+
+
+@pytest.mark.parametrize(
+    "tag", ["{% scroll_table %}", "{% scroll_table rows colour='red' %}", "{% scroll_table rows 'x' %}"]
+)
+def test_a_scroll_table_refuses_what_it_does_not_know(tag):
+    with pytest.raises(TemplateSyntaxError):
+        render(tag + "{% endscroll_table %}", rows=[1])
