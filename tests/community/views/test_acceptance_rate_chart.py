@@ -105,6 +105,7 @@ def test_the_venue_page_shows_the_chart_in_both_languages(client, language, head
         figure = rate_point_label(rate(2023, 0.25, source="https://example.org/icxr"))
     html = client.get(url).content.decode()
     assert f'id="related-acceptance-rates">{heading}</h2>' in html
+    assert "{#" not in html  # no template comment printed (one spanning lines was)
     chart = re.search(r'<svg [^>]*class="chart rate-chart".*?</svg>', html, re.S).group(0)
     assert points(chart) == {2022: 20.0, 2023: 25.0}
     assert f">{escape(title)}</title>" in chart
