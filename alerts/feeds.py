@@ -1,4 +1,5 @@
-"""A reader's private calendar (/calendar/<key>.ics: the deadlines of followed venues and funding)
+"""A reader's private calendar (/calendar/<key>.ics: the deadlines of followed venues and funding,
+with `?estimates=1` also the expected deadlines of followed venues that have none announced)
 and the Atom feed of each saved search (/calendar/<key>/searches/<id>.atom). The key is the secret
 of services.calendar; a wrong or revoked key is a bare 404 that says nothing about why."""
 
@@ -32,9 +33,12 @@ def _owner_or_404(key: str):
 def private_calendar(request: HttpRequest, key: str) -> HttpResponse:
     user = _owner_or_404(key)
     now = timezone.now()
+    # Expected deadlines only when the reader asks (?estimates=1), as /deadlines.ics does.
+    asked = request.GET.get("estimates") == "1"
     body = deadline_calendar(
         deadlines=selectors.calendar_deadlines(user, now=now),
         funding=selectors.calendar_funding(user, now=now),
+        estimates=selectors.calendar_estimates(user, now=now) if asked else (),
         name=_("DeepCommons: my deadlines"),
         absolute=request.build_absolute_uri,
     )

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from community.models import Deadline, FundingOpportunity
+from community.selectors.deadline_estimates import ExpectedDeadline, expected_deadlines
 
 from .models import AlertSettings, CalendarToken, Follow, SavedSearch
 
@@ -48,6 +49,13 @@ def calendar_deadlines(user, *, now: dt.datetime) -> QuerySet[Deadline]:
         .select_related("venue", "edition")
         .order_by("due_at", "pk")
     )
+
+
+def calendar_estimates(user, *, now: dt.datetime) -> list[ExpectedDeadline]:
+    """The expected next paper deadline (an estimate from past editions) of each venue the user
+    follows that has none announced yet: only for a calendar that asks for estimates. One query."""
+    venues = Follow.objects.filter(user=user, venue__isnull=False).values("venue_id")
+    return expected_deadlines(venues=venues, now=now)
 
 
 def calendar_funding(user, *, now: dt.datetime) -> QuerySet[FundingOpportunity]:
