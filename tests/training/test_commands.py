@@ -36,7 +36,7 @@ def test_the_lstm_benchmark_claims_nothing_and_a_short_cpu_run_is_ranked_without
     assert lstm.config["model"] == gru.config["model"]
     assert (lstm.config["model"]["hidden"], lstm.config["model"]["bidirectional"]) == (6, True)
     assert lstm.config["train"] == gru.config["train"]
-    lstm.config["train"].update(steps=30, eval_every=10)  # a short protocol: this is a test
+    lstm.config["train"].update(steps=10, eval_every=5)  # a short protocol: this is a test
     lstm.save()
 
     out, err = StringIO(), StringIO()
@@ -89,7 +89,7 @@ def test_run_reference_names_the_known_benchmarks_when_given_a_wrong_one():
 def test_reproduce_table_prints_claimed_vs_reproduced_for_the_four_mnist1d_benchmarks():
     call_command("load_benchmarks", stdout=StringIO())
     for bench in Benchmark.objects.filter(slug__startswith="mnist1d-"):  # a short protocol: this is a test
-        bench.config["train"].update(steps=30, eval_every=10)
+        bench.config["train"].update(steps=10, eval_every=5)
         bench.save()
     out = StringIO()
     call_command("reproduce_table", "mnist1d", "--seeds", "2", "--device", "cpu", "--sync", "--json", stdout=out)
