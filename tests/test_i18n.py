@@ -240,8 +240,8 @@ _STRIP = [
     re.compile(r"{#.*?#}", re.S),
     re.compile(r"{%\s*(blocktranslate|blocktrans)\b.*?{%\s*(endblocktranslate|endblocktrans)\s*%}", re.S),
     re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I),
-    # CSS classes the admin's templates add to <body>, not text.
-    re.compile(r"{%\s*block bodyclass\s*%}.*?{%\s*endblock\s*%}", re.S),
+    # CSS classes, not text: those the admin's templates add to <body>, and page.html's head_class.
+    re.compile(r"{%\s*block (?:bodyclass|head_class)\s*%}.*?{%\s*endblock\s*%}", re.S),
 ]
 _TAGS = re.compile(r"{%.*?%}|{{.*?}}", re.S)
 _VISIBLE_ATTRIBUTES = re.compile(

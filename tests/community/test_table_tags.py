@@ -1,4 +1,5 @@
-"""The table tags (community/templatetags/table_tags.py) that the data tables of the site share."""
+"""The table tags (community/templatetags/table_tags.py) that the data tables of the site share, and
+the page head of templates/page.html (community/templatetags/page_tags.py)."""
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
@@ -50,3 +51,14 @@ def test_a_scroll_table_without_rows_or_sentence_writes_nothing():
 def test_a_scroll_table_refuses_what_it_does_not_know(tag):
     with pytest.raises(TemplateSyntaxError):
         render(tag + "{% endscroll_table %}", rows=[1])
+
+
+def test_a_page_built_on_page_html_shows_its_title_block_as_its_heading():
+    html = Template(
+        '{% extends "page.html" %}{% block title %}Moderation &amp; <i>queue</i>{% endblock %}'
+        '{% block lead %}<p class="lead">Oldest first.</p>{% endblock %}{% block page %}<p>Body</p>{% endblock %}'
+    ).render(Context({}))
+    assert "<title>Moderation &amp; <i>queue</i> · DeepCommons</title>" in html
+    assert '<div class="page-head">\n    <h1>Moderation &amp; <i>queue</i></h1>' in html
+    head = html[html.index('<div class="page-head">') :]
+    assert head.index("Oldest first.") < head.index("</div>") < head.index("<p>Body</p>")
