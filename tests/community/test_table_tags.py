@@ -62,3 +62,11 @@ def test_a_page_built_on_page_html_shows_its_title_block_as_its_heading():
     assert '<div class="page-head">\n    <h1>Moderation &amp; <i>queue</i></h1>' in html
     head = html[html.index('<div class="page-head">') :]
     assert head.index("Oldest first.") < head.index("</div>") < head.index("<p>Body</p>")
+
+
+def test_a_private_page_is_kept_out_of_search_engines_and_may_head_itself_with_more_than_its_title():
+    page = '{% extends "private_page.html" %}{% block title %}Import{% endblock %}'
+    assert '<meta name="robots" content="noindex">' in Template(page).render(Context({}))
+    assert "<h1>Import</h1>" in Template(page).render(Context({}))
+    html = Template(page + "{% block heading %}Import papers{% endblock %}").render(Context({}))
+    assert "<h1>Import papers</h1>" in html and "<title>Import · DeepCommons</title>" in html
