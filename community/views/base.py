@@ -18,7 +18,8 @@ from django.views.generic import DetailView
 
 from common.paging import CappedPaginator
 from common.timezones import TIMEZONE_COOKIE, valid_timezone
-from community import page_cache
+from community import filters, page_cache
+from community.kinds import KIND
 from community.selectors._common import RELATED_LIMIT
 
 
@@ -136,6 +137,40 @@ class CatalogueDetailView(DetailView):
     def get_context_data(self, **kwargs):
         # related_limit: lists capped by the selector say "see all" once they reach it.
         return super().get_context_data(section=self.section, related_limit=RELATED_LIMIT, **kwargs)
+
+
+def kind_pages(kind: str, selectors, *, title) -> tuple[type[CatalogueListView], type[CatalogueDetailView]]:
+    """The list and detail pages of a catalogue kind (community.kinds), from the names the layers
+    give it: `<kind>_list` / `<kind>_detail` in the selectors module, `<Kind>Filter`, the templates
+    `community/<kind>_list.html` and `<kind>_detail.html`, the item as `<kind>` in the detail's
+    context and the kind's collection ("jobs", "people") as the nav section. A page that shows more
+    subclasses the class it is given."""
+    entry = KIND[kind]
+    prefix, section = entry.class_prefix, entry.collection
+    list_view = type(
+        f"{prefix}ListView",
+        (CatalogueListView,),
+        {
+            "__module__": __name__,
+            "filterset_class": getattr(filters, f"{prefix}Filter"),
+            "selector": staticmethod(getattr(selectors, f"{kind}_list")),
+            "template_name": f"community/{kind}_list.html",
+            "section": section,
+            "title": title,
+        },
+    )
+    detail_view = type(
+        f"{prefix}DetailView",
+        (CatalogueDetailView,),
+        {
+            "__module__": __name__,
+            "selector": staticmethod(getattr(selectors, f"{kind}_detail")),
+            "template_name": f"community/{kind}_detail.html",
+            "context_object_name": kind,
+            "section": section,
+        },
+    )
+    return list_view, detail_view
 
 
 # --- the reader's time zone -------------------------------------------------------------------

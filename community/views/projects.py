@@ -2,22 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from community.filters import ProjectFilter
-from community.selectors.projects import project_detail, project_list
+from community.selectors import projects
 
-from .base import CatalogueDetailView, CatalogueListView
+from .base import kind_pages
 
-
-class ProjectListView(CatalogueListView):
-    filterset_class = ProjectFilter
-    selector = staticmethod(project_list)
-    template_name = "community/project_list.html"
-    section = "projects"
-    title = _("Projects")
-
-
-class ProjectDetailView(CatalogueDetailView):
-    selector = staticmethod(project_detail)
-    template_name = "community/project_detail.html"
-    context_object_name = "project"
-    section = "projects"
+ProjectListView, ProjectDetailView = kind_pages("project", projects, title=_("Projects"))
