@@ -43,7 +43,15 @@ from django.utils.translation import gettext
 from common.timezones import normalize_timezone_label, to_utc
 
 from . import ImportFileError, ParseFailure
-from .deadlines import DeadlineRecord, EditionRecord, _local_time, _string, load_yaml_list, parse_editions
+from .deadlines import (
+    DeadlineRecord,
+    EditionRecord,
+    _local_time,
+    _string,
+    load_yaml_list,
+    parse_editions,
+    year_of,
+)
 
 # The CCF fields (`sub`) and the ranks each list publishes; N is "not ranked" in all three.
 CCF_FIELDS = ("AI", "CG", "CT", "DB", "DS", "HI", "MX", "NW", "SC", "SE")
@@ -241,14 +249,7 @@ def _conference_edition(conf: Any, *, venue: VenueRecord, line: int) -> EditionR
 
 def _edition(conf: dict, *, venue: VenueRecord, ident: str, ref: str) -> EditionRecord:
     notes: list[str] = []
-    year = conf.get("year")
-    if isinstance(year, str) and year.strip().isdigit():
-        year = int(year)
-    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
-        raise ValueError(
-            gettext("year: %(value)s is not a year; write e.g. year: 2027.")
-            % {"value": repr(conf.get("year"))}
-        )
+    year = year_of(conf, example=2027)
     if not ident:
         ident = f"{re.sub(r'[^a-z0-9]+', '', venue.name.lower())}{year % 100:02d}"
         notes.append(gettext("id: missing; the edition is keyed %(id)s.") % {"id": ident})
@@ -405,14 +406,7 @@ def _rate(entry: Any, *, title: str, ref: str) -> AcceptanceRateRecord:
     if not isinstance(entry, dict):
         raise ValueError(gettext("expected year, submitted, accepted, rate and source."))
     notes: list[str] = []
-    year = entry.get("year")
-    if isinstance(year, str) and year.strip().isdigit():
-        year = int(year)
-    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
-        raise ValueError(
-            gettext("year: %(value)s is not a year; write e.g. year: 2025.")
-            % {"value": repr(entry.get("year"))}
-        )
+    year = year_of(entry, example=2025)
     submitted, accepted = _count(entry, "submitted"), _count(entry, "accepted")
     if submitted is not None and accepted is not None and accepted > submitted:
         raise ValueError(

@@ -147,6 +147,21 @@ def _string(value: Any) -> str:
     return re.sub(r"\s+", " ", str(value)).strip() if value is not None else ""
 
 
+def year_of(entry: dict, *, example: int) -> int:
+    """`entry["year"]` as a year (a whole number from 1900 to 2200; "2027" is read as 2027), or a
+    ValueError that shows `example` as the way to write it. The trackers' editions and acceptance
+    rates read their year with it."""
+    year = entry.get("year")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
+        raise ValueError(
+            gettext("year: %(value)s is not a year; write e.g. year: %(example)s.")
+            % {"value": repr(entry.get("year")), "example": example}
+        )
+    return year
+
+
 # --- editions ------------------------------------------------------------------------------------
 
 
@@ -260,14 +275,7 @@ def _edition(item: Any, *, ref: str) -> EditionRecord:
                 "field": missing[0]
             }
         raise ValueError(reason)
-    year = item.get("year")
-    if isinstance(year, str) and year.strip().isdigit():
-        year = int(year)
-    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
-        raise ValueError(
-            gettext("year: %(value)s is not a year; write e.g. year: 2027.")
-            % {"value": repr(item.get("year"))}
-        )
+    year = year_of(item, example=2027)
 
     city, country = _string(item.get("city")), _string(item.get("country"))
     place = _string(item.get("place"))
