@@ -23,7 +23,17 @@ class ParseFailure:
 
 
 @dataclass(frozen=True)
-class PaperRecord:
+class Record:
+    """What every reader's record has: `ref`, the name the report gives it ("entry 3", "record 12"),
+    and `notes`, what the reader noticed but read anyway (a value it left out, a field it fixed).
+    `notes` is keyword-only, so a record's own fields follow `ref` in its constructor."""
+
+    ref: str
+    notes: tuple[str, ...] = field(default=(), kw_only=True)
+
+
+@dataclass(frozen=True)
+class PaperRecord(Record):
     """A paper as an outside source describes it. Empty strings mean "not stated".
 
     `authors` are full names, first name first, already decoded to Unicode. `arxiv_id` and `doi`
@@ -31,7 +41,6 @@ class PaperRecord:
     journal as written; the service matches it against the catalogue's venues.
     """
 
-    ref: str
     title: str
     year: int
     authors: tuple[str, ...] = ()
@@ -44,4 +53,3 @@ class PaperRecord:
     pages: str = ""
     url: str = ""
     pdf_url: str = ""
-    notes: tuple[str, ...] = field(default=())

@@ -35,14 +35,14 @@ note. A broken edition or rate fails alone; a file that is not one of the layout
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext
 
 from common.timezones import normalize_timezone_label, to_utc
 
-from . import ImportFileError, ParseFailure
+from . import ImportFileError, ParseFailure, Record
 from .deadlines import (
     DeadlineRecord,
     EditionRecord,
@@ -89,10 +89,9 @@ _DATE_RANGE = re.compile(
 
 
 @dataclass(frozen=True)
-class VenueRecord:
+class VenueRecord(Record):
     """A conference as a ccf-deadlines file describes it; empty strings mean "not stated"."""
 
-    ref: str
     name: str
     full_name: str = ""
     dblp_key: str = ""
@@ -100,21 +99,18 @@ class VenueRecord:
     ccf_rank: str = ""
     core_rank: str = ""
     thcpl_rank: str = ""
-    notes: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True)
-class AcceptanceRateRecord:
+class AcceptanceRateRecord(Record):
     """One year's acceptance figures; `rate` is a fraction in [0, 1] (None when not given)."""
 
-    ref: str
     venue_name: str
     year: int
     submitted: int | None = None
     accepted: int | None = None
     rate: float | None = None
     source: str = ""
-    notes: tuple[str, ...] = field(default=())
 
 
 Record = EditionRecord | VenueRecord | AcceptanceRateRecord | ParseFailure

@@ -30,7 +30,7 @@ What real files do, and what this reader makes of it:
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -39,7 +39,7 @@ from django.utils.translation import gettext
 from common.timezones import normalize_timezone_label, to_utc
 from community.deadline_kinds import DEADLINE_KINDS
 
-from . import ImportFileError, ParseFailure
+from . import ImportFileError, ParseFailure, Record
 
 # Dates that are not known yet.
 _UNKNOWN_DATES = {"", "TBA", "TBD", "N/A", "NA", "NONE", "?"}
@@ -82,8 +82,7 @@ class DeadlineRecord:
 
 
 @dataclass(frozen=True)
-class EditionRecord:
-    ref: str
+class EditionRecord(Record):
     external_id: str
     venue_name: str
     year: int
@@ -96,7 +95,6 @@ class EditionRecord:
     tags: tuple[str, ...] = ()
     note: str = ""
     deadlines: tuple[DeadlineRecord, ...] = ()
-    notes: tuple[str, ...] = field(default=())
     # The dblp key, when the tracker gives one (ccf-deadlines): what matches the venue first.
     dblp_key: str = ""
 

@@ -5,9 +5,11 @@ empty strings and None mean "not stated". `ref` names the record in the report (
 "record 3 > Machine Translation > WMT2014 English-German" inside the evaluation tables).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from community.importers import Record
 
 # Kinds of file, as the report and the command name them.
 PAPERS = "papers"
@@ -26,10 +28,9 @@ class MethodMention:
 
 
 @dataclass(frozen=True)
-class PaperRow:
+class PaperRow(Record):
     """papers-with-abstracts: one paper."""
 
-    ref: str
     title: str
     year: int
     pwc_url: str = ""
@@ -43,14 +44,12 @@ class PaperRow:
     authors: tuple[str, ...] = ()
     tasks: tuple[str, ...] = ()
     methods: tuple[MethodMention, ...] = ()
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class CodeLinkRow:
+class CodeLinkRow(Record):
     """links-between-papers-and-code: a repository of a paper."""
 
-    ref: str
     repo_url: str  # normalised (community.identifiers.normalize_repo_url)
     paper_pwc_url: str = ""
     paper_title: str = ""
@@ -60,28 +59,24 @@ class CodeLinkRow:
     mentioned_in_paper: bool = False
     mentioned_in_github: bool = False
     framework: str = ""
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class TaskRow:
+class TaskRow(Record):
     """A task of the evaluation tables (its subtasks come after it, naming it as `parent`)."""
 
-    ref: str
     name: str
     description: str = ""
     parent: str = ""
     area: str = ""
     pwc_url: str = ""
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class CataloguedRow:
+class CataloguedRow(Record):
     """What a dataset and a method share: a name, a description, a PwC page, the paper that
     introduced it (title and page) and how many papers use it."""
 
-    ref: str
     name: str
     full_name: str = ""
     description: str = ""
@@ -89,7 +84,6 @@ class CataloguedRow:
     paper_title: str = ""
     paper_url: str = ""
     num_papers: int | None = None
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,10 +111,9 @@ class MethodRow(CataloguedRow):
 
 
 @dataclass(frozen=True)
-class ResultRow:
+class ResultRow(Record):
     """One metric of one row of a leaderboard (task x dataset)."""
 
-    ref: str
     task: str
     dataset: str
     metric: str
@@ -133,4 +126,3 @@ class ResultRow:
     uses_additional_data: bool = False
     code_links: tuple[dict, ...] = ()
     model_links: tuple[dict, ...] = ()
-    notes: tuple[str, ...] = field(default=())
