@@ -2,26 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from community.filters import PaperFilter
-from community.selectors.papers import paper_detail, paper_list
+from community.selectors import papers
 
-from .base import CatalogueDetailView, CatalogueListView
+from .base import kind_pages
+
+PaperList, PaperDetailView = kind_pages("paper", papers, title=_("Papers"))
 
 
-class PaperListView(CatalogueListView):
-    filterset_class = PaperFilter
-    selector = staticmethod(paper_list)
-
+class PaperListView(PaperList):
     def get_queryset(self):
         # Only the columns a row shows: the abstract is most of a paper's row and no row shows it.
-        return paper_list().defer("abstract")
-    template_name = "community/paper_list.html"
-    section = "papers"
-    title = _("Papers")
-
-
-class PaperDetailView(CatalogueDetailView):
-    selector = staticmethod(paper_detail)
-    template_name = "community/paper_detail.html"
-    context_object_name = "paper"
-    section = "papers"
+        return super().get_queryset().defer("abstract")
