@@ -34,7 +34,9 @@ def leaderboard_rows(board) -> SafeString:
     dash = "—"
     not_a_number = escape(_("Not a number: left out of the ranking"))
     code = escape(_("Code"))
-    extra = f'<span class="badge" title="{escape(_("Trained with data beyond the dataset"))}">{escape(_("Extra data"))}</span>'
+    # Translated outside the f-string: xgettext does not read calls nested in one.
+    extra_title, extra_label = _("Trained with data beyond the dataset"), _("Extra data")
+    extra = f'<span class="badge" title="{escape(extra_title)}">{escape(extra_label)}</span>'
     rows = []
     for entry in board.entries:
         cells = []

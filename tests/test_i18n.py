@@ -35,7 +35,7 @@ PYTHON_DIRS = ("community", "training", "alerts", "config")
 ZH = "zh-hans"
 
 # Messages whose Chinese is rightly the English: identifiers, units and names that are not translated.
-SAME_IN_CHINESE = {"arXiv id", "DOI", "ORCID", "CPU", "English", "%(kib).1f KiB"}
+SAME_IN_CHINESE = {"arXiv id", "DOI", "ORCID", "CPU", "English", "%(kib).1f KiB", "ETag", "Last-Modified"}
 
 # Text a template may show outside translate tags: names of things, formats and symbols (N: a count).
 UNTRANSLATED_WORDS = {"DeepCommons", "arXiv", "DOI", "PDF", "BibTeX", "ORCID", "UTC", "CSV", "JSON", "N"}
