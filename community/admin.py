@@ -27,6 +27,19 @@ class RejectReasonForm(forms.Form):
     )
 
 
+def _changed_values(form, obj) -> list[str]:
+    """The fields of `form` whose stored value the save changed. Django's `changed_data` compares
+    the posted text, so a JSON list sent back untouched ("[]" for []) reads as changed, and would
+    take that field from the importer; a column's value before (the form's initial) and after decides
+    instead. Many-to-many fields are saved after this and keep `changed_data`'s word."""
+    changed = []
+    for name in form.changed_data:
+        field = next((f for f in obj._meta.concrete_fields if f.name == name), None)
+        if field is None or form.initial.get(name) != getattr(obj, field.attname):
+            changed.append(name)
+    return changed
+
+
 class RecordsFieldEdits(admin.ModelAdmin):
     """A moderator's change form (and its inline rows) records each field it changed, so a later
     import leaves those fields as the moderator set them (community.services.field_edits)."""
@@ -34,7 +47,7 @@ class RecordsFieldEdits(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            field_edits_record(item=obj, fields=form.changed_data, user=request.user)
+            field_edits_record(item=obj, fields=_changed_values(form, obj), user=request.user)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -42,7 +55,9 @@ class RecordsFieldEdits(admin.ModelAdmin):
             deleted = formset.can_delete and formset._should_delete_form(inline_form)
             if inline_form.instance.pk and inline_form.has_changed() and not deleted:
                 field_edits_record(
-                    item=inline_form.instance, fields=inline_form.changed_data, user=request.user
+                    item=inline_form.instance,
+                    fields=_changed_values(inline_form, inline_form.instance),
+                    user=request.user,
                 )
 
 

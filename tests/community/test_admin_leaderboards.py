@@ -10,6 +10,7 @@ from community.models import FieldEdit
 from community.services.field_edits import protected_fields
 from tests.community import factories as f
 from tests.community import factories_leaderboards as lf
+from tests.community.moderation_helpers import form_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_overriding_a_results_direction_is_a_protected_field_edit(client, staff_
     client.force_login(staff_user)
     url = reverse("admin:community_result_change", args=[result.pk])
     form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data = form_post_data(form)  # what a browser sends back: JSON lists as the text in their boxes
     data.update(higher_is_better="false")
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
@@ -51,7 +52,9 @@ def test_overriding_a_results_direction_is_a_protected_field_edit(client, staff_
     edited = FieldEdit.objects.filter(
         content_type=ContentType.objects.get_for_model(result), object_id=result.pk
     )
-    assert edited.filter(field="higher_is_better", edited_by=staff_user).exists()
+    # Only the field the moderator changed is theirs: the untouched lists stay the importer's.
+    assert set(edited.values_list("field", flat=True)) == {"higher_is_better"}
+    assert edited.get().edited_by == staff_user
 
 
 def test_members_cannot_open_the_admin(member_client):
