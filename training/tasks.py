@@ -9,8 +9,10 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.dispatch import receiver
 
+from community.services.imports.pwc import leaderboards_imported
 from training import services
 from training.reference.batched.sizing import max_seeds_per_task
+from training.services.claims import benchmarks_claims_refresh
 from training.services.dispatch import runs_ready
 from training.services.execution import runs_execute
 
@@ -32,6 +34,13 @@ def execute_runs(self, run_ids: list[int]) -> None:
 @shared_task(name="training.requeue_stale_runs", ignore_result=True)
 def requeue_stale_runs() -> int:
     return services.runs_requeue_stale()
+
+
+@receiver(leaderboards_imported, dispatch_uid="training.tasks.refresh_leaderboard_claims")
+def refresh_leaderboard_claims(sender, report, **kwargs) -> None:
+    """An archive import may have changed the leaderboards some benchmarks take their claim from."""
+    if any(created or updated for _kind, created, updated, _same, _rejected in report.counts.rows()):
+        benchmarks_claims_refresh()
 
 
 @receiver(runs_ready, dispatch_uid="training.tasks.enqueue_runs")

@@ -134,3 +134,42 @@ def test_the_benchmark_api_names_its_leaderboard(client):
     )
     assert client.get("/api/v1/benchmarks/plain-api/").json()["claimed_from"] is None
     assert linked.targets  # unchanged by reading
+
+
+def _table(*rows: tuple[str, str]) -> bytes:
+    """An evaluation-tables file (the sota-extractor format) of one task and dataset."""
+    sota_rows = [
+        {"model_name": model, "paper_title": f"Paper on {model}", "paper_url": "", "paper_date": "2020-01-01",
+         "code_links": [], "model_links": [], "metrics": {"Accuracy": value}, "uses_additional_data": False}
+        for model, value in rows
+    ]  # fmt: skip
+    dataset = {"dataset": "Digits-10", "description": "", "subdatasets": [], "dataset_links": [],
+               "dataset_citations": [], "sota": {"metrics": ["Accuracy"], "rows": sota_rows}}  # fmt: skip
+    task = {
+        "task": "Digit Classification",
+        "description": "",
+        "categories": [],
+        "subtasks": [],
+        "datasets": [dataset],
+    }
+    return json.dumps([task]).encode()
+
+
+def test_an_archive_import_refreshes_the_claims_of_the_benchmarks_on_its_leaderboards():
+    import io
+
+    from community.models import Dataset, Task
+    from community.services.imports.pwc import pwc_import
+
+    pwc_import(io.BytesIO(_table(("NetA", "95.0"))), source="evaluation-tables.json")
+    benchmark = _linked(
+        Task.objects.get(name="Digit Classification"), Dataset.objects.get(name="Digits-10"), targets=[]
+    )
+    benchmark_claim_refresh(benchmark=benchmark)
+    benchmark.refresh_from_db()
+    assert benchmark.targets[0]["value"] == 0.95
+
+    # A newer table with a better result: the benchmark's claim follows without anyone saving it.
+    pwc_import(io.BytesIO(_table(("NetA", "95.0"), ("NetB", "97.5"))), source="evaluation-tables.json")
+    benchmark.refresh_from_db()
+    assert benchmark.targets[0]["value"] == 0.975

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.db import DatabaseError, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext
 
 from community.importers import ImportFileError, ParseFailure
@@ -42,6 +43,10 @@ RECORD_KIND = {PAPERS: "paper", LINKS: "code link", EVALUATION: "table row", MET
                DATASETS: "dataset"}  # fmt: skip
 
 Progress = Callable[[int, int, Counts], None]
+
+# Sent after each archive file's import (kwarg `report`): the training app's receiver refreshes the
+# claims of the benchmarks that read theirs from a leaderboard (training.services.claims).
+leaderboards_imported = Signal()
 
 
 @dataclass
@@ -146,4 +151,6 @@ def pwc_import(
     report.counts, report.rejections, report.kept = ctx.counts, ctx.rejections, store.kept
     report.unused = dict(archive.unused)
     report.seconds = time.monotonic() - started
+    # Leaderboards may have changed: whoever reads claims from them (training benchmarks) refreshes.
+    leaderboards_imported.send(sender=PwcReport, report=report)
     return report
