@@ -19,6 +19,27 @@ def _fresh_caches():
         caches[alias].clear()
 
 
+@pytest.fixture(autouse=True)
+def _catalogue_version_moves_at_each_write():
+    """In production the page cache's catalogue version moves when a write's transaction commits
+    (community.page_cache.catalogue_changed), which makes cached fragments and list counts stale. A
+    test's transaction never commits, so on a shared cache (CI's Redis) a count cached before a write
+    would be read after it: here the version moves at each write instead."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from community import page_cache
+
+    def moved(**_kwargs):
+        page_cache._next_version()
+
+    signals = (post_save, post_delete, m2m_changed)
+    for signal in signals:
+        signal.connect(moved, dispatch_uid="tests.catalogue_version_moves", weak=False)
+    yield
+    for signal in signals:
+        signal.disconnect(dispatch_uid="tests.catalogue_version_moves")
+
+
 @pytest.fixture
 def user(db):
     return get_user_model().objects.create_user("ada", "ada@example.org", "pw-ada-123456")

@@ -287,10 +287,13 @@ def test_the_venue_page_says_the_call_closed_and_deadlines_keep_working_by_date(
 
     venue_page = client.get(paper.venue.get_absolute_url()).content.decode()
     assert "Call for papers closed" in venue_page
-    # /deadlines/ goes by due_at, as before: the past paper deadline is gone, the edition's next
-    # deadline is listed although its call for papers closed.
-    upcoming = client.get(reverse("community:deadline-list")).content.decode()
+    # /deadlines/ goes by due_at, as before: the past paper deadline is not among the upcoming ones
+    # (it is listed, greyed, under the last twelve months), the edition's next deadline is listed
+    # although its call for papers closed.
+    page = client.get(reverse("community:deadline-list")).content.decode()
+    upcoming, past = page.split('<section class="past-deadlines"', 1)
     assert reverse("deadline-ics", args=[paper.pk]) not in upcoming
+    assert reverse("deadline-ics", args=[paper.pk]) in past
     assert reverse("deadline-ics", args=[camera_ready.pk]) in upcoming
 
 
