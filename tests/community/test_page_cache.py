@@ -90,6 +90,7 @@ def test_bulk_generation_makes_cached_pages_stale(client, committed):
     assert page_cache.catalogue_version() != before
 
 
+@pytest.mark.commit_moves_version
 def test_the_version_moves_when_the_write_commits_not_before(committed):
     before = page_cache.catalogue_version()
     with committed():
