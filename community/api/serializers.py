@@ -270,35 +270,6 @@ class ProvenanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
-    """A deadline: `due_at` in UTC, `announced_at` the same instant in the zone it was announced
-    in (`timezone_label`, e.g. AoE), so a client can print "23:59 AoE"."""
-
-    api_url = serializers.HyperlinkedIdentityField(view_name="api:deadline-detail")
-    venue = VenueRef(read_only=True)
-    edition = EditionRef(read_only=True, allow_null=True)
-    announced_at = AnnouncedDateTimeField(read_only=True)
-    # Each tracker that gives this deadline (prefetched by DeadlineViewSet: item_sources()).
-    sources = ProvenanceSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Deadline
-        fields = [
-            "id",
-            "api_url",
-            "venue",
-            "edition",
-            "kind",
-            "label",
-            "due_at",
-            "timezone_label",
-            "announced_at",
-            "note",
-            "sources",
-        ]
-        read_only_fields = fields
-
-
 class NestedDeadlineSerializer(serializers.ModelSerializer):
     """A deadline inside its venue or edition (so without the venue again), with the sources that
     give it (two trackers: two entries; entered by hand: none)."""
@@ -321,6 +292,19 @@ class NestedDeadlineSerializer(serializers.ModelSerializer):
             "note",
             "sources",
         ]
+        read_only_fields = fields
+
+
+class DeadlineSerializer(NestedDeadlineSerializer):
+    """A deadline: `due_at` in UTC, `announced_at` the same instant in the zone it was announced
+    in (`timezone_label`, e.g. AoE), so a client can print "23:59 AoE"."""
+
+    # The nested deadline with its venue and edition; its sources are prefetched by DeadlineViewSet.
+    venue = VenueRef(read_only=True)
+    edition = EditionRef(read_only=True, allow_null=True)
+
+    class Meta(NestedDeadlineSerializer.Meta):
+        fields = ["id", "api_url", "venue", "edition", *NestedDeadlineSerializer.Meta.fields[2:]]
         read_only_fields = fields
 
 

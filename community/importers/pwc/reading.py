@@ -9,14 +9,15 @@ the first record or the Parquet schema, from which the kind of file is known (co
 import gzip
 import zlib
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import ijson
-import pyarrow as pa
-import pyarrow.parquet as pq
 from django.utils.translation import gettext
 
 from community.importers import ImportFileError
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
@@ -39,10 +40,7 @@ class Source:
         self.size = _size(stream)
         self._rows_read = 0
         if self.form == "parquet":
-            try:
-                self._parquet = pq.ParquetFile(stream)
-            except (pa.ArrowException, OSError) as exc:
-                raise ImportFileError(_unreadable(exc)) from exc
+            self._parquet = _open_parquet(stream)
             self.size = self._parquet.metadata.num_rows
         elif self.form == "gzip":
             _check_gzip(stream)
@@ -80,6 +78,8 @@ class Source:
             raise ImportFileError(gettext("the file ends early: %(error)s") % {"error": exc}) from exc
 
     def _parquet_records(self) -> Iterator[dict]:
+        import pyarrow as pa  # loaded already by __init__, which opened the Parquet file
+
         try:
             for batch in self._parquet.iter_batches(batch_size=PARQUET_BATCH):
                 for row in batch.to_pylist():
@@ -87,6 +87,18 @@ class Source:
                     yield row
         except (pa.ArrowException, OSError) as exc:
             raise ImportFileError(_unreadable(exc)) from exc
+
+
+def _open_parquet(stream: IO[bytes]) -> "pq.ParquetFile":
+    # pyarrow is imported here, not with the module: every process loads the tasks (and so this
+    # module), and only a Parquet file needs its ~140 ms of start-up.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(stream)
+    except (pa.ArrowException, OSError) as exc:
+        raise ImportFileError(_unreadable(exc)) from exc
 
 
 def _unreadable(exc: Exception) -> str:
