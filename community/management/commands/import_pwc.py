@@ -85,7 +85,9 @@ class Command(BaseCommand):
             )
 
         report_path = out_dir / f"{path.name}.report.csv"
-        with path.open("rb") as stream, report_path.open("w", newline="", encoding="utf-8") as report_file:
+        # A resumed import appends to the report of the run it continues (which has its header).
+        mode = "a" if resume_from else "w"
+        with path.open("rb") as stream, report_path.open(mode, newline="", encoding="utf-8") as report_file:
             report = pwc_import(
                 stream,
                 source=path.name,

@@ -118,6 +118,7 @@ def pwc_import(
         if batch:
             with transaction.atomic():
                 write(ctx, batch)
+        ctx.report_flush()
         batch, done = [], upto
         if checkpoint is not None:
             checkpoint(done)

