@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from community.importers import ImportFileError, ParseFailure
 from community.importers.pwc import ArchiveFile
 from community.importers.pwc.records import DATASETS, EVALUATION, LINKS, METHODS, PAPERS
+from community.services.similar import similar_papers_refresh_later
 
 from .pwc_context import Context
 from .pwc_papers import write_links, write_papers
@@ -152,6 +153,10 @@ def pwc_import(
     report.counts, report.rejections, report.kept = ctx.counts, ctx.rejections, store.kept
     report.unused = dict(archive.unused)
     report.seconds = time.monotonic() - started
+    papers = ctx.counts.by_kind.get("paper")
+    if papers and (papers["created"] or papers["updated"]):
+        # Once per file, after its last batch (enqueued on commit): titles and abstracts changed.
+        similar_papers_refresh_later()
     # Leaderboards may have changed: whoever reads claims from them (training benchmarks) refreshes.
     leaderboards_imported.send(sender=PwcReport, report=report)
     return report

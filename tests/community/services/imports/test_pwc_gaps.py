@@ -72,3 +72,23 @@ def test_a_resumed_import_appends_to_its_report_with_one_header(tmp_path, monkey
     assert lines.count(lines[0]) == 1
     papers = [line.split(",")[1] for line in lines if line.startswith("paper,")]
     assert papers == [f"record {i}" for i in range(1, 7)]
+
+
+def test_similar_papers_are_recomputed_once_after_an_import_that_changed_papers(
+    tmp_path, mocker, django_capture_on_commit_callbacks
+):
+    delay = mocker.patch("community.tasks.similar_papers_refresh.delay")
+    path = pwc_files.write(pwc_files.papers(5), tmp_path, "p", "json")
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(path, batch_size=2)  # three batches, one refresh
+    delay.assert_called_once_with()
+    delay.reset_mock()
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(path)  # nothing changed
+        _import(pwc_files.write(pwc_files.links(5), tmp_path, "l", "json"))  # no paper changed
+    delay.assert_not_called()
+    newer = pwc_files.papers(5)
+    newer[0]["abstract"] = "Revised."
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(pwc_files.write(newer, tmp_path, "p", "json"))
+    delay.assert_called_once_with()
