@@ -18,7 +18,13 @@ CJK_FIELDS = {
     "project": ("name", "description_en", "description_zh_hans"),
     "person": ("name", "bio_en", "bio_zh_hans"),
     "jobposting": ("title", "description_en", "description_zh_hans", "location"),
-    "fundingopportunity": ("title", "description_en", "description_zh_hans", "eligibility_en", "eligibility_zh_hans"),
+    "fundingopportunity": (
+        "title",
+        "description_en",
+        "description_zh_hans",
+        "eligibility_en",
+        "eligibility_zh_hans",
+    ),
 }
 # The same class as community.search.CJK_RUN and dc_search_bigrams.
 CJK_CLASS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
@@ -39,7 +45,9 @@ def _rebuild(only_cjk: bool):
             schema_editor.execute(
                 f"ALTER TABLE {table} ADD COLUMN search_cjk tsvector GENERATED ALWAYS AS ({vector}) STORED"
             )
-            schema_editor.execute(f"CREATE INDEX {model_name}_search_cjk_gin ON {table} USING gin (search_cjk)")
+            schema_editor.execute(
+                f"CREATE INDEX {model_name}_search_cjk_gin ON {table} USING gin (search_cjk)"
+            )
 
     return rebuild
 
