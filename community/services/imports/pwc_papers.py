@@ -13,6 +13,7 @@ from community.importers.pwc.records import CodeLinkRow, PaperRow
 from community.models import Authorship, Method, Paper, PaperCode, Person, Project, PwcPaper, Task
 
 from .pwc_context import Context, paper_key
+from .pwc_links import links_prune
 from .pwc_people import likely_duplicates_flag
 from .pwc_store import Item, insert_rows
 
@@ -74,6 +75,7 @@ def write_papers(ctx: Context, rows: list[PaperRow]) -> None:
         pages.append(page is None and row.pwc_url)
 
     rows_by_ref = {row.ref: row for row in rows}
+    links_prune(items, rows_by_ref)
     people = _people(ctx, {name for item in items for name in rows_by_ref[item.ref].authors})
     current = _author_lists([item.obj.pk for item in items if item.obj is not None])
     for item in items:

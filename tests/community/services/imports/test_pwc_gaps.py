@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError
 
-from community.models import ModerationStatus, Person, Report
+from community.models import ChangeRecord, ModerationStatus, Paper, Person, PwcPaper, Report
 from community.services.imports.pwc import pwc_import
 from community.services.imports.pwc_people import initials_slug
 from tests.community.importers import pwc_files
@@ -92,3 +92,46 @@ def test_similar_papers_are_recomputed_once_after_an_import_that_changed_papers(
     with django_capture_on_commit_callbacks(execute=True):
         _import(pwc_files.write(newer, tmp_path, "p", "json"))
     delay.assert_called_once_with()
+
+
+def _catalogue() -> str:
+    out = io.StringIO()
+    call_command("dumpdata", "community", stdout=out, indent=None)
+    return out.getvalue()
+
+
+def test_a_newer_dump_removes_the_links_it_no_longer_gives_with_history(tmp_path):
+    (tmp_path / "june").mkdir(), (tmp_path / "july").mkdir()
+    records = pwc_files.papers(3)
+    records[0]["tasks"] = ["Image Classification", "Object Detection"]
+    records[0]["methods"].append({"name": "ReLU", "full_name": "Rectified Linear Unit", "description": ""})
+    _import(pwc_files.write(records, tmp_path / "june", "p", "json"), revision="2025-06")
+    paper = Paper.objects.get(arxiv_id="2101.00000")
+    landmark = Paper.objects.get(arxiv_id="2101.00001")
+    PwcPaper.objects.filter(paper=landmark).update(created_by_archive=False)  # the catalogue's own
+    records[0]["tasks"] = ["object detection", "Semantic Segmentation"]  # one kept (case aside), one new
+    records[0]["methods"] = records[0]["methods"][1:]  # Dropout no longer named
+    records[1]["tasks"] = ["Speech Recognition"]  # a paper the catalogue had first only gains links
+    records[2]["tasks"] = []  # an empty list never empties a paper's links
+    path = pwc_files.write(records, tmp_path / "july", "p", "json")
+    report = _import(path, revision="2025-07")
+    assert _counts(report)["paper"] == (0, 1, 2, 0)
+    assert sorted(paper.tasks.values_list("name", flat=True)) == ["Object Detection", "Semantic Segmentation"]
+    assert list(paper.methods.values_list("name", flat=True)) == ["ReLU"]
+    assert sorted(landmark.tasks.values_list("name", flat=True)) == [
+        "Image Classification",
+        "Speech Recognition",
+    ]
+    assert Paper.objects.get(arxiv_id="2101.00002").tasks.count() == 1
+    history = ChangeRecord.objects.get(object_id=paper.pk, content_type__model="paper")
+    assert history.changes == {
+        "tasks": [
+            ["Image Classification", "Object Detection"],
+            ["object detection", "Semantic Segmentation"],
+        ],
+        "methods": [["Dropout", "ReLU"], ["ReLU"]],
+    }
+    before = _catalogue()
+    again = _import(path, revision="2025-07")
+    assert _counts(again)["paper"] == (0, 0, 3, 0)
+    assert _catalogue() == before
