@@ -178,6 +178,9 @@ class PwcPaper(models.Model):
     paper = models.OneToOneField("community.Paper", on_delete=models.CASCADE, related_name="pwc")
     url = models.URLField(_("Papers with Code page"), max_length=500, unique=True)
     created_by_archive = models.BooleanField(default=True)
+    # The archive's own words for where the paper appeared ("NeurIPS 2019 12"): the paper's venue
+    # and edition when the catalogue has them (services/imports/pwc_venues.py), else only this.
+    proceeding = models.CharField(_("proceeding (as the archive writes it)"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("Papers with Code page")

@@ -16,6 +16,7 @@ from .pwc_context import Context, paper_key
 from .pwc_links import links_prune
 from .pwc_people import likely_duplicates_flag
 from .pwc_store import Item, insert_rows
+from .pwc_venues import pages_proceeding_update, proceeding_values
 
 PAPER_FIELDS = ("title", "abstract", "year", "arxiv_id", "doi", "url", "pdf_url")
 
@@ -68,7 +69,7 @@ def write_papers(ctx: Context, rows: list[PaperRow]) -> None:
             )
             continue
         claimed[key] = row.ref
-        values = {name: getattr(row, name) for name in PAPER_FIELDS}
+        values = {name: getattr(row, name) for name in PAPER_FIELDS} | proceeding_values(ctx, row.proceeding)
         fill_only = paper is not None and (page is None or not page.created_by_archive)
         items.append(Item(key=row.ref, values=values, ref=row.ref, obj=paper, slug_text=row.title,
                           fill_only=fill_only))  # fmt: skip
@@ -76,6 +77,7 @@ def write_papers(ctx: Context, rows: list[PaperRow]) -> None:
 
     rows_by_ref = {row.ref: row for row in rows}
     links_prune(items, rows_by_ref)
+    pages_proceeding_update(items, rows_by_ref)
     people = _people(ctx, {name for item in items for name in rows_by_ref[item.ref].authors})
     current = _author_lists([item.obj.pk for item in items if item.obj is not None])
     for item in items:
@@ -89,7 +91,8 @@ def write_papers(ctx: Context, rows: list[PaperRow]) -> None:
     _write_authors(items, rows_by_ref, people)
     new_pages = [
         PwcPaper(
-            paper=item.obj, url=rows_by_ref[item.ref].pwc_url, created_by_archive=item.outcome == "created"
+            paper=item.obj, url=rows_by_ref[item.ref].pwc_url, created_by_archive=item.outcome == "created",
+            proceeding=rows_by_ref[item.ref].proceeding,
         )
         for item, page in zip(items, pages, strict=True)
         if page

@@ -135,3 +135,40 @@ def test_a_newer_dump_removes_the_links_it_no_longer_gives_with_history(tmp_path
     again = _import(path, revision="2025-07")
     assert _counts(again)["paper"] == (0, 0, 3, 0)
     assert _catalogue() == before
+
+
+def test_proceedings_find_the_catalogues_venue_and_edition(tmp_path):
+    from tests.community import factories as f
+
+    neurips = f.VenueFactory(name="NeurIPS", full_name="Conference on Neural Information Processing Systems")
+    nips2019 = f.EditionFactory(venue=neurips, year=2019)
+    icml = f.VenueFactory(name="ICML", full_name="International Conference on Machine Learning")
+    records = pwc_files.papers(5)
+    for record, proceeding in zip(
+        records, ["NeurIPS 2019 12", "icml 2020 7", "NIPS 2017 12", "Some Workshop 2021 3", None], strict=True
+    ):
+        record["proceeding"] = proceeding
+    path = pwc_files.write(records, tmp_path, "p", "json")
+    _import(path)
+    papers = {p.arxiv_id: p for p in Paper.objects.select_related("pwc")}
+    assert (papers["2101.00000"].venue, papers["2101.00000"].edition) == (neurips, nips2019)
+    assert (papers["2101.00001"].venue, papers["2101.00001"].edition) == (icml, None)  # no 2020 edition
+    assert papers["2101.00002"].venue == neurips  # the name the archive still used for 2017
+    assert (
+        papers["2101.00003"].venue is None and papers["2101.00003"].pwc.proceeding == "Some Workshop 2021 3"
+    )
+    assert papers["2101.00004"].venue is None and papers["2101.00004"].pwc.proceeding == ""
+    before = _catalogue()
+    assert _counts(_import(path))["paper"] == (0, 0, 5, 0)
+    assert _catalogue() == before
+    # A newer dump moves a paper to another proceeding: venue and text change, with history.
+    records[3]["proceeding"] = "ICML 2021 7"
+    report = _import(pwc_files.write(records, tmp_path, "p", "json"))
+    assert _counts(report)["paper"] == (0, 1, 4, 0)
+    moved = Paper.objects.select_related("pwc").get(arxiv_id="2101.00003")
+    assert (moved.venue, moved.pwc.proceeding) == (icml, "ICML 2021 7")
+    history = ChangeRecord.objects.get(object_id=moved.pk, content_type__model="paper")
+    assert history.changes == {
+        "venue_id": [None, icml.pk],
+        "proceeding": ["Some Workshop 2021 3", "ICML 2021 7"],
+    }
