@@ -44,6 +44,11 @@ FULL_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "community.Person": ("name", "bio"),
     "community.JobPosting": ("title", "description", "location"),
     "community.FundingOpportunity": ("title", "description", "eligibility"),
+    # The archive's kinds (migration 0018): English text only, so no bigram vector (CJK_FIELDS).
+    "community.Task": ("name", "description"),
+    "community.Dataset": ("name", "full_name", "description"),
+    "community.Method": ("name", "full_name", "description"),
+    "community.Result": ("model_name", "paper_title"),
 }
 
 # Shorter text is no word: "e" as a prefix would expand to thousands of lexemes, and a reader typing
@@ -152,12 +157,16 @@ def search_query(text: str) -> SearchQuery:
 def uses_full_text(queryset: QuerySet, text: str) -> bool:
     """Whether `text_search(queryset, ..., text)` is full-text: PostgreSQL, an indexed kind and a
     text of at least MIN_FULL_TEXT_LENGTH characters (two, for text with CJK characters: two
-    characters there are a word, and a bigram of the index)."""
+    characters there are a word, and a bigram of the index; only the kinds that store the bigram
+    vector, CJK_FIELDS, the others take the substring match)."""
     text = text.strip()
+    label = queryset.model._meta.label
+    if has_cjk(text):  # searched in the bigram vector, which only the kinds of CJK_FIELDS store
+        return connections[queryset.db].vendor == "postgresql" and label in CJK_FIELDS and len(text) >= 2
     return (
         connections[queryset.db].vendor == "postgresql"
-        and queryset.model._meta.label in FULL_TEXT_FIELDS
-        and len(text) >= (2 if has_cjk(text) else MIN_FULL_TEXT_LENGTH)
+        and label in FULL_TEXT_FIELDS
+        and len(text) >= MIN_FULL_TEXT_LENGTH
     )
 
 
