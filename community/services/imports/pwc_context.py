@@ -29,6 +29,9 @@ class Context:
         self._tasks: dict[str, Task] | None = None
         self._datasets: dict[str, Dataset] | None = None
         self._methods: dict[str, Method] | None = None
+        # Person id by exact name, for every author this import has met (found or created): a name
+        # is looked up once per import, not once per batch. A failed batch ends the import.
+        self.people: dict[str, int] = {}
 
     # --- the report -------------------------------------------------------------------------------
 

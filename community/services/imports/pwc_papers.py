@@ -110,9 +110,14 @@ def _people(ctx: Context, names: set[str]) -> dict[str, int]:
     """Person ids by exact name for every author of the batch, the missing people created."""
     if not names:
         return {}
-    found: dict[str, int] = {}
-    for pk, name in Person.objects.filter(name__in=names).order_by("-pk").values_list("pk", "name"):
-        found[name] = pk  # the oldest of a shared name wins
+    # The import's map of names to people (see Context): asked of the database once per name.
+    known = ctx.people
+    found: dict[str, int] = {name: known[name] for name in names if name in known}
+    unseen = names - set(found)
+    if unseen:
+        query = Person.objects.filter(name__in=unseen).order_by("-pk").values_list("pk", "name")
+        for pk, name in query:
+            found[name] = pk  # the oldest of a shared name wins
     ctx.store.provenance(Person, found.values())
     ctx.counts.add("person", "unchanged", len(found))
     missing = [
@@ -121,6 +126,7 @@ def _people(ctx: Context, names: set[str]) -> dict[str, int]:
     ctx.store.sync(Person, missing)
     for item in missing:
         found[item.key] = item.obj.pk
+    known.update(found)
     ctx.counts.add("person", "created", len(missing))
     likely_duplicates_flag([(item.obj.pk, item.key) for item in missing], counts=ctx.counts)
     return found
