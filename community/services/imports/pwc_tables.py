@@ -13,6 +13,7 @@ from community.importers.pwc.records import DatasetRow, MethodRow, ResultRow, Ta
 from community.models import Dataset, Method, Result, Task
 
 from .pwc_context import Context, arxiv_of, paper_key, row_key
+from .pwc_result_papers import result_papers_ensure
 from .pwc_store import SOURCE, Item
 
 
@@ -124,6 +125,7 @@ def _results(ctx: Context, rows: list[ResultRow]) -> None:
         arxiv_ids=[arxiv_of(r.paper_url) for r in rows],
         titles=[r.paper_title for r in rows],
     )
+    result_papers_ensure(ctx, rows, found)
     keyed = []
     for row in rows:
         task, dataset = tasks.get(row.task.lower()), datasets.get(row.dataset.lower())

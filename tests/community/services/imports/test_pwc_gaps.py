@@ -172,3 +172,24 @@ def test_proceedings_find_the_catalogues_venue_and_edition(tmp_path):
         "venue_id": [None, icml.pk],
         "proceeding": ["Some Workshop 2021 3", "ICML 2021 7"],
     }
+
+
+def test_the_samples_arxiv_papers_become_catalogue_papers_with_their_results():
+    from community.models import Provenance, Result
+    from community.services.imports.pwc_sample import pwc_sample_load
+
+    (report,) = pwc_sample_load()
+    created = _counts(report)["paper"][0]
+    papers = Paper.objects.all()
+    assert created == papers.count() > 90  # the sample's distinct arXiv papers with a title
+    assert all(p.arxiv_id and p.url == f"https://arxiv.org/abs/{p.arxiv_id}" for p in papers)
+    dann = Paper.objects.get(arxiv_id="1505.07818")
+    assert (dann.title, dann.year) == ("Domain-Adversarial Training of Neural Networks", 2015)
+    assert dann.claimed_results.exists()
+    source = Provenance.objects.get(object_id=dann.pk, content_type__model="paper")
+    assert (source.source, source.licence) == ("pwc-archive", "CC BY-SA 4.0")
+    # A row whose title is a citation mark makes no paper; its result stays unlinked.
+    assert not Paper.objects.filter(title__startswith="[").exists()
+    assert Result.objects.filter(paper_title="[8]", paper__isnull=True).exists()
+    (again,) = pwc_sample_load()
+    assert "paper" not in _counts(again) and Paper.objects.count() == created
