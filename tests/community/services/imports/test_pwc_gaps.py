@@ -174,7 +174,7 @@ def test_proceedings_find_the_catalogues_venue_and_edition(tmp_path):
     }
 
 
-def test_the_samples_arxiv_papers_become_catalogue_papers_with_their_results():
+def test_the_samples_arxiv_papers_become_catalogue_papers_with_their_results(client):
     from community.models import Provenance, Result
     from community.services.imports.pwc_sample import pwc_sample_load
 
@@ -188,6 +188,8 @@ def test_the_samples_arxiv_papers_become_catalogue_papers_with_their_results():
     assert dann.claimed_results.exists()
     source = Provenance.objects.get(object_id=dann.pk, content_type__model="paper")
     assert (source.source, source.licence) == ("pwc-archive", "CC BY-SA 4.0")
+    page = client.get(dann.get_absolute_url()).content.decode()
+    assert "Claimed results" in page and "From the Papers with Code archive (CC BY-SA 4.0)" in page
     # A row whose title is a citation mark makes no paper; its result stays unlinked.
     assert not Paper.objects.filter(title__startswith="[").exists()
     assert Result.objects.filter(paper_title="[8]", paper__isnull=True).exists()
