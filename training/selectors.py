@@ -342,8 +342,9 @@ class Claim:
 
 def claims_for_paper(paper: Paper | int | None) -> list[Claim]:
     """Every target of every benchmark of `paper`, with the latest published sweep's mean ± std and
-    verdict. Two queries (none without a paper, one when it has no benchmark)."""
-    if paper is None:
+    verdict. Two queries (none without a paper, one when it has no benchmark, none when the paper
+    says it has none: `has_benchmarks`, which community.selectors.papers.paper_page annotates)."""
+    if paper is None or getattr(paper, "has_benchmarks", True) is False:
         return []
     paper_id = paper if isinstance(paper, int) else paper.pk
     latest = Sweep.objects.published().order_by("-published_at", "-pk")[:1]

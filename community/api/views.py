@@ -6,6 +6,7 @@ values as the list pages), searched by `?search=` and paginated; details are loo
 (deadlines, which have none, by id). Writing is in `community.api.writes`.
 """
 
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -384,3 +385,16 @@ class PaperViewSet(KindViewSet, kind="paper", selectors=papers):
         if not self._wants_bibtex():
             return super().retrieve(request, *args, **kwargs)
         return Response(exports.paper_bibtex([self.get_object()]))
+
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        # As GenericAPIView.get_object (the list's filters apply), but the paper's projects and
+        # guides are prefetched only when it has any (papers.paper_record): most papers have
+        # neither, and the API's detail is a frequent request (benchmarks/load_mix.py).
+        queryset = self.filter_queryset(papers.paper_base())
+        paper = papers.paper_record(queryset, slug=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        if paper is None:
+            raise Http404
+        self.check_object_permissions(self.request, paper)
+        return paper

@@ -1,10 +1,13 @@
 """Reads of papers."""
 
+import functools
+
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import get_language
 
 from community.models import Guide, ModerationStatus, Paper, Project, SimilarPaper
 
-from ._common import item_sources, ordered_authorships, published_topics
+from ._common import has_rows, item_sources, one_with_relations, ordered_authorships, published_topics
 from .leaderboards import paper_claimed_results, paper_code
 
 
@@ -19,30 +22,91 @@ def paper_list() -> QuerySet[Paper]:
 
 
 def paper_detail() -> QuerySet[Paper]:
-    """Published papers with everything a paper page links to: authors (and affiliations), venue,
-    edition, topics, projects, guides, `sources` (the imports that gave it), and `similar_papers`: the SimilarPaper rows of its published
-    neighbours, most similar first (community.services.similar), `listed_results` (the results it
-    claims on leaderboards) and `listed_code` (its repositories, official first)."""
+    """Published papers with what a paper's page and its API record both show: authors (and
+    affiliations), venue, edition, topics, projects and guides. The page and the API's detail read
+    one paper with `paper_page` / `paper_record` instead (the same relations, fetched for one)."""
+    return paper_base().prefetch_related(*_usual_relations(), *_record_relations())
+
+
+def paper_base() -> QuerySet[Paper]:
+    """Published papers with venue and edition: what `paper_record` and `paper_page` start from.
+    Of the venue and edition, only the columns a paper's page, its API record and its BibTeX show:
+    the other two dozen (descriptions in each language, ranks, dates) made the query's compilation
+    and rows about twice as costly."""
     return (
         Paper.objects.published()
         .select_related("venue", "edition")
-        .prefetch_related(
-            ordered_authorships(with_affiliation=True),
-            published_topics(),
-            Prefetch("projects", queryset=Project.objects.published().order_by("name")),
-            Prefetch("guides", queryset=Guide.objects.published().order_by("title")),
-            Prefetch(
-                "similar_links",
-                queryset=SimilarPaper.objects.filter(similar__status=ModerationStatus.PUBLISHED)
-                .select_related("similar")
-                .order_by("rank"),
-                to_attr="similar_papers",
-            ),
-            item_sources(),
-            paper_claimed_results(),
-            paper_code(),
+        .only(
+            *PAPER_COLUMNS,
+            *(f"venue__{name}" for name in VENUE_SHOWN),
+            *(f"edition__{name}" for name in EDITION_SHOWN),
         )
     )
+
+
+PAPER_COLUMNS = [field.name for field in Paper._meta.concrete_fields]
+VENUE_SHOWN = ("slug", "status", "name", "full_name", "kind", "publisher")
+EDITION_SHOWN = ("slug", "status", "year", "venue")
+
+
+def _usual_relations() -> list[Prefetch]:
+    # Nearly every paper has authors and topics: read without asking first.
+    return [ordered_authorships(with_affiliation=True), published_topics()]
+
+
+def _record_relations() -> list[Prefetch]:
+    return [
+        Prefetch("projects", queryset=Project.objects.published().order_by("name")),
+        Prefetch("guides", queryset=Guide.objects.published().order_by("title")),
+    ]
+
+
+def _page_relations() -> list[Prefetch]:
+    similar = (
+        SimilarPaper.objects.filter(similar__status=ModerationStatus.PUBLISHED)
+        .select_related("similar")
+        .only("paper_id", "rank", *(f"similar__{name}" for name in ("slug", "status", "title", "year")))
+        .order_by("rank")
+    )
+    return [
+        *_record_relations(),
+        Prefetch("similar_links", queryset=similar, to_attr="similar_papers"),
+        item_sources(),
+        paper_claimed_results(),
+        paper_code(),
+    ]
+
+
+@functools.lru_cache(maxsize=8)
+def _relations(which: str, language: str | None) -> tuple[list[Prefetch], list[Prefetch]]:
+    """The (always, if_any) relations of a paper's record or page, built once per process and
+    language: building their querysets (filters, joins, orderings; a translated field's ordering
+    names the language's column) cost as much CPU as running the two or three that a paper needs.
+    They are never run themselves, only filtered (a copy) for each paper."""
+    return _usual_relations(), (_page_relations() if which == "page" else _record_relations())
+
+
+def paper_record(queryset: QuerySet[Paper] | None = None, *, slug: str) -> Paper | None:
+    """The published paper `slug` as the API's detail shows it (`paper_detail`'s relations), or
+    None; `queryset` (from `paper_base()`, the API's filters applied) narrows it further. One query
+    for the paper, one each for its authors and topics and for each other relation it has rows in
+    (community.selectors._common.one_with_relations)."""
+    always, if_any = _relations("record", get_language())
+    return one_with_relations(
+        paper_base() if queryset is None else queryset, always=always, if_any=if_any, slug=slug
+    )
+
+
+def paper_page(*, slug: str) -> Paper | None:
+    """The published paper `slug` with everything its page links to, or None: `paper_record`'s
+    relations, `sources` (the imports that gave it), `similar_papers` (the SimilarPaper rows of its
+    published neighbours, most similar first: community.services.similar), `listed_results` (the
+    results it claims on leaderboards), `listed_code` (its repositories, official first) and
+    `has_benchmarks` (whether a reference benchmark reproduces it: the claims section asks no query
+    when none does). Queries as `paper_record`'s."""
+    always, if_any = _relations("page", get_language())
+    queryset = paper_base().annotate(has_benchmarks=has_rows(Paper, "benchmarks"))
+    return one_with_relations(queryset, always=always, if_any=if_any, slug=slug)
 
 
 def paper_latest(*, limit: int) -> QuerySet[Paper]:

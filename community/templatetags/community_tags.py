@@ -1,6 +1,7 @@
 """Template helpers for the portal: Markdown, published-only links, time zones, navigation and the
 page cache."""
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -8,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.conf import settings
 from django.templatetags.tz import do_timezone
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.urls.base import translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
@@ -128,15 +129,22 @@ def iso_utc(value: datetime) -> str:
 
 
 @register.simple_tag
-def nav_items() -> list[tuple[str, str, str]]:
+def nav_items() -> tuple[tuple[str, str, str], ...]:
     """(section key, label, url) for the header; a view's `section` marks its entry aria-current."""
+    return _nav_items(get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=32)
+def _nav_items(language: str | None, prefix: str, urlconf: str) -> tuple[tuple[str, str, str], ...]:
+    # The same addresses on every page of a language: sixteen reverse() calls, once per process
+    # (they were a tenth of a paper page's rendering, benchmarks/load_mix.py). Labels stay lazy.
     entries = []
     for key, label, url_name in NAV:
         try:
-            entries.append((key, label, reverse(url_name)))
+            entries.append((key, label, reverse(url_name, urlconf=urlconf)))
         except NoReverseMatch:
             continue
-    return entries
+    return tuple(entries)
 
 
 @register.simple_tag(takes_context=True)
