@@ -7,7 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from community.services.seed import seed_load
 from tests.community.moderation_helpers import make_user
+from tests.support.shared_data import written_once
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +20,14 @@ def _english_first():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(scope="class")
+def seed_for_the_class(django_db_setup, django_db_blocker):
+    """The shipped seed (seed_load), loaded once for the tests of a class that only read it
+    (`@pytest.mark.usefixtures("seed_for_the_class")`) and rolled back after the last of them; what
+    each test writes is undone after it as usual (tests/support/shared_data.py)."""
+    yield from written_once(django_db_blocker, seed_load)
 
 
 @pytest.fixture

@@ -220,140 +220,138 @@ def test_first_run_creates_every_seed_item_published_without_creator():
         assert not model.objects.filter(created_by__isnull=False).exists(), model
 
 
-def test_landmark_papers_carry_their_exact_identifiers():
-    seed_load()
-    for title, (year, venue, edition, arxiv_id, doi, first_author, n_authors) in LANDMARKS.items():
-        paper = catalogue.Paper.objects.get(title=title)
-        assert paper.is_published, title
-        assert (paper.year, paper.arxiv_id, paper.doi) == (year, arxiv_id, doi), title
-        assert (paper.venue.name if paper.venue else None) == venue, title
-        assert (paper.edition.year if paper.edition else None) == edition, title
-        if paper.edition:
-            assert paper.edition.venue_id == paper.venue_id, title
-        names = authors_of(paper)
-        assert names[0] == first_author, title
-        assert len(names) == n_authors, title
-        assert paper.topics.exists(), title
+@pytest.mark.usefixtures("seed_for_the_class")
+class TestTheLoadedSeed:
+    """What the shipped seed holds once loaded: read by each test, loaded once for them all."""
+
+    def test_landmark_papers_carry_their_exact_identifiers(self):
+        for title, (year, venue, edition, arxiv_id, doi, first_author, n_authors) in LANDMARKS.items():
+            paper = catalogue.Paper.objects.get(title=title)
+            assert paper.is_published, title
+            assert (paper.year, paper.arxiv_id, paper.doi) == (year, arxiv_id, doi), title
+            assert (paper.venue.name if paper.venue else None) == venue, title
+            assert (paper.edition.year if paper.edition else None) == edition, title
+            if paper.edition:
+                assert paper.edition.venue_id == paper.venue_id, title
+            names = authors_of(paper)
+            assert names[0] == first_author, title
+            assert len(names) == n_authors, title
+            assert paper.topics.exists(), title
 
 
-def test_author_lists_keep_their_order():
-    seed_load()
-    assert authors_of(catalogue.Paper.objects.get(arxiv_id="1706.03762")) == [
-        "Ashish Vaswani",
-        "Noam Shazeer",
-        "Niki Parmar",
-        "Jakob Uszkoreit",
-        "Llion Jones",
-        "Aidan N. Gomez",
-        "Łukasz Kaiser",
-        "Illia Polosukhin",
-    ]
-    dqn = authors_of(catalogue.Paper.objects.get(doi="10.1038/nature14236"))
-    assert dqn[:3] == ["Volodymyr Mnih", "Koray Kavukcuoglu", "David Silver"]
-    assert dqn[-3:] == ["Daan Wierstra", "Shane Legg", "Demis Hassabis"]
-    # One person across papers, not one per authorship.
-    hinton = catalogue.Person.objects.get(name="Geoffrey Hinton")
-    assert hinton.papers.count() == 4
+    def test_author_lists_keep_their_order(self):
+        assert authors_of(catalogue.Paper.objects.get(arxiv_id="1706.03762")) == [
+            "Ashish Vaswani",
+            "Noam Shazeer",
+            "Niki Parmar",
+            "Jakob Uszkoreit",
+            "Llion Jones",
+            "Aidan N. Gomez",
+            "Łukasz Kaiser",
+            "Illia Polosukhin",
+        ]
+        dqn = authors_of(catalogue.Paper.objects.get(doi="10.1038/nature14236"))
+        assert dqn[:3] == ["Volodymyr Mnih", "Koray Kavukcuoglu", "David Silver"]
+        assert dqn[-3:] == ["Daan Wierstra", "Shane Legg", "Demis Hassabis"]
+        # One person across papers, not one per authorship.
+        hinton = catalogue.Person.objects.get(name="Geoffrey Hinton")
+        assert hinton.papers.count() == 4
 
 
-def test_bibliographic_details_where_given():
-    seed_load()
-    backprop = catalogue.Paper.objects.get(doi="10.1038/323533a0")
-    assert (backprop.volume, backprop.issue, backprop.pages) == ("323", "6088", "533-536")
-    lstm = catalogue.Paper.objects.get(doi="10.1162/neco.1997.9.8.1735")
-    assert (lstm.volume, lstm.issue, lstm.pages) == ("9", "8", "1735-1780")
-    assert catalogue.Paper.objects.get(title__startswith="Dropout").volume == "15"
-    mnist1d = catalogue.Paper.objects.get(arxiv_id="2011.14439")
-    assert list(mnist1d.projects.values_list("repository_url", flat=True)) == [
-        "https://github.com/greydanus/mnist1d"
-    ]
+    def test_bibliographic_details_where_given(self):
+        backprop = catalogue.Paper.objects.get(doi="10.1038/323533a0")
+        assert (backprop.volume, backprop.issue, backprop.pages) == ("323", "6088", "533-536")
+        lstm = catalogue.Paper.objects.get(doi="10.1162/neco.1997.9.8.1735")
+        assert (lstm.volume, lstm.issue, lstm.pages) == ("9", "8", "1735-1780")
+        assert catalogue.Paper.objects.get(title__startswith="Dropout").volume == "15"
+        mnist1d = catalogue.Paper.objects.get(arxiv_id="2011.14439")
+        assert list(mnist1d.projects.values_list("repository_url", flat=True)) == [
+            "https://github.com/greydanus/mnist1d"
+        ]
 
 
-def test_required_venues_and_editions():
-    seed_load()
-    conferences = {"NeurIPS", "ICML", "CVPR", "ICLR", "KDD", "NAACL"}
-    journals = {
-        "Journal of Machine Learning Research",
-        "Machine Learning",
-        "IEEE Transactions on Neural Networks and Learning Systems",
-        "Bulletin of Mathematical Biophysics",
-        "Nature",
-        "Neural Computation",
-        "Proceedings of the IEEE",
-    }
-    assert conferences <= set(
-        catalogue.Venue.objects.filter(kind=catalogue.Venue.Kind.CONFERENCE).values_list("name", flat=True)
-    )
-    journal_names = set()
-    for venue in catalogue.Venue.objects.filter(kind=catalogue.Venue.Kind.JOURNAL):
-        journal_names |= {venue.name, venue.full_name}
-    assert journals <= journal_names
-    assert catalogue.Venue.objects.get(name="Machine Learning").publisher == "Springer"
-    places = {
-        (e.venue.name, e.year): (e.city, e.country) for e in catalogue.Edition.objects.select_related("venue")
-    }
-    assert places == {
-        ("NeurIPS", 2012): ("Lake Tahoe", "United States"),
-        ("NeurIPS", 2014): ("Montréal", "Canada"),
-        ("NeurIPS", 2017): ("Long Beach", "United States"),
-        ("ICLR", 2015): ("San Diego", "United States"),
-        ("ICML", 2015): ("Lille", "France"),
-        ("ICML", 2024): ("Vienna", "Austria"),
-        ("CVPR", 2016): ("Las Vegas", "United States"),
-        ("KDD", 2016): ("San Francisco", "United States"),
-        ("NAACL", 2019): ("Minneapolis", "United States"),
-    }
+    def test_required_venues_and_editions(self):
+        conferences = {"NeurIPS", "ICML", "CVPR", "ICLR", "KDD", "NAACL"}
+        journals = {
+            "Journal of Machine Learning Research",
+            "Machine Learning",
+            "IEEE Transactions on Neural Networks and Learning Systems",
+            "Bulletin of Mathematical Biophysics",
+            "Nature",
+            "Neural Computation",
+            "Proceedings of the IEEE",
+        }
+        assert conferences <= set(
+            catalogue.Venue.objects.filter(kind=catalogue.Venue.Kind.CONFERENCE).values_list("name", flat=True)
+        )
+        journal_names = set()
+        for venue in catalogue.Venue.objects.filter(kind=catalogue.Venue.Kind.JOURNAL):
+            journal_names |= {venue.name, venue.full_name}
+        assert journals <= journal_names
+        assert catalogue.Venue.objects.get(name="Machine Learning").publisher == "Springer"
+        places = {
+            (e.venue.name, e.year): (e.city, e.country) for e in catalogue.Edition.objects.select_related("venue")
+        }
+        assert places == {
+            ("NeurIPS", 2012): ("Lake Tahoe", "United States"),
+            ("NeurIPS", 2014): ("Montréal", "Canada"),
+            ("NeurIPS", 2017): ("Long Beach", "United States"),
+            ("ICLR", 2015): ("San Diego", "United States"),
+            ("ICML", 2015): ("Lille", "France"),
+            ("ICML", 2024): ("Vienna", "Austria"),
+            ("CVPR", 2016): ("Las Vegas", "United States"),
+            ("KDD", 2016): ("San Francisco", "United States"),
+            ("NAACL", 2019): ("Minneapolis", "United States"),
+        }
 
 
-def test_frameworks_and_the_mnist1d_project():
-    seed_load()
-    expected = {
-        "https://github.com/tensorflow/tensorflow": ("TensorFlow", "framework", "Apache-2.0"),
-        "https://github.com/pytorch/pytorch": ("PyTorch", "framework", "BSD-3-Clause"),
-        "https://github.com/keras-team/keras": ("Keras", "framework", "Apache-2.0"),
-        # Stored normalised (lower case), as every write path stores it.
-        "https://github.com/bvlc/caffe": ("Caffe", "framework", "BSD-2-Clause"),
-    }
-    for url, (name, kind, licence) in expected.items():
-        project = catalogue.Project.objects.get(repository_url=url)
-        assert (project.name, project.kind, project.license) == (name, kind, licence)
-    assert (
-        catalogue.Project.objects.get(repository_url="https://github.com/greydanus/mnist1d").kind == "dataset"
-    )
-    assert catalogue.Project.objects.get(name="PyTorch").organization.name == "PyTorch Foundation"
+    def test_frameworks_and_the_mnist1d_project(self):
+        expected = {
+            "https://github.com/tensorflow/tensorflow": ("TensorFlow", "framework", "Apache-2.0"),
+            "https://github.com/pytorch/pytorch": ("PyTorch", "framework", "BSD-3-Clause"),
+            "https://github.com/keras-team/keras": ("Keras", "framework", "Apache-2.0"),
+            # Stored normalised (lower case), as every write path stores it.
+            "https://github.com/bvlc/caffe": ("Caffe", "framework", "BSD-2-Clause"),
+        }
+        for url, (name, kind, licence) in expected.items():
+            project = catalogue.Project.objects.get(repository_url=url)
+            assert (project.name, project.kind, project.license) == (name, kind, licence)
+        assert (
+            catalogue.Project.objects.get(repository_url="https://github.com/greydanus/mnist1d").kind == "dataset"
+        )
+        assert catalogue.Project.objects.get(name="PyTorch").organization.name == "PyTorch Foundation"
 
 
-def test_channels_topics_and_organisations():
-    seed_load()
-    kinds = dict(catalogue.Channel.objects.values_list("name", "kind"))
-    assert kinds["Twitter / X"] == catalogue.Channel.Kind.SOCIAL
-    assert kinds["Reddit r/MachineLearning"] == catalogue.Channel.Kind.SOCIAL
-    assert kinds["LinkedIn"] == catalogue.Channel.Kind.JOB_BOARD
-    assert kinds["Glassdoor"] == catalogue.Channel.Kind.JOB_BOARD
-    # Its job board closed in 2022: it is catalogued as the forum it still is, and says so.
-    stack_overflow = catalogue.Channel.objects.get(name="Stack Overflow")
-    assert stack_overflow.kind == catalogue.Channel.Kind.FORUM
-    assert "2022" in stack_overflow.description
+    def test_channels_topics_and_organisations(self):
+        kinds = dict(catalogue.Channel.objects.values_list("name", "kind"))
+        assert kinds["Twitter / X"] == catalogue.Channel.Kind.SOCIAL
+        assert kinds["Reddit r/MachineLearning"] == catalogue.Channel.Kind.SOCIAL
+        assert kinds["LinkedIn"] == catalogue.Channel.Kind.JOB_BOARD
+        assert kinds["Glassdoor"] == catalogue.Channel.Kind.JOB_BOARD
+        # Its job board closed in 2022: it is catalogued as the forum it still is, and says so.
+        stack_overflow = catalogue.Channel.objects.get(name="Stack Overflow")
+        assert stack_overflow.kind == catalogue.Channel.Kind.FORUM
+        assert "2022" in stack_overflow.description
 
-    parents = dict(catalogue.Topic.objects.values_list("slug", "parent__slug"))
-    for slug in (
-        "neural-networks",
-        "natural-language-processing",
-        "computer-vision",
-        "reinforcement-learning",
-        "generative-adversarial-networks",
-        "explainability",
-        "machine-learning",
-        "optimization",
-        "representation-learning",
-    ):
-        assert slug in parents
-    assert parents["convolutional-neural-networks"] == "neural-networks"
-    assert parents["recurrent-neural-networks"] == "neural-networks"
+        parents = dict(catalogue.Topic.objects.values_list("slug", "parent__slug"))
+        for slug in (
+            "neural-networks",
+            "natural-language-processing",
+            "computer-vision",
+            "reinforcement-learning",
+            "generative-adversarial-networks",
+            "explainability",
+            "machine-learning",
+            "optimization",
+            "representation-learning",
+        ):
+            assert slug in parents
+        assert parents["convolutional-neural-networks"] == "neural-networks"
+        assert parents["recurrent-neural-networks"] == "neural-networks"
 
-    assert set(catalogue.Organization.objects.values_list("kind", flat=True)) == set(
-        catalogue.Organization.Kind.values
-    )
+        assert set(catalogue.Organization.objects.values_list("kind", flat=True)) == set(
+            catalogue.Organization.Kind.values
+        )
 
 
 def test_a_changed_field_updates_only_that_row(seed_copy: Path):
