@@ -213,13 +213,13 @@ def cpu_seconds(master: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def service_times(variants: list[Variant], mix: Mix, samples: int) -> None:
+def service_times(variants: list[Variant], mix: Mix, samples: int, kinds: list[str]) -> None:
     """Each kind one request at a time, the same path to every variant in turn (page cache off).
     Besides the wall time (which a busy machine stretches), the web workers' CPU time per request:
     what the request costs in Python whatever else runs (PostgreSQL's share not included)."""
     print(f"\n== service time, one request at a time, page cache off, {samples} paths per kind ({loadavg()})")
     holders = [{"port": v.port} for v in variants]
-    for kind in MIX:
+    for kind in kinds:
         paths = [mix.path(kind) for _ in range(samples)]
         for path in paths[:2]:  # warm each worker's imports and connection for this view
             for holder in holders:
@@ -303,6 +303,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--skip-loops", action="store_true", help="service times only")
     parser.add_argument("--profile", metavar="KIND", help="profile one kind in-process instead")
+    parser.add_argument(
+        "--kind",
+        action="append",
+        help="service time of this kind only (repeatable; a name of MIX); loops keep the mix",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL to the PostgreSQL database filled by generate_catalogue.", file=sys.stderr)
@@ -326,7 +331,12 @@ def main() -> int:
         uncached = {**env, "PAGE_CACHE_SECONDS": "0"}
         if not all(v.start(uncached) for v in variants):
             return 1
-        service_times(variants, mix, args.samples)
+        kinds = args.kind or list(MIX)
+        unknown = sorted(set(kinds) - set(MIX))
+        if unknown:
+            print(f"Unknown kinds {unknown}; the kinds are {list(MIX)}", file=sys.stderr)
+            return 2
+        service_times(variants, mix, args.samples, kinds)
         for v in variants:
             v.stop()
         if args.skip_loops:
