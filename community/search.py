@@ -170,6 +170,10 @@ def uses_full_text(queryset: QuerySet, text: str) -> bool:
     )
 
 
+# The substring fallback's words (each one more set of LIKEs over every searched column).
+MAX_SUBSTRING_WORDS = 8
+
+
 def text_search(queryset: QuerySet, fields: tuple[str, ...], text: str, *, by_rank: bool) -> QuerySet:
     """Rows of `queryset` matching `text` in `fields`.
 
@@ -180,10 +184,15 @@ def text_search(queryset: QuerySet, fields: tuple[str, ...], text: str, *, by_ra
     full-text vector always covers FULL_TEXT_FIELDS, which is the same list for the indexed kinds.
     """
     if not uses_full_text(queryset, text):
-        condition = Q()
-        for field in searched_columns(queryset.model, fields):
-            condition |= Q(**{f"{field}__icontains": text})
-        return queryset.filter(condition)
+        # Every word somewhere, as the full-text search asks: "fused kernels" finds "Fused attention
+        # kernels" (a text with no spaces, such as a Chinese phrase, is one word).
+        columns = searched_columns(queryset.model, fields)
+        for word in text.split()[:MAX_SUBSTRING_WORDS] or [text]:
+            condition = Q()
+            for field in columns:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
     # A text with CJK characters is searched in the bigram vector, whose words are the same
     # whatever the language; the English vector would hold a whole Chinese sentence as one word.
     cjk = cjk_query(text) if has_cjk(text) else None
