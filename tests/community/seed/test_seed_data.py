@@ -238,7 +238,6 @@ class TestTheLoadedSeed:
             assert len(names) == n_authors, title
             assert paper.topics.exists(), title
 
-
     def test_author_lists_keep_their_order(self):
         assert authors_of(catalogue.Paper.objects.get(arxiv_id="1706.03762")) == [
             "Ashish Vaswani",
@@ -257,7 +256,6 @@ class TestTheLoadedSeed:
         hinton = catalogue.Person.objects.get(name="Geoffrey Hinton")
         assert hinton.papers.count() == 4
 
-
     def test_bibliographic_details_where_given(self):
         backprop = catalogue.Paper.objects.get(doi="10.1038/323533a0")
         assert (backprop.volume, backprop.issue, backprop.pages) == ("323", "6088", "533-536")
@@ -268,7 +266,6 @@ class TestTheLoadedSeed:
         assert list(mnist1d.projects.values_list("repository_url", flat=True)) == [
             "https://github.com/greydanus/mnist1d"
         ]
-
 
     def test_required_venues_and_editions(self):
         conferences = {"NeurIPS", "ICML", "CVPR", "ICLR", "KDD", "NAACL"}
@@ -282,7 +279,9 @@ class TestTheLoadedSeed:
             "Proceedings of the IEEE",
         }
         assert conferences <= set(
-            catalogue.Venue.objects.filter(kind=catalogue.Venue.Kind.CONFERENCE).values_list("name", flat=True)
+            catalogue.Venue.objects.filter(kind=catalogue.Venue.Kind.CONFERENCE).values_list(
+                "name", flat=True
+            )
         )
         journal_names = set()
         for venue in catalogue.Venue.objects.filter(kind=catalogue.Venue.Kind.JOURNAL):
@@ -290,7 +289,8 @@ class TestTheLoadedSeed:
         assert journals <= journal_names
         assert catalogue.Venue.objects.get(name="Machine Learning").publisher == "Springer"
         places = {
-            (e.venue.name, e.year): (e.city, e.country) for e in catalogue.Edition.objects.select_related("venue")
+            (e.venue.name, e.year): (e.city, e.country)
+            for e in catalogue.Edition.objects.select_related("venue")
         }
         assert places == {
             ("NeurIPS", 2012): ("Lake Tahoe", "United States"),
@@ -304,7 +304,6 @@ class TestTheLoadedSeed:
             ("NAACL", 2019): ("Minneapolis", "United States"),
         }
 
-
     def test_frameworks_and_the_mnist1d_project(self):
         expected = {
             "https://github.com/tensorflow/tensorflow": ("TensorFlow", "framework", "Apache-2.0"),
@@ -317,10 +316,10 @@ class TestTheLoadedSeed:
             project = catalogue.Project.objects.get(repository_url=url)
             assert (project.name, project.kind, project.license) == (name, kind, licence)
         assert (
-            catalogue.Project.objects.get(repository_url="https://github.com/greydanus/mnist1d").kind == "dataset"
+            catalogue.Project.objects.get(repository_url="https://github.com/greydanus/mnist1d").kind
+            == "dataset"
         )
         assert catalogue.Project.objects.get(name="PyTorch").organization.name == "PyTorch Foundation"
-
 
     def test_channels_topics_and_organisations(self):
         kinds = dict(catalogue.Channel.objects.values_list("name", "kind"))
