@@ -37,57 +37,10 @@ def events_in(html: str) -> list[tuple[int, str]]:
     ]
 
 
-def test_the_timeline_runs_from_the_1940s_to_today_in_order_with_links(client):
-    seed_load()
-    html = get(client)
-    events = events_in(html)
-    assert len(events) == TimelineEvent.objects.count() >= 20
-    years = [year for year, _ in events]
-    assert years == sorted(years)
-    assert years[0] < 1950 and years[-1] >= 2020
-    with translation.override("en"):
-        papers = {p.get_absolute_url() for p in Paper.objects.all()}
-        projects = {p.get_absolute_url() for p in Project.objects.all()}
-    assert all(href in papers | projects for _, href in events)
-    assert {href for _, href in events} & projects, "no project milestone"
-    # Every landmark paper of the seed has its place on the timeline.
-    assert papers <= {href for _, href in events}
-    assert "McCulloch and Pitts" in html
-
-
-def test_events_of_one_year_keep_the_files_order(client):
-    seed_load()
-    items = yaml.safe_load((SEED_DIR / "history.yaml").read_text(encoding="utf-8"))
-    in_file = [item["slug"] for item in items if item["year"] == 2015]
-    assert len(in_file) > 1
-    events = {e.slug: e for e in TimelineEvent.objects.select_related("paper", "project")}
-    with translation.override("en"):
-        expected = [events[slug].target.get_absolute_url() for slug in in_file]
-    assert [href for year, href in events_in(get(client)) if year == 2015] == expected
-
-
-def test_the_chinese_timeline_reads_in_chinese_and_links_chinese_pages(client):
-    seed_load()
-    html = get(client, "zh-hans")
-    assert "McCulloch 与 Pitts" in html and "McCulloch and Pitts" not in html
-    assert all(href.startswith("/zh-hans/") for _, href in events_in(html))
-
-
 def test_an_untranslated_event_falls_back_to_english(client):
     paper = Paper.objects.create(slug="p", title="A paper", year=1958, status="published")
     TimelineEvent.objects.create(slug="e", year=1958, text_en="Only in English.", paper=paper)
     assert "Only in English." in get(client, "zh-hans")
-
-
-def test_events_of_unpublished_items_are_hidden_and_the_query_count_is_constant(client):
-    seed_load()
-    with CaptureQueriesContext(connection) as queries:
-        get(client)
-    assert len(queries) == 1
-    Paper.objects.filter(slug="attention-is-all-you-need").update(status="pending")
-    html = get(client)
-    assert "Attention Is All You Need" not in html
-    assert len(events_in(html)) == TimelineEvent.objects.count() - 1
 
 
 def test_an_event_names_a_paper_or_a_project(tmp_path: Path):
@@ -111,15 +64,57 @@ def test_the_page_is_in_the_navigation(client):
     assert '<a href="/history/" aria-current="page">' in html
 
 
-def test_the_admin_edits_timeline_events_and_guides_per_language(client, staff_user):
-    seed_load()
-    client.force_login(staff_user)
-    assert client.get(reverse("admin:community_timelineevent_changelist")).status_code == 200
-    event = TimelineEvent.objects.get(slug="transformer")
-    html = client.get(reverse("admin:community_timelineevent_change", args=[event.pk])).content.decode()
-    assert 'name="text_en"' in html and 'name="text_zh_hans"' in html
-    from community.models import Guide
+@pytest.mark.usefixtures("seed_for_the_class")
+class TestOnTheLoadedSeed:
+    """The timeline of the shipped seed: read by each test, loaded once for them all."""
 
-    guide = Guide.objects.get(slug="linear-regression")
-    html = client.get(reverse("admin:community_guide_change", args=[guide.pk])).content.decode()
-    assert 'name="title_zh_hans"' in html and 'name="body_en"' in html and 'name="benchmark"' in html
+    def test_the_timeline_runs_from_the_1940s_to_today_in_order_with_links(self, client):
+        html = get(client)
+        events = events_in(html)
+        assert len(events) == TimelineEvent.objects.count() >= 20
+        years = [year for year, _ in events]
+        assert years == sorted(years)
+        assert years[0] < 1950 and years[-1] >= 2020
+        with translation.override("en"):
+            papers = {p.get_absolute_url() for p in Paper.objects.all()}
+            projects = {p.get_absolute_url() for p in Project.objects.all()}
+        assert all(href in papers | projects for _, href in events)
+        assert {href for _, href in events} & projects, "no project milestone"
+        # Every landmark paper of the seed has its place on the timeline.
+        assert papers <= {href for _, href in events}
+        assert "McCulloch and Pitts" in html
+
+    def test_events_of_one_year_keep_the_files_order(self, client):
+        items = yaml.safe_load((SEED_DIR / "history.yaml").read_text(encoding="utf-8"))
+        in_file = [item["slug"] for item in items if item["year"] == 2015]
+        assert len(in_file) > 1
+        events = {e.slug: e for e in TimelineEvent.objects.select_related("paper", "project")}
+        with translation.override("en"):
+            expected = [events[slug].target.get_absolute_url() for slug in in_file]
+        assert [href for year, href in events_in(get(client)) if year == 2015] == expected
+
+    def test_the_chinese_timeline_reads_in_chinese_and_links_chinese_pages(self, client):
+        html = get(client, "zh-hans")
+        assert "McCulloch 与 Pitts" in html and "McCulloch and Pitts" not in html
+        assert all(href.startswith("/zh-hans/") for _, href in events_in(html))
+
+    def test_events_of_unpublished_items_are_hidden_and_the_query_count_is_constant(self, client):
+        with CaptureQueriesContext(connection) as queries:
+            get(client)
+        assert len(queries) == 1
+        Paper.objects.filter(slug="attention-is-all-you-need").update(status="pending")
+        html = get(client)
+        assert "Attention Is All You Need" not in html
+        assert len(events_in(html)) == TimelineEvent.objects.count() - 1
+
+    def test_the_admin_edits_timeline_events_and_guides_per_language(self, client, staff_user):
+        client.force_login(staff_user)
+        assert client.get(reverse("admin:community_timelineevent_changelist")).status_code == 200
+        event = TimelineEvent.objects.get(slug="transformer")
+        html = client.get(reverse("admin:community_timelineevent_change", args=[event.pk])).content.decode()
+        assert 'name="text_en"' in html and 'name="text_zh_hans"' in html
+        from community.models import Guide
+
+        guide = Guide.objects.get(slug="linear-regression")
+        html = client.get(reverse("admin:community_guide_change", args=[guide.pk])).content.decode()
+        assert 'name="title_zh_hans"' in html and 'name="body_en"' in html and 'name="benchmark"' in html
