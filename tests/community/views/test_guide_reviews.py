@@ -246,27 +246,30 @@ def test_a_guide_written_in_the_admin_credits_its_author(staff_user):
 # --- the seed ---------------------------------------------------------------------------------------
 
 
-def test_seed_guides_are_credited_to_the_editors_with_their_review_date(client):
-    seed_load()
-    assert set(Guide.objects.values_list("reviewed_on", flat=True)) <= {SEED_REVIEWED, LATER_REVIEWED}
-    assert Guide.objects.get(slug="challenges").reviewed_on == LATER_REVIEWED
-    guide = Guide.objects.get(slug="linear-regression")
-    english = page(client, guide)
-    assert "Last reviewed" in english and '<time datetime="2026-11-28">28 November 2026</time>' in english
-    assert "<li>DeepCommons editors</li>" in english
-    assert "approved revision" not in english  # no revision through the site yet
-    chinese = page(client, guide, "zh-hans")
-    assert "最近审阅" in chinese and "2026年11月28日" in chinese and "DeepCommons 编辑团队" in chinese
+@pytest.mark.usefixtures("seed_for_the_class")
+class TestOnTheLoadedSeed:
+    """Guides of the shipped seed: read by each test, loaded once for both."""
 
+    def test_seed_guides_are_credited_to_the_editors_with_their_review_date(self, client):
+        assert set(Guide.objects.values_list("reviewed_on", flat=True)) <= {SEED_REVIEWED, LATER_REVIEWED}
+        assert Guide.objects.get(slug="challenges").reviewed_on == LATER_REVIEWED
+        guide = Guide.objects.get(slug="linear-regression")
+        english = page(client, guide)
+        assert "Last reviewed" in english and '<time datetime="2026-11-28">28 November 2026</time>' in english
+        assert "<li>DeepCommons editors</li>" in english
+        assert "approved revision" not in english  # no revision through the site yet
+        chinese = page(client, guide, "zh-hans")
+        assert "最近审阅" in chinese and "2026年11月28日" in chinese and "DeepCommons 编辑团队" in chinese
 
-def test_an_approved_edit_of_a_seed_guide_adds_its_author_after_the_editors(client, member, moderator):
-    seed_load()
-    guide = Guide.objects.get(slug="pitfalls")
-    suggestion = submissions.edit_suggest(item=guide, changes={"summary": "Shorter."}, user=member)
-    moderation.edit_suggestion_approve(suggestion=suggestion, moderator=moderator)
-    html = page(client, guide)
-    assert html.index("DeepCommons editors") < html.index("<li>member</li>")
-    assert "1 approved revision" in html and "approved edit" in html
+    def test_an_approved_edit_of_a_seed_guide_adds_its_author_after_the_editors(
+        self, client, member, moderator
+    ):
+        guide = Guide.objects.get(slug="pitfalls")
+        suggestion = submissions.edit_suggest(item=guide, changes={"summary": "Shorter."}, user=member)
+        moderation.edit_suggestion_approve(suggestion=suggestion, moderator=moderator)
+        html = page(client, guide)
+        assert html.index("DeepCommons editors") < html.index("<li>member</li>")
+        assert "1 approved revision" in html and "approved edit" in html
 
 
 @pytest.fixture
