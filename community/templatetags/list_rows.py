@@ -11,6 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from .community_tags import public
+
 register = template.Library()
 
 
@@ -55,8 +57,8 @@ def paper_row(paper, show_topics=False):
     authors = (
         format_html('<span class="authors">{}</span> · ', author_links(authorships, 6)) if authorships else ""
     )
-    venue = paper.venue if paper.venue_id else None
-    if venue is not None and getattr(venue, "is_published", False):
+    venue = public(paper.venue) if paper.venue_id else None
+    if venue is not None:
         venue_link = format_html('<a href="{}"><bdi>{}</bdi></a> ', venue.get_absolute_url(), venue.name)
     else:
         venue_link = ""
