@@ -1,6 +1,6 @@
 """What one Papers with Code import keeps while it runs: the bulk store, the counts, the per-record
-report (a CSV file written as it goes), and lookups of the catalogue's tasks, datasets, methods and
-papers that the batches share (tasks, datasets and methods are few: loaded once)."""
+report (a CSV file written as it goes), and lookups of the catalogue's tasks, datasets, methods, venues and
+papers that the batches share (all but papers are few: loaded once)."""
 
 import csv
 import hashlib
@@ -11,6 +11,7 @@ from community.identifiers import normalize_arxiv_id, normalize_title
 from community.models import Dataset, Method, Paper, PwcPaper, Task
 
 from .pwc_store import Counts, Item, Store
+from .pwc_venues import Venues
 
 REJECTED = "rejected"
 KEPT_IN_MEMORY = 5000  # rejected records kept for the summary; the CSV report has them all
@@ -29,6 +30,7 @@ class Context:
         self._tasks: dict[str, Task] | None = None
         self._datasets: dict[str, Dataset] | None = None
         self._methods: dict[str, Method] | None = None
+        self._venues: Venues | None = None
         # Person id by exact name, for every author this import has met (found or created): a name
         # is looked up once per import, not once per batch. A failed batch ends the import.
         self.people: dict[str, int] = {}
@@ -83,6 +85,12 @@ class Context:
                 if method.pwc_url:
                     self._methods[method.pwc_url] = method
         return self._methods
+
+    def venues(self) -> Venues:
+        """The catalogue's venues and editions by name, for the papers' proceedings."""
+        if self._venues is None:
+            self._venues = Venues()
+        return self._venues
 
     def ensure_tasks(self, names: Iterable[str], ref: str) -> dict[str, Task]:
         """The tasks of these names, the missing ones created (with no parent: the evaluation tables

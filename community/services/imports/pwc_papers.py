@@ -16,7 +16,7 @@ from .pwc_context import Context, paper_key
 from .pwc_links import links_prune
 from .pwc_people import likely_duplicates_flag
 from .pwc_store import Item, insert_rows
-from .pwc_venues import pages_proceeding_update, proceeding_values
+from .pwc_venues import pages_proceeding_update
 
 PAPER_FIELDS = ("title", "abstract", "year", "arxiv_id", "doi", "url", "pdf_url")
 
@@ -69,7 +69,7 @@ def write_papers(ctx: Context, rows: list[PaperRow]) -> None:
             )
             continue
         claimed[key] = row.ref
-        values = {name: getattr(row, name) for name in PAPER_FIELDS} | proceeding_values(ctx, row.proceeding)
+        values = {name: getattr(row, name) for name in PAPER_FIELDS} | ctx.venues().of(row.proceeding)
         fill_only = paper is not None and (page is None or not page.created_by_archive)
         items.append(Item(key=row.ref, values=values, ref=row.ref, obj=paper, slug_text=row.title,
                           fill_only=fill_only))  # fmt: skip

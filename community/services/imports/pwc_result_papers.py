@@ -37,9 +37,10 @@ def result_papers_ensure(ctx: Context, rows, found: dict[str, int]) -> None:
         title = row.paper_title.strip()
         if not arxiv_id or f"arxiv:{arxiv_id}" in found or arxiv_id in wanted or _NO_TITLE.match(title):
             continue
-        if normalize_title(title) in found or _year(row, arxiv_id) is None:
+        year = _year(row, arxiv_id)
+        if normalize_title(title) in found or year is None:
             continue
-        values = {"title": title, "year": _year(row, arxiv_id), "arxiv_id": arxiv_id,
+        values = {"title": title, "year": year, "arxiv_id": arxiv_id,
                   "url": f"https://arxiv.org/abs/{arxiv_id}"}  # fmt: skip
         wanted[arxiv_id] = Item(key=arxiv_id, values=values, ref=row.ref, slug_text=title)
     if not wanted:

@@ -46,17 +46,6 @@ class Venues:
         return {"venue_id": venue, **({"edition_id": edition} if edition else {})}
 
 
-def proceeding_values(ctx, proceeding: str) -> dict[str, int]:
-    """The paper's venue and edition for its archive `proceeding` (see the module), the catalogue's
-    venues read once per import (`ctx`: the import's Context)."""
-    if not proceeding:
-        return {}
-    venues = getattr(ctx, "venues", None)
-    if venues is None:
-        venues = ctx.venues = Venues()
-    return venues.of(proceeding)
-
-
 def pages_proceeding_update(items, rows_by_ref) -> None:
     """A newer dump's `proceeding` on the archive pages the catalogue has (`items` whose paper
     exists, its page read with it): written, and recorded in the paper's history as its other
