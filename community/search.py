@@ -159,15 +159,13 @@ def uses_full_text(queryset: QuerySet, text: str) -> bool:
     text of at least MIN_FULL_TEXT_LENGTH characters (two, for text with CJK characters: two
     characters there are a word, and a bigram of the index; only the kinds that store the bigram
     vector, CJK_FIELDS, the others take the substring match)."""
+    if connections[queryset.db].vendor != "postgresql":
+        return False
     text = text.strip()
     label = queryset.model._meta.label
     if has_cjk(text):  # searched in the bigram vector, which only the kinds of CJK_FIELDS store
-        return connections[queryset.db].vendor == "postgresql" and label in CJK_FIELDS and len(text) >= 2
-    return (
-        connections[queryset.db].vendor == "postgresql"
-        and label in FULL_TEXT_FIELDS
-        and len(text) >= MIN_FULL_TEXT_LENGTH
-    )
+        return label in CJK_FIELDS and len(text) >= 2
+    return label in FULL_TEXT_FIELDS and len(text) >= MIN_FULL_TEXT_LENGTH
 
 
 # The substring fallback's words (each one more set of LIKEs over every searched column).
