@@ -4,10 +4,7 @@ the default parser keeps a Chinese sentence as one word and the big kinds are se
 bigram vector `search_cjk` of migration 0012 (checked with EXPLAIN). Runs on both databases; the
 PostgreSQL-only assertions are guarded by the vendor, the SQLite ones assert the fallback."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
@@ -22,11 +19,6 @@ pytestmark = pytest.mark.django_db
 CNN_GUIDE = "/guides/convolutional-networks/"
 
 
-@pytest.fixture
-def seeded(django_db_setup):
-    call_command("load_seed_data", stdout=io.StringIO())
-
-
 def _project(**kwargs) -> Project:
     return f.ProjectFactory(
         name=kwargs.pop("name", "Tinyconv"),
@@ -36,20 +28,22 @@ def _project(**kwargs) -> Project:
     )
 
 
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_two_chinese_characters_find_the_cnn_guide_and_catalogue_items_on_either_site(seeded, client, language):
-    project = _project()
-    with translation.override(language):
-        url = reverse("community:search")
-    response = client.get(url, {"q": "卷积"})
-    assert response.status_code == 200
-    page = response.content.decode()
-    # The guide (its Chinese text), a project (a big kind: bigrams on PostgreSQL), a topic and a
-    # venue whose Chinese description names convolutions (small kinds: substring match).
-    assert CNN_GUIDE in page
-    assert f"/projects/{project.slug}/" in page
-    assert "/topics/convolutional-neural-networks/" in page
-    assert "/venues/proceedings-of-the-ieee/" in page
+@pytest.mark.usefixtures("seed_for_the_class")  # loaded once for both languages
+class TestOnTheLoadedSeed:
+    @pytest.mark.parametrize("language", ["zh-hans", "en"])
+    def test_two_chinese_characters_find_the_cnn_guide_and_catalogue_items_on_either_site(self, client, language):
+        project = _project()
+        with translation.override(language):
+            url = reverse("community:search")
+        response = client.get(url, {"q": "卷积"})
+        assert response.status_code == 200
+        page = response.content.decode()
+        # The guide (its Chinese text), a project (a big kind: bigrams on PostgreSQL), a topic and a
+        # venue whose Chinese description names convolutions (small kinds: substring match).
+        assert CNN_GUIDE in page
+        assert f"/projects/{project.slug}/" in page
+        assert "/topics/convolutional-neural-networks/" in page
+        assert "/venues/proceedings-of-the-ieee/" in page
 
 
 def test_the_list_page_and_the_api_find_a_project_by_its_chinese_description(client):

@@ -3,12 +3,10 @@ imports through the one import service with no lost record, the two trackers' fi
 leave one venue and one edition, and a second run changes nothing."""
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import call_command
 
 from community.models import AcceptanceRate, Deadline, Edition, Provenance, Venue
 from community.services.deadline_snapshot import DEADLINE_SNAPSHOT_DIR, deadline_snapshot_load, snapshot_files
@@ -92,19 +90,6 @@ def test_every_file_imports_with_no_lost_record_and_a_rerun_changes_nothing():
     assert not again.changed
     for model, before in rows.items():
         assert list(model.objects.order_by("pk").values()) == before, model.__name__
-
-
-def test_load_seed_data_imports_the_snapshot_once():
-    out = StringIO()
-    call_command("load_seed_data", stdout=out)
-    assert "Deadline trackers' snapshot (community/seed/deadlines/): 43 files:" in out.getvalue()
-    assert ", 0 failed." in out.getvalue()
-    assert Venue.objects.get(name="ICRA").ccf_rank
-
-    out = StringIO()
-    call_command("load_seed_data", stdout=out)
-    assert "43 files: 0 created, 0 updated" in out.getvalue()
-    assert "left out" not in out.getvalue()  # a rerun that changed nothing repeats no note
 
 
 def test_an_unreadable_snapshot_folder_is_reported_not_skipped(tmp_path: Path):

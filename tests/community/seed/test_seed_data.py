@@ -186,19 +186,6 @@ def edit_item(data_dir: Path, family: str, slug: str, **changes) -> None:
     path.write_text(yaml.safe_dump(items, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def test_second_run_changes_nothing():
-    first = reported(load())
-    before = dump()
-    second = reported(load())
-
-    assert dump() == before
-    assert first["Papers"] == (len(LANDMARKS), 0, 0)
-    assert set(second) == set(first)
-    for name, (created, updated, unchanged) in second.items():
-        assert (created, updated) == (0, 0), name
-        assert unchanged == first[name][0], name
-
-
 def test_first_run_creates_every_seed_item_published_without_creator():
     data = read_seed(SEED_DIR)
     report = seed_load()

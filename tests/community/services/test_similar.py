@@ -1,11 +1,9 @@
 """Similar papers: tf-idf over titles and abstracts (topics and venue without an abstract), cosine top
 5, recomputed by one idempotent service that a Celery task runs after papers are published."""
 
-from io import StringIO
 from itertools import combinations
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from community.models import ModerationStatus, Paper, SimilarPaper
@@ -141,25 +139,6 @@ def test_the_task_calls_the_service():
     f.PaperFactory(title="Residual learning", abstract="residual networks deeper")
     assert task.run() == 2
     assert task.name == "community.similar_papers_refresh"
-
-
-def test_load_seed_data_computes_them_and_a_second_run_leaves_the_database_byte_identical():
-    out = StringIO()
-    call_command("load_seed_data", stdout=out)
-    assert "Similar papers:" in out.getvalue()
-    assert SimilarPaper.objects.exists()
-    first = StringIO()
-    call_command("dumpdata", "community", "--indent", "1", stdout=first)
-    out = StringIO()
-    call_command("load_seed_data", stdout=out)
-    assert "(0 lists rewritten)" in out.getvalue()
-    second = StringIO()
-    call_command("dumpdata", "community", "--indent", "1", stdout=second)
-    assert first.getvalue() == second.getvalue()
-    # The dump holds what this issue added: both languages, the timeline and the similar papers.
-    assert '"title_zh_hans": "线性回归' in second.getvalue()
-    assert '"model": "community.timelineevent"' in second.getvalue()
-    assert '"model": "community.similarpaper"' in second.getvalue()
 
 
 def test_the_web_side_never_imports_scikit_learn():
