@@ -33,9 +33,10 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The suite in parallel (pytest-xdist): one process per core, at most 4, each with its own database,
-# broker and cache keys (config/settings/test.py). `make test PYTEST_ARGS="-n 0"` runs it in one process;
+# broker and cache keys (config/settings/test.py); a test class stays in one process (tests/conftest.py,
+# pytest_xdist_make_scheduler). `make test PYTEST_ARGS="-n 0"` runs it in one process;
 # PYTEST_ARGS comes last, so it overrides these options.
-PYTEST_XDIST ?= -n logical --maxprocesses 4 --dist loadgroup
+PYTEST_XDIST ?= -n logical --maxprocesses 4 --dist loadscope
 # The full training protocols (tests marked `slow`: about five minutes of CPU, the paper's accuracy and
 # batched = single over whole runs) stay out of the everyday `make test`; `make test-slow` runs them,
 # and CI (.ci/run) runs both.

@@ -2,7 +2,15 @@
 
 import os
 
-import pytest
+# Under pytest-xdist each core runs a test process: one math thread in each (torch's OpenMP, numpy's
+# BLAS), or the processes' thread pools fight over the same cores (two threads were measured up to 15x
+# slower than one on this 2-core machine). Set before anything imports torch or numpy.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
@@ -99,3 +107,24 @@ def pytest_collection_modifyitems(config, items):
 def many_submissions(settings):
     """Many rounds of submissions by one user, as the setup of a test that is not about the limit."""
     settings.SUBMISSION_RATE_LIMIT = 10_000
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`make test`'s `--dist loadscope`, with a finer scope: each test class is one unit of work (its
+    class-scoped fixtures, such as the seed written once for the class in tests/support/shared_data.py,
+    are then made once, in one process), and every other test is a unit of its own, as with
+    `--dist load`. Stock loadscope makes a whole module one unit (a 90 s fuzz module on one core at the
+    end); `--dist loadgroup` would do with `xdist_group` marks, but pytest 9 ignores the node ids it
+    rewrites (pytest-dev/pytest-xdist#1386), so it silently spreads a class over every process."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ClassScopeScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module, _, rest = nodeid.partition("::")
+            if "::" in rest:  # module::Class::test
+                return f"{module}::{rest.split('::', 1)[0]}"
+            return nodeid
+
+    return ClassScopeScheduling(config, log)
