@@ -56,6 +56,8 @@ MIX = {
     "people list, random page": 0.04,
     "projects list, random page": 0.04,
 }
+STOP_WORDS = {"for", "the", "and", "with", "are"}  # never drawn as search words
+API_SEARCH_PAGES = 4  # an API search is read at most this deep
 ZIPF_S = 1.0  # paper popularity: the k-th most read paper is read ~1/k as often as the first
 
 
@@ -73,11 +75,25 @@ def catalogue_facts(root: Path, env: dict) -> dict:
         " 'years': sorted(set(papers.values_list('year', flat=True).distinct())),"
         " 'phrases': [*w.ADJECTIVES, *w.METHODS, *w.TASKS, *w.PROPERTIES]}))\n"
     )
+    # How many pages the API's search has for each word: a reader reaches page N by following
+    # `next`, so the mix never asks past the last page (that would be a 404 of the mix's making).
+    script += (
+        "import math, re\n"
+        "from django.conf import settings\n"
+        "from community.search import text_search\n"
+        "size = settings.REST_FRAMEWORK['PAGE_SIZE']\n"
+        f"words = sorted({{x.lower() for p in [*w.ADJECTIVES, *w.METHODS, *w.TASKS, *w.PROPERTIES]"
+        f" for x in re.findall(r'[A-Za-z]{{3,}}', p)}} - set({sorted(STOP_WORDS)!r}))\n"
+        "print('PAGES ' + json.dumps({x: math.ceil(text_search(papers, ('title', 'abstract'), x, by_rank=True)"
+        "[: API_SEARCH_PAGES * size].count() / size) for x in words}))\n"
+    ).replace("API_SEARCH_PAGES", str(API_SEARCH_PAGES))
     out = subprocess.run(  # noqa: S603 (this interpreter, this checkout)
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
         cwd=root, env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
-    return json.loads(next(line for line in out.splitlines() if line.startswith("FACTS "))[6:])
+    facts = json.loads(next(line for line in out.splitlines() if line.startswith("FACTS "))[6:])
+    facts["api_pages"] = json.loads(next(line for line in out.splitlines() if line.startswith("PAGES "))[6:])
+    return facts
 
 
 class Mix:
@@ -91,7 +107,8 @@ class Mix:
         self.topics, self.venues, self.years = facts["topics"], facts["venues"], facts["years"]
         # The lower-cased words (3 letters or more) titles and abstracts are made of.
         found = {w.lower() for phrase in facts["phrases"] for w in re.findall(r"[A-Za-z]{3,}", phrase)}
-        self.words = sorted(found - {"for", "the", "and", "with", "are"})
+        self.words = sorted(found - STOP_WORDS)
+        self.api_pages = facts["api_pages"]  # word -> pages of its API search (at most API_SEARCH_PAGES)
 
     def paper(self) -> str:
         i = bisect.bisect_left(self.cumulative, self.rng.random() * self.cumulative[-1])
@@ -126,7 +143,8 @@ class Mix:
         if kind == "site search":
             return f"/search/?q={self.text()}"
         if kind == "api search, page":
-            return f"/api/v1/papers/?search={rng.choice(self.words)}&page={rng.randint(1, 4)}"
+            word = rng.choice(self.words)
+            return f"/api/v1/papers/?search={word}&page={rng.randint(1, max(1, self.api_pages[word]))}"
         if kind == "topic page":
             return f"/topics/{rng.choice(self.topics)}/"
         if kind == "venue page":

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community import models as catalogue
+from community import page_cache
 from community.rank_filters import TimeLeftOrdering, rank_filters
 from community.search import text_search
 from community.widgets import speed_up_selects
@@ -197,19 +198,24 @@ class ProjectFilter(SearchFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The languages that occur, read once per form when it is shown or `?language=` is checked:
-        # one query whether the page has 1 or 20 rows, and none when the page cache answers.
+        # one query whether the page has 1 or 20 rows, none when the page cache answers, and kept per
+        # catalogue version in a shared cache (_project_languages).
         self.filters["language"].extra["choices"] = _project_languages
 
 
 def _project_languages() -> list[tuple[str, str]]:
-    languages = (
-        catalogue.Project.objects.published()
-        .exclude(language="")
-        .order_by("language")
-        .values_list("language", flat=True)
-        .distinct()
-    )
-    return [(lang, lang) for lang in languages]
+    def read() -> list[tuple[str, str]]:
+        languages = (
+            catalogue.Project.objects.published()
+            .exclude(language="")
+            .order_by("language")
+            .values_list("language", flat=True)
+            .distinct()
+        )
+        return [(lang, lang) for lang in languages]
+
+    # A DISTINCT over every project (18 ms at 50,000): kept per catalogue version.
+    return page_cache.per_version("project-languages", read)
 
 
 class VenueFilter(SearchFilterSet, rank_filters()):

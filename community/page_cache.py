@@ -21,7 +21,7 @@ web process when the cache is (Redis); production turns the page cache on only t
 
 import contextlib
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -58,6 +58,20 @@ def catalogue_version() -> int:
         cache.add(VERSION_KEY, int(time.time() * 1000), timeout=None)
         version = cache.get(VERSION_KEY, 0)
     return version
+
+
+def per_version(name: str, compute: Callable[[], Any], seconds: int = 300) -> Any:
+    """`compute()`, kept in the shared cache under the catalogue's version, so a write makes it stale
+    (a small read every list request would otherwise repeat, such as a filter's choices). Computed each
+    time where the cache is not shared. Independent of PAGE_CACHE_SECONDS, like the capped counts."""
+    if not shared_cache():
+        return compute()
+    key = f"catalogue:{name}:{catalogue_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
 
 
 def catalogue_changed(**_signal_kwargs) -> None:

@@ -259,6 +259,10 @@ class VenueViewSet(KindViewSet, kind="venue", selectors=venues):
     edit_excluded_fields = ("kind",)
     error_statuses = {**writes.WRITE_ERRORS, "editions": ("409",)}
 
+    def get_object(self):
+        venue = super().get_object()
+        return venues.attach_recent_papers(venue) if self.action == "retrieve" else venue
+
     def get_serializer_class(self):
         if self.action == "editions":
             return writes.EditionInputSerializer

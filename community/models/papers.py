@@ -60,9 +60,8 @@ class Paper(CatalogueItem):
                 condition=Q(status="published"),
                 name="paper_published_latest_idx",
             ),
-            # A venue's papers in list order: the venue page's newest fifty (a capped prefetch, which
-            # numbers rows with a window function that stops at fifty when they come in order:
-            # 146 ms to 1 ms at 100k papers) and the papers list filtered by venue.
+            # A venue's papers in list order: the venue page's newest fifty (selectors.venues.
+            # attach_recent_papers reads them from here with LIMIT) and the papers list filtered by venue.
             models.Index(
                 fields=["venue", "-year", "title", "id"],
                 condition=Q(status="published"),

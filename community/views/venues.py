@@ -19,6 +19,9 @@ VenueListView, VenuePage = kind_pages("venue", venues, title=_("Venues"))
 class VenueDetailView(VenuePage):
     """A venue, its editions and deadlines in the reader's time zone, and its acceptance rates."""
 
+    def get_object(self, queryset=None):
+        return venues.attach_recent_papers(super().get_object(queryset))
+
     def get_context_data(self, **kwargs):
         zone, tz_message = reader_timezone(self.request)
         now = timezone.now()

@@ -172,3 +172,38 @@ def test_api_pagination_links_keep_the_host_they_were_asked_on(client):
     other = client.get("/api/v1/papers/?page_size=1", HTTP_HOST="localhost").json()
     assert first["next"].startswith("http://testserver/")
     assert other["next"].startswith("http://localhost/")
+
+
+def test_a_value_kept_per_version_is_computed_once_until_a_write_commits(monkeypatch, committed):
+    monkeypatch.setattr(page_cache, "shared_cache", lambda: True)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert page_cache.per_version("answer", compute) == 1
+    assert page_cache.per_version("answer", compute) == 1
+    with committed():
+        f.ProjectFactory()
+    assert page_cache.per_version("answer", compute) == 2
+
+
+def test_a_value_kept_per_version_is_computed_each_time_without_a_shared_cache(monkeypatch):
+    monkeypatch.setattr(page_cache, "shared_cache", lambda: False)
+    calls = []
+    page_cache.per_version("answer", lambda: calls.append(1))
+    page_cache.per_version("answer", lambda: calls.append(1))
+    assert len(calls) == 2
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_a_new_projects_language_is_offered_in_the_filter_once_it_commits(client, monkeypatch, committed):
+    monkeypatch.setattr(page_cache, "shared_cache", lambda: True)
+    f.ProjectFactory(language="Python")
+    assert 'value="Julia"' not in client.get("/projects/").content.decode()
+    with committed():
+        f.ProjectFactory(language="Julia")
+    body = client.get("/projects/").content.decode()
+    assert 'value="Julia"' in body and 'value="Python"' in body
+    assert client.get("/projects/?language=Julia").status_code == 200
