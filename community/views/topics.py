@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from community import page_cache
 from community.charts import year_bar_chart
 from community.filters import TopicFilter
 from community.selectors.topics import topic_detail, topic_hub, topic_list
@@ -26,10 +27,19 @@ class TopicDetailView(CatalogueDetailView):
     context_object_name = "topic"
     section = "topics"
 
+    def get(self, request, *args, **kwargs):
+        # Sixteen topics at 100,000 papers, each page 10 queries and ~40 ms of rendering: its hub
+        # (everything but the reader's own follow and edit links) is a page-cache fragment.
+        self.cached = page_cache.cached_fragment(request, "topic")
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return topic_detail(now=timezone.now())
+        # With the hub cached, only the topic and its parent (the kicker) are read.
+        return topic_list() if self.cached else topic_detail(now=timezone.now())
 
     def get_context_data(self, **kwargs):
+        if self.cached:
+            return super().get_context_data(cached_fragments=self.cached, **kwargs)
         hub = topic_hub(topic=self.object)
         chart = year_bar_chart(
             hub.papers_per_year,

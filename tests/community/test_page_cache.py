@@ -207,3 +207,31 @@ def test_a_new_projects_language_is_offered_in_the_filter_once_it_commits(client
     body = client.get("/projects/").content.decode()
     assert 'value="Julia"' in body and 'value="Python"' in body
     assert client.get("/projects/?language=Julia").status_code == 200
+
+
+def test_a_topic_pages_hub_is_kept_and_a_new_paper_on_it_shows_at_once(
+    client, committed, django_assert_max_num_queries
+):
+    topic = f.TopicFactory(name="Graph learning")
+    f.PaperFactory(title="Message passing").topics.add(topic)
+    first = client.get(topic.get_absolute_url())
+    # The topic itself, and nothing of its hub (ten queries when it is rendered).
+    with django_assert_max_num_queries(1):
+        second = client.get(topic.get_absolute_url())
+    assert "Message passing" in second.content.decode()
+    assert main(second) == main(first)
+    with committed():
+        f.PaperFactory(title="Graph attention").topics.add(topic)
+    assert "Graph attention" in client.get(topic.get_absolute_url()).content.decode()
+
+
+def test_a_cached_topic_page_keeps_the_readers_own_follow_button(client, member):
+    topic = f.TopicFactory(name="Graph learning")
+    anonymous = client.get(topic.get_absolute_url()).content.decode()
+    other = Client()
+    other.force_login(member)
+    signed_in = other.get(topic.get_absolute_url()).content.decode()
+    assert "Graph learning" in signed_in
+    # The hub came from the anonymous visit's fragment; the follow box is each reader's own.
+    assert 'class="follow-form"' in signed_in and "Sign in to follow" not in signed_in
+    assert 'class="follow-form"' not in anonymous and "Sign in to follow" in anonymous
