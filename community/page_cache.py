@@ -1,5 +1,5 @@
-"""Rendered fragments of the busiest read-only pages (home, the lists, search, a topic's hub) and the
-API's list responses, kept in the cache.
+"""Rendered fragments of the busiest read-only pages (home, the lists, search, a topic's hub, a
+paper's page) and the API's list responses, kept in the cache.
 
 Most visits are reads of the same few pages, and rendering a list of twenty items with their authors
 and topics costs more than its queries. With PAGE_CACHE_SECONDS > 0 the main content of those pages is

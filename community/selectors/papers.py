@@ -97,6 +97,12 @@ def paper_record(queryset: QuerySet[Paper] | None = None, *, slug: str) -> Paper
     )
 
 
+def paper_head(*, slug: str) -> Paper | None:
+    """The published paper `slug` with only what its page shows outside the cached article (the
+    title in <title>, the links to suggest an edit or report it), or None: one query by slug."""
+    return Paper.objects.published().only("id", "slug", "status", "title", "year").filter(slug=slug).first()
+
+
 def paper_page(*, slug: str) -> Paper | None:
     """The published paper `slug` with everything its page links to, or None: `paper_record`'s
     relations, `sources` (the imports that gave it), `similar_papers` (the SimilarPaper rows of its

@@ -235,3 +235,52 @@ def test_a_cached_topic_page_keeps_the_readers_own_follow_button(client, member)
     # The hub came from the anonymous visit's fragment; the follow box is each reader's own.
     assert 'class="follow-form"' in signed_in and "Sign in to follow" not in signed_in
     assert 'class="follow-form"' not in anonymous and "Sign in to follow" in anonymous
+
+
+def test_a_paper_pages_article_is_kept_and_an_edit_shows_at_once(client, committed, django_assert_max_num_queries):
+    paper = f.PaperFactory(title="Attention is all you need", abstract="We propose the Transformer.")
+    paper.topics.add(f.TopicFactory(name="Transformers"))
+    first = client.get(paper.get_absolute_url())
+    # The paper's row (for <title> and the edit and report links), nothing of its article.
+    with django_assert_max_num_queries(1):
+        second = client.get(paper.get_absolute_url())
+    assert main(second) == main(first)
+    body = second.content.decode()
+    assert "We propose the Transformer." in body and "Transformers" in body
+    assert "<title>Attention is all you need" in body and "Suggest an edit" in body
+    with committed():
+        paper.abstract = "A network built on attention alone."
+        paper.save()
+    assert "A network built on attention alone." in client.get(paper.get_absolute_url()).content.decode()
+
+
+def test_a_cached_paper_page_gives_a_moderator_the_history_link(client, moderator):
+    paper = f.PaperFactory(title="Attention is all you need")
+    assert "History" not in main(client.get(paper.get_absolute_url()))
+    other = Client()
+    other.force_login(moderator)
+    assert ">History</a>" in other.get(paper.get_absolute_url()).content.decode()
+
+
+def test_an_unpublished_paper_is_not_served_from_its_cached_page(client, moderator, committed):
+    paper = f.PaperFactory()
+    client.get(paper.get_absolute_url())
+    with committed():
+        paper.status = ModerationStatus.PENDING
+        paper.save()
+    assert client.get(paper.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.commit_moves_version
+def test_a_published_sweep_shows_on_the_cached_paper_page_at_once(client, committed):
+    from tests.training.factories import BenchmarkFactory, finished_sweep
+    from training.services import sweep_publish
+
+    paper = f.PaperFactory(title="Scaling Down Deep Learning with MNIST-1D")
+    bench = BenchmarkFactory(paper=paper, targets=[{"metric": "test_acc", "value": 0.94, "tolerance": 0.02}])
+    with committed():
+        sweep = finished_sweep(bench, accs=(0.944, 0.909, 0.943), published=False)
+    assert "93.2" not in client.get(paper.get_absolute_url()).content.decode()
+    with committed():
+        sweep_publish(sweep=sweep, published=True)
+    assert "93.2" in client.get(paper.get_absolute_url()).content.decode()
