@@ -30,7 +30,6 @@ import json
 import os
 import platform
 import random
-import re
 import subprocess
 import sys
 import time
@@ -62,38 +61,34 @@ ZIPF_S = 1.0  # paper popularity: the k-th most read paper is read ~1/k as often
 
 
 def catalogue_facts(root: Path, env: dict) -> dict:
-    """Paper slugs (all, by pk), topic and venue slugs, the years of the catalogue and the phrases
-    its titles and abstracts are made of (words.py, which needs Django set up)."""
+    """Paper slugs (all, by pk), topic and venue slugs, the years of the catalogue, and the search
+    words with the number of pages the API's search has for each (`api_pages`): the lower-cased words
+    of 3 letters or more that titles and abstracts are made of (words.py, which needs Django set up).
+    A reader reaches page N of a search by following `next`, so the mix never asks past the last page
+    (that would be a 404 of the mix's making)."""
     script = (
-        "import json\n"
+        "import json, math, re\n"
+        "from django.conf import settings\n"
         "from community.models import Paper, Topic, Venue\n"
+        "from community.search import text_search\n"
         "from benchmarks.catalogue import words as w\n"
         "papers = Paper.objects.published()\n"
+        "size = settings.REST_FRAMEWORK['PAGE_SIZE']\n"
+        "words = {x.lower() for p in [*w.ADJECTIVES, *w.METHODS, *w.TASKS, *w.PROPERTIES]"
+        " for x in re.findall(r'[A-Za-z]{3,}', p)} - set(STOP_WORDS)\n"
+        "pages = {x: math.ceil(text_search(papers, ('title', 'abstract'), x, by_rank=True)"
+        "[: API_SEARCH_PAGES * size].count() / size) for x in sorted(words)}\n"
         "print('FACTS ' + json.dumps({'papers': list(papers.order_by('pk').values_list('slug', flat=True)),"
         " 'topics': list(Topic.objects.published().order_by('pk').values_list('slug', flat=True)),"
         " 'venues': list(Venue.objects.published().order_by('pk').values_list('slug', flat=True)),"
         " 'years': sorted(set(papers.values_list('year', flat=True).distinct())),"
-        " 'phrases': [*w.ADJECTIVES, *w.METHODS, *w.TASKS, *w.PROPERTIES]}))\n"
-    )
-    # How many pages the API's search has for each word: a reader reaches page N by following
-    # `next`, so the mix never asks past the last page (that would be a 404 of the mix's making).
-    script += (
-        "import math, re\n"
-        "from django.conf import settings\n"
-        "from community.search import text_search\n"
-        "size = settings.REST_FRAMEWORK['PAGE_SIZE']\n"
-        f"words = sorted({{x.lower() for p in [*w.ADJECTIVES, *w.METHODS, *w.TASKS, *w.PROPERTIES]"
-        f" for x in re.findall(r'[A-Za-z]{{3,}}', p)}} - set({sorted(STOP_WORDS)!r}))\n"
-        "print('PAGES ' + json.dumps({x: math.ceil(text_search(papers, ('title', 'abstract'), x, by_rank=True)"
-        "[: API_SEARCH_PAGES * size].count() / size) for x in words}))\n"
-    ).replace("API_SEARCH_PAGES", str(API_SEARCH_PAGES))
+        " 'api_pages': pages}))\n"
+    ).replace("API_SEARCH_PAGES", str(API_SEARCH_PAGES)).replace("STOP_WORDS", repr(sorted(STOP_WORDS)))
     out = subprocess.run(  # noqa: S603 (this interpreter, this checkout)
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
         cwd=root, env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
-    facts = json.loads(next(line for line in out.splitlines() if line.startswith("FACTS "))[6:])
-    facts["api_pages"] = json.loads(next(line for line in out.splitlines() if line.startswith("PAGES "))[6:])
-    return facts
+    return json.loads(next(line for line in out.splitlines() if line.startswith("FACTS "))[6:])
 
 
 class Mix:
@@ -105,10 +100,8 @@ class Mix:
         random.Random(seed + 1).shuffle(self.papers)  # popularity rank unrelated to age
         self.cumulative = list(itertools.accumulate(1 / (k**ZIPF_S) for k in range(1, len(self.papers) + 1)))
         self.topics, self.venues, self.years = facts["topics"], facts["venues"], facts["years"]
-        # The lower-cased words (3 letters or more) titles and abstracts are made of.
-        found = {w.lower() for phrase in facts["phrases"] for w in re.findall(r"[A-Za-z]{3,}", phrase)}
-        self.words = sorted(found - STOP_WORDS)
         self.api_pages = facts["api_pages"]  # word -> pages of its API search (at most API_SEARCH_PAGES)
+        self.words = sorted(self.api_pages)
 
     def paper(self) -> str:
         i = bisect.bisect_left(self.cumulative, self.rng.random() * self.cumulative[-1])

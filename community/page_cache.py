@@ -36,6 +36,8 @@ from common.timezones import TIMEZONE_COOKIE, valid_timezone
 VERSION_KEY = "catalogue:version"
 # What `use_query` stores on the request: (the canonical query, whether every parameter was known).
 _QUERY_ATTR = "_page_cache_query"
+# What `fragment` stores on the request: fragment name -> (key, html or None), looked up once.
+_FRAGMENTS_ATTR = "_page_cache_fragments"
 # Read by every page (community.views.base.reader_timezone), so never an unknown parameter.
 ALWAYS_KNOWN = frozenset({"tz"})
 
@@ -134,12 +136,24 @@ def fragment_key(request: HttpRequest, name: str, *extra: str) -> str | None:
     return make_template_fragment_key(f"page:{name}", vary)
 
 
-def cached_fragment(request: HttpRequest, name: str) -> dict[str, str]:
-    """{name: html} when the fragment is cached, else {}: a view passes it to its template as
-    `cached_fragments` and skips the queries the fragment would need."""
-    key = fragment_key(request, name)
-    html = fetch(key) if key else None
-    return {name: html} if html is not None else {}
+def fragment(request: HttpRequest, name: str) -> tuple[str | None, str | None]:
+    """(key, html) of fragment `name` of this request's page: html None when it is not stored, key None
+    when caching is off. Asked of the cache once per request: a view asks first, to skip the queries
+    the fragment needs (`cached_fragment`), and the `{% pagecache %}` tag then gets the same answer
+    without building the key or asking the cache again. Declare the page's query (`use_query`) first."""
+    found = getattr(request, _FRAGMENTS_ATTR, None)
+    if found is None:
+        found = {}
+        setattr(request, _FRAGMENTS_ATTR, found)
+    if name not in found:
+        key = fragment_key(request, name)
+        found[name] = (key, fetch(key) if key else None)
+    return found[name]
+
+
+def cached_fragment(request: HttpRequest, name: str) -> bool:
+    """Whether fragment `name` of this request's page is stored (the view then skips its queries)."""
+    return fragment(request, name)[1] is not None
 
 
 def fetch(key: str):

@@ -7,11 +7,12 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Reference training")
 
     def ready(self) -> None:
-        # The tasks connect the receiver that sends runs to the workers (training.services.dispatch):
-        # loaded in every process, the web's too, so a sweep started there is enqueued.
         from django.db.models.signals import post_delete, post_save
 
         from community import page_cache
+
+        # The tasks connect the receiver that sends runs to the workers (training.services.dispatch):
+        # loaded in every process, the web's too, so a sweep started there is enqueued.
         from training import tasks  # noqa: F401
         from training.models import Benchmark, Sweep
 

@@ -30,15 +30,12 @@ class PageCacheNode(template.Node):
         self.nodelist, self.name = nodelist, name
 
     def render(self, context) -> str:
-        # The view may have fetched the fragment already (and then skipped the queries it needs).
-        html = context.get("cached_fragments", {}).get(self.name)
-        if html is not None:
-            return html
         request = context.get("request")
-        key = page_cache.fragment_key(request, self.name) if request is not None else None
+        # The view may have looked the fragment up already (and skipped the queries it needs): the
+        # same answer, not a second trip to the cache.
+        key, html = page_cache.fragment(request, self.name) if request is not None else (None, None)
         if key is None:
             return self.nodelist.render(context)
-        html = page_cache.fetch(key)
         if html is None:
             # The page's querysets are lazy, so a hit above never ran them (the home page's view
             # needs nothing more than this).

@@ -101,10 +101,9 @@ class CatalogueListView(View):
                 {**filterset.form.cleaned_data, "page": page_number},
                 known=[*filterset.form.fields, "page"],
             )
-            cached = page_cache.cached_fragment(request, "content")
-            if cached:
+            if page_cache.cached_fragment(request, "content"):
                 # The items were rendered before for these values; no query of the list needed.
-                context = {"cached_fragments": cached, "section": self.section, "title": self.title}
+                context = {"section": self.section, "title": self.title}
                 return render(request, self.template_name, context)
         try:
             page = paginate(request, filterset.qs)
@@ -137,6 +136,19 @@ class CatalogueDetailView(DetailView):
     def get_context_data(self, **kwargs):
         # related_limit: lists capped by the selector say "see all" once they reach it.
         return super().get_context_data(section=self.section, related_limit=RELATED_LIMIT, **kwargs)
+
+
+class CachedArticle:
+    """Mixed into a detail view whose template keeps what every reader sees alike in the page-cache
+    fragment `fragment` (the reader's own follow, edit and report links stay outside it): `cached`
+    tells the view's reads whether they may skip what only the fragment needs."""
+
+    fragment = ""
+    cached = False
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.cached = page_cache.cached_fragment(request, self.fragment)
+        return super().get(request, *args, **kwargs)
 
 
 def kind_pages(kind: str, selectors, *, title) -> tuple[type[CatalogueListView], type[CatalogueDetailView]]:

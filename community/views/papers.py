@@ -4,11 +4,10 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from community import page_cache
 from community.models import Paper
 from community.selectors import papers
 
-from .base import kind_pages
+from .base import CachedArticle, kind_pages
 
 PaperList, PaperDetail = kind_pages("paper", papers, title=_("Papers"))
 
@@ -19,15 +18,10 @@ class PaperListView(PaperList):
         return super().get_queryset().defer("abstract")
 
 
-class PaperDetailView(PaperDetail):
-    def get(self, request, *args, **kwargs):
-        # A third of the reads are paper pages, and a few papers are most of them: the article
-        # (everything but the reader's own edit and report links) is a page-cache fragment.
-        self.cached = page_cache.cached_fragment(request, "paper")
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(cached_fragments=self.cached, **kwargs)
+class PaperDetailView(CachedArticle, PaperDetail):
+    # A third of the reads are paper pages, and a few papers are most of them: the article
+    # (everything but the reader's own edit and report links) is a page-cache fragment.
+    fragment = "paper"
 
     def get_object(self, queryset=None):
         # With the article cached, the paper's row alone; otherwise the paper with only the

@@ -24,12 +24,9 @@ def search(request: HttpRequest) -> HttpResponse:
     text = form.cleaned_data["q"].strip()
     # Keyed on the validated text only: other parameters share its entry (community.page_cache).
     page_cache.use_query(request, {"q": text}, known=["q"])
-    cached = page_cache.cached_fragment(request, "content")
-    if cached:
+    if page_cache.cached_fragment(request, "content"):
         # The title and the header's search box still need the text; the results are in the fragment.
-        return render(
-            request, "community/search.html", {"cached_fragments": cached, "q": text, "section": "search"}
-        )
+        return render(request, "community/search.html", {"q": text, "section": "search"})
     sections = search_catalogue(text=text) if text else []
     context = {"form": form, "q": text, "sections": sections, "limit": SEARCH_LIMIT, "section": "search"}
     return render(request, "community/search.html", context)

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from tests.api.test_query_budget import LIST_BUDGET, _queries
+from tests.api.test_query_budget import LIST_BUDGET
 from tests.community import factories as f
 from tests.community import factories_leaderboards as lf
+from tests.support.queries import queries_for_one_and_many
 
 pytestmark = pytest.mark.django_db
 
@@ -117,15 +118,11 @@ MAKERS = {
 
 @pytest.mark.parametrize("endpoint", sorted(MAKERS))
 def test_list_query_count_does_not_grow_with_the_page(api, endpoint):
-    url = f"/api/v1/{endpoint}/"
-    MAKERS[endpoint]()
-    # One GET first: a process's first request reads the content types a running site keeps (under
-    # xdist this test may be a process's first API request: 4 queries against 3, a flake).
-    api.get(url, {"page_size": 20})
-    one = _queries(api, url, {"page_size": 20})
-    for _ in range(19):
-        MAKERS[endpoint]()
-    many = _queries(api, url, {"page_size": 20})
+    # queries_for_one_and_many warms up first: a process's first request reads the content types a
+    # running site keeps (under xdist this test may be a process's first API request: 4 against 3).
+    one, many = queries_for_one_and_many(
+        api, f"/api/v1/{endpoint}/?page_size=20", lambda _round: MAKERS[endpoint](), rounds=20
+    )
     assert one == many and many <= LIST_BUDGET
 
 
