@@ -14,6 +14,7 @@ moderator set by hand is left as it is, and the report names it.
 
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -30,6 +31,7 @@ from .pwc_context import Context
 from .pwc_papers import write_links, write_papers
 from .pwc_store import Counts, Store
 from .pwc_tables import write_datasets, write_methods, write_tables
+from .read_ahead import read_ahead
 
 BATCH_SIZE = 2000
 WRITERS = {
@@ -114,6 +116,8 @@ def pwc_import(
     batch: list = []
     done = 0  # rows whose batch is committed
 
+    position = archive.progress()  # how far the reading thread had read when it cut the chunk
+
     def flush(upto: int) -> None:
         nonlocal batch, done
         if batch:
@@ -124,19 +128,25 @@ def pwc_import(
         if checkpoint is not None:
             checkpoint(done)
         if progress is not None:
-            progress(*archive.progress(), ctx.counts)
+            progress(*position, ctx.counts)
 
     number = 0
     try:
-        for number, row in enumerate(archive.rows(), start=1):
-            if number <= resume_from:
-                continue
-            if isinstance(row, ParseFailure):
-                ctx.reject(kind, row.ref, row.reason)
-            else:
-                batch.append(row)
-            if len(batch) >= batch_size:
-                flush(number)
+        with closing(read_ahead(archive.rows(), batch_size, archive.progress)) as chunks:
+            for chunk in chunks:
+                position = chunk.position
+                for row in chunk.rows:
+                    number += 1
+                    if number <= resume_from:
+                        continue
+                    if isinstance(row, ParseFailure):
+                        ctx.reject(kind, row.ref, row.reason)
+                    else:
+                        batch.append(row)
+                    if len(batch) >= batch_size:
+                        flush(number)
+                if chunk.error is not None:
+                    raise chunk.error
         flush(number)
     except ImportFileError as exc:
         flush(number)  # what was read before the break is whole: keep it

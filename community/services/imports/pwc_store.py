@@ -226,8 +226,9 @@ class Store:
             taken.update(model.objects.filter(slug__in=numbered).values_list("slug", flat=True))
         chosen: list[str] = []
         for base in bases:
-            options = [base, *(_suffixed(base, n, max_length) for n in range(2, 10))]
-            slug = next((option for option in options if option not in taken), None)
+            # Most bases are free: their numbered forms are made only for a base already taken.
+            forms = (_suffixed(base, n, max_length) for n in range(2, 10)) if base in taken else ()
+            slug = next((option for option in (base, *forms) if option not in taken), None)
             if slug is None:
                 slug = _suffixed(base, uuid.uuid4().hex[:10], max_length)
             taken.add(slug)
@@ -241,12 +242,7 @@ def insert_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[
     if not rows:
         return
     if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        names = ", ".join(quote(model._meta.get_field(column).column) for column in columns)
-        sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy(model, columns, rows)
         return
     model.objects.bulk_create(
         [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
@@ -279,18 +275,30 @@ def create_rows(model: type[models.Model], objs: list[models.Model]) -> None:
     # Text, numbers and booleans go to COPY as they are; other fields (dates, decimals, JSON, keys)
     # through their own conversion.
     direct = tuple(isinstance(f, _DIRECT) for f in plain)
-    rows = []
-    for obj, pk_value in zip(objs, ids, strict=True):
-        obj.pk = pk_value
-        for name in stamped:
-            setattr(obj, name, now)
-        values = dict(prepared_now)
-        for f, as_is in zip(plain, direct, strict=True):
-            value = getattr(obj, f.attname)
-            values[f.attname] = value if as_is else f.get_db_prep_save(value, connection)
-        rows.append(tuple(values[f.attname] for f in fields))
-        obj._state.adding, obj._state.db = False, connection.alias
-    insert_rows(model, tuple(f.attname for f in fields), rows)
+
+    def rows():
+        for obj, pk_value in zip(objs, ids, strict=True):
+            obj.pk = pk_value
+            for name in stamped:
+                setattr(obj, name, now)
+            values = dict(prepared_now)
+            for f, as_is in zip(plain, direct, strict=True):
+                value = getattr(obj, f.attname)
+                values[f.attname] = value if as_is else f.get_db_prep_save(value, connection)
+            yield tuple(values[f.attname] for f in fields)
+            obj._state.adding, obj._state.db = False, connection.alias
+
+    # Made as they are sent: the server works on the first rows while the next ones are prepared.
+    _copy(model, tuple(f.attname for f in fields), rows())
+
+
+def _copy(model: type[models.Model], columns: tuple[str, ...], rows) -> None:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(column).column) for column in columns)
+    sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 _DIRECT = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)

@@ -202,6 +202,28 @@ def test_an_unreadable_file_writes_nothing(tmp_path):
     assert Paper.objects.count() == 0 and Provenance.objects.count() == 0
 
 
+def test_a_file_broken_in_the_middle_keeps_the_rows_before_the_break(tmp_path):
+    text = json.dumps(pwc_files.papers(5))
+    path = tmp_path / "papers.json"
+    path.write_text(text[:-1] + ', {"paper_url": "https://paperswithcode.com/paper/cut", "title": ', "utf-8")
+    report = _import(path, batch_size=2)
+    assert "the 5 rows before it were imported" in report.error
+    assert Paper.objects.count() == 5 and PwcPaper.objects.count() == 5
+
+
+def test_an_archive_page_another_paper_holds_is_not_given_twice(tmp_path):
+    """A record whose arXiv id finds one paper and whose archive page another paper already has:
+    the paper is imported, the page stays with the paper that had it."""
+    _import(pwc_files.write(pwc_files.papers(1), tmp_path, "first", "json"))
+    own = Paper.objects.create(slug="own", title="A paper of the catalogue", year=2020, arxiv_id="2001.00001",
+                               status=ModerationStatus.PUBLISHED)  # fmt: skip
+    record = {**pwc_files.papers(1)[0], "arxiv_id": "2001.00001", "title": "A paper of the catalogue"}
+    report = _import(pwc_files.write([record], tmp_path, "second", "json"))
+    assert report.ok and _counts(report)["paper"][3] == 0
+    page = PwcPaper.objects.get(url="https://paperswithcode.com/paper/generated-0")
+    assert page.paper.arxiv_id == "2101.00000" and not PwcPaper.objects.filter(paper=own).exists()
+
+
 def test_a_failing_batch_rolls_back_to_the_last_finished_one_and_resume_continues(tmp_path, monkeypatch):
     path = pwc_files.write(pwc_files.papers(10), tmp_path, "p", "json")
     write = pwc_service.WRITERS["papers"]
