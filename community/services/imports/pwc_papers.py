@@ -209,18 +209,16 @@ def write_links(ctx: Context, rows: list[CodeLinkRow]) -> None:
     found = ctx.papers_named(
         pwc_urls=[r.paper_pwc_url for r in rows], arxiv_ids=[r.paper_arxiv_id for r in rows]
     )
+    addressed = [
+        (row, found.get(row.paper_pwc_url) or found.get(f"arxiv:{row.paper_arxiv_id}")) for row in rows
+    ]
     # By title only the links neither address found: no index serves a title lookup, so it reads
     # the whole paper table (0.4 s a batch at 500k papers).
-    untitled = [
-        r.paper_title
-        for r in rows
-        if not (found.get(r.paper_pwc_url) or found.get(f"arxiv:{r.paper_arxiv_id}"))
-    ]
+    untitled = [row.paper_title for row, paper_id in addressed if paper_id is None]
     if untitled:
         found.update(ctx.papers_named(titles=untitled))
     linked: list[tuple[CodeLinkRow, int]] = []
-    for row in rows:
-        paper_id = found.get(row.paper_pwc_url) or found.get(f"arxiv:{row.paper_arxiv_id}")
+    for row, paper_id in addressed:
         paper_id = paper_id or paper_key(found, title=row.paper_title)
         if paper_id is None:
             ctx.reject(
