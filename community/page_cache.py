@@ -38,6 +38,9 @@ VERSION_KEY = "catalogue:version"
 _QUERY_ATTR = "_page_cache_query"
 # What `fragment` stores on the request: fragment name -> (key, html or None), looked up once.
 _FRAGMENTS_ATTR = "_page_cache_fragments"
+# Set by `fragment`: the page is page-cache material, so its whole response may be kept for readers
+# without a session (community.anonymous_pages).
+WHOLE_PAGE_ATTR = "_page_cache_whole_page"
 # Read by every page (community.views.base.reader_timezone), so never an unknown parameter.
 ALWAYS_KNOWN = frozenset({"tz"})
 
@@ -127,13 +130,29 @@ def fragment_key(request: HttpRequest, name: str, *extra: str) -> str | None:
     depends on."""
     if not enabled():
         return None
-    requested = request.GET.get("tz", "").strip()
-    if requested and not valid_timezone(requested):
+    zone = reader_zone(request)
+    if zone is None:
         return None
-    zone = valid_timezone(requested) or valid_timezone(request.COOKIES.get(TIMEZONE_COOKIE)) or ""
     query = getattr(request, _QUERY_ATTR, ("", True))[0]
     vary = [catalogue_version(), get_language(), zone, request.path, query, *extra]
     return make_template_fragment_key(f"page:{name}", vary)
+
+
+def reader_zone(request: HttpRequest) -> str | None:
+    """The reader's zone as cached pages are keyed ("" for none: UTC), or None when `?tz=` names no
+    zone (the page then says so, quoting it, and is never cached)."""
+    requested = request.GET.get("tz", "").strip()
+    if requested and not valid_timezone(requested):
+        return None
+    return valid_timezone(requested) or valid_timezone(request.COOKIES.get(TIMEZONE_COOKIE)) or ""
+
+
+def whole_page(request: HttpRequest) -> None:
+    """Mark this request's page as one whose whole response may be kept for readers without a
+    session (community.anonymous_pages): everything on it but the header is the same for every such
+    reader with the same language, time zone and parameters. A page that asks for a fragment is
+    marked by that; a page without fragments marks itself."""
+    setattr(request, WHOLE_PAGE_ATTR, True)
 
 
 def fragment(request: HttpRequest, name: str) -> tuple[str | None, str | None]:
@@ -141,6 +160,7 @@ def fragment(request: HttpRequest, name: str) -> tuple[str | None, str | None]:
     when caching is off. Asked of the cache once per request: a view asks first, to skip the queries
     the fragment needs (`cached_fragment`), and the `{% pagecache %}` tag then gets the same answer
     without building the key or asking the cache again. Declare the page's query (`use_query`) first."""
+    whole_page(request)
     found = getattr(request, _FRAGMENTS_ATTR, None)
     if found is None:
         found = {}

@@ -5,6 +5,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.timezones import suggested_zones
+from community import page_cache
 from community.charts import acceptance_rate_chart
 from community.filters import DeadlineFilter
 from community.selectors import venues
@@ -18,6 +19,11 @@ VenueListView, VenuePage = kind_pages("venue", venues, title=_("Venues"))
 
 class VenueDetailView(VenuePage):
     """A venue, its editions and deadlines in the reader's time zone, and its acceptance rates."""
+
+    def get(self, request, *args, **kwargs):
+        # Few venues, read often: kept whole for readers without a session (community.anonymous_pages).
+        page_cache.whole_page(request)
+        return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
         return venues.attach_recent_papers(super().get_object(queryset))

@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the CSRF, messages and header middleware: a kept page goes out through them as a
+    # rendered one does.
+    "community.anonymous_pages.AnonymousPageMiddleware",
     "config.db_unavailable.DatabaseUnavailableMiddleware",  # a 503 page while the database is down
     # Last: turns a log-in refused by axes (too many failures) into the lockout page (AXES_LOCKOUT_CALLABLE).
     "axes.middleware.AxesMiddleware",

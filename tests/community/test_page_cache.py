@@ -287,12 +287,14 @@ def test_a_published_sweep_shows_on_the_cached_paper_page_at_once(client, commit
 
 
 @pytest.mark.parametrize("page", ["paper", "/papers/", "/search/?q=attention", "/"])
-def test_a_page_asks_the_cache_for_its_fragment_once_a_request(client, monkeypatch, page):
+def test_a_page_asks_the_cache_for_its_fragment_once_a_request(member_client, monkeypatch, page):
+    # A signed-in reader: a reader without a session gets the kept whole page instead
+    # (tests/community/test_anonymous_pages.py).
     paper = f.PaperFactory(title="Attention is all you need")
     path = paper.get_absolute_url() if page == "paper" else page
     fetched = []
     fetch = page_cache.fetch
     monkeypatch.setattr(page_cache, "fetch", lambda key: fetched.append(key) or fetch(key))
-    client.get(path)  # not stored yet: the view asks, the template tag renders and stores
-    client.get(path)  # stored
+    member_client.get(path)  # not stored yet: the view asks, the template tag renders and stores
+    member_client.get(path)  # stored
     assert len(fetched) == 2 and fetched[0] == fetched[1]

@@ -1,0 +1,119 @@
+"""Whole pages kept for readers who are not logged in: the page cache's fast path.
+
+The page cache (community.page_cache) keeps the main content of the busiest pages, but a request that
+finds its fragment still runs its view: the filter form validated and drawn, the querysets built, the
+header and the rest of the layout rendered, two trips to the cache. For a reader with no session
+(nobody logged in, no pending message) everything outside the fragments is the same for every such
+reader but one thing, the CSRF token of the header's language switcher. So the whole response of such
+a page is kept too, with the token left empty, and served before the view runs with a token minted
+for this reader (the CSRF middleware then sets the cookie it belongs to, as for a rendered page).
+
+What is kept, and when:
+- only pages that use the page cache (they asked for a fragment: community.page_cache.fragment),
+  answered 200 as HTML, with no cookie of their own;
+- only for a request whose every parameter the page knows (a request carrying a parameter the page
+  does not read never stores, as with fragments) and whose values the view validated (an invalid
+  value is a 400, never stored). The key holds the request's parameters as sent, names sorted, so a
+  stored page is found without running the view; with the catalogue's version, the language, the
+  reader's time zone, the host and the path, as a fragment's key does;
+- never for a request with a session or messages cookie: a logged-in reader's header, or a message
+  waiting to be shown, is theirs alone (those requests render as before, fragments included).
+
+A write to the catalogue moves its version on, which makes every kept page stale at once, as it does
+fragments; PAGE_CACHE_SECONDS bounds the rest (deadlines' "in 3 days" and the like).
+"""
+
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache.utils import make_template_fragment_key
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from community import page_cache
+
+# The hidden input {% csrf_token %} writes; stored with its value empty.
+_TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_EMPTY_TOKEN = b'name="csrfmiddlewaretoken" value=""'
+_MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
+
+
+def servable(request: HttpRequest) -> bool:
+    """Whether this request may be answered with, and may leave, a kept page."""
+    return (
+        page_cache.enabled()
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and _MESSAGES_COOKIE not in request.COOKIES
+    )
+
+
+def key(request: HttpRequest) -> str | None:
+    """The kept page's key, or None when this request's page is never kept (`?tz=` naming no zone)."""
+    zone = page_cache.reader_zone(request)
+    if zone is None:
+        return None
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    vary = [
+        page_cache.catalogue_version(),
+        get_language(),
+        zone,
+        request.scheme,
+        request.get_host(),
+        request.path,
+        query,
+    ]
+    return make_template_fragment_key("page:whole", vary)
+
+
+def replay(request: HttpRequest, kept: tuple[bytes, list[tuple[str, str]]]) -> HttpResponse:
+    content, headers = kept
+    if _EMPTY_TOKEN in content:
+        token = get_token(request).encode()
+        content = content.replace(_EMPTY_TOKEN, b'name="csrfmiddlewaretoken" value="' + token + b'"')
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def keepable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        getattr(request, page_cache.WHOLE_PAGE_ATTR, False)
+        and page_cache.storable(request)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A message the view queued is shown on this page: this reader's alone.
+        and not len(get_messages(request))
+        and response.get("Content-Type", "").startswith("text/html")
+    )
+
+
+def freeze(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:
+    """The response's content with every CSRF token emptied, and the headers its view set."""
+    return _TOKEN_INPUT.sub(rb"\1\2", response.content), list(response.items())
+
+
+class AnonymousPageMiddleware:
+    """Serves a kept page to a reader without a session, and keeps the pages it may (module docstring).
+    Placed after the CSRF, authentication, messages and header middleware, so a kept page goes out
+    through them as a rendered one does (the token's cookie, Vary, CSP, frame options)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = key(request) if servable(request) else None
+        if name is None:
+            return self.get_response(request)
+        kept = page_cache.fetch(name)
+        if kept is not None:
+            return replay(request, kept)
+        response = self.get_response(request)
+        if keepable(request, response):
+            page_cache.store(name, freeze(response))
+        return response
