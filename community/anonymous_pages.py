@@ -98,6 +98,15 @@ def freeze(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:
     return _TOKEN_INPUT.sub(rb"\1\2", response.content), list(response.items())
 
 
+# The views whose pages this process keeps: only their requests look in the cache, so every other
+# request (the API, feeds, /healthz, forms) costs no trip to it. Learnt from the pages themselves
+# (a view marks its page by asking for a fragment), so there is no second list of views to keep: a
+# view's first keepable page in a process is not stored, the next ones are.
+_KEEPING_VIEWS: set = set()
+# What process_view leaves on the request for __call__: (the view, the kept page's key or None).
+_LOOKUP_ATTR = "_anonymous_page_lookup"
+
+
 class AnonymousPageMiddleware:
     """Serves a kept page to a reader without a session, and keeps the pages it may (module docstring).
     Placed after the CSRF, authentication, messages and header middleware, so a kept page goes out
@@ -107,13 +116,20 @@ class AnonymousPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        name = key(request) if servable(request) else None
-        if name is None:
-            return self.get_response(request)
-        kept = page_cache.fetch(name)
-        if kept is not None:
-            return replay(request, kept)
         response = self.get_response(request)
-        if keepable(request, response):
-            page_cache.store(name, freeze(response))
+        view, name = getattr(request, _LOOKUP_ATTR, (None, None))
+        if view is not None and keepable(request, response):
+            # Stored only under a key read before the view ran: one read after it could hold a
+            # version that a write moved on while the page was read, and keep the old rows under it.
+            if name is not None:
+                page_cache.store(name, freeze(response))
+            _KEEPING_VIEWS.add(view)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not servable(request):
+            return None
+        name = key(request) if view_func in _KEEPING_VIEWS else None
+        setattr(request, _LOOKUP_ATTR, (view_func, name))
+        kept = page_cache.fetch(name) if name is not None else None
+        return replay(request, kept) if kept is not None else None
