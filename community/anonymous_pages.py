@@ -15,7 +15,8 @@ What is kept, and when:
   does not read never stores, as with fragments) and whose values the view validated (an invalid
   value is a 400, never stored). The key holds the request's parameters as sent, names sorted, so a
   stored page is found without running the view; with the catalogue's version, the language, the
-  reader's time zone, the host and the path, as a fragment's key does;
+  reader's time zone, the host and the path, as a fragment's key does. One page is kept per
+  validated query, as one fragment is: the first spelling of it a reader sent (`first_spelling`);
 - never for a request with a session or messages cookie: a logged-in reader's header, or a message
   waiting to be shown, is theirs alone (those requests render as before, fragments included).
 
@@ -28,6 +29,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -93,6 +95,18 @@ def keepable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
+def first_spelling(request: HttpRequest, name: str) -> bool:
+    """Whether `name`, this request's key (its parameters as sent), is the first way of writing its
+    validated values that a reader asked for: only that one is kept. Many ways of writing a query
+    validate alike (`?q=` and no `q`, `?q=%20%20`, `?year=02017`); each kept would let made-up
+    spellings of one page fill the cache, so a page is kept once per validated query, as its
+    fragments are (the first spelling is remembered under the fragments' key)."""
+    spelling = page_cache.fragment_key(request, "whole-spelling")
+    if spelling is None:
+        return False
+    return cache.add(spelling, name, settings.PAGE_CACHE_SECONDS) or cache.get(spelling) == name
+
+
 def freeze(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:
     """The response's content with every CSRF token emptied, and the headers its view set."""
     return _TOKEN_INPUT.sub(rb"\1\2", response.content), list(response.items())
@@ -121,7 +135,7 @@ class AnonymousPageMiddleware:
         if view is not None and keepable(request, response):
             # Stored only under a key read before the view ran: one read after it could hold a
             # version that a write moved on while the page was read, and keep the old rows under it.
-            if name is not None:
+            if name is not None and first_spelling(request, name):
                 page_cache.store(name, freeze(response))
             _KEEPING_VIEWS.add(view)
         return response

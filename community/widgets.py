@@ -6,6 +6,8 @@ page's rendering time (benchmarks/load_mix.py --profile). `FastSelect` writes th
 (`django/forms/widgets/select.html`) from the same widget context.
 """
 
+import functools
+
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html, format_html_join
@@ -54,12 +56,24 @@ class ListedChoices(ModelChoiceIterator):
             yield self.choice(obj)
 
 
+@functools.cache
+def _listed(iterator: type[ModelChoiceIterator]) -> type[ModelChoiceIterator]:
+    """`iterator` reading its options as ListedChoices does: ListedChoices itself for Django's own,
+    a subclass for one that extends it (django-filter's adds its "null" option around the options
+    Django's yields), with ListedChoices put between the two in its method order."""
+    if issubclass(iterator, ListedChoices):
+        return iterator
+    if iterator is ModelChoiceIterator:
+        return ListedChoices
+    return type(f"Listed{iterator.__name__}", (iterator, ListedChoices), {})
+
+
 def speed_up_selects(form_class: type[forms.Form]) -> type[forms.Form]:
     """`form_class` with each plain Select of its fields rendered by FastSelect and each model
     choice field's options read by ListedChoices (in place)."""
     for field in form_class.base_fields.values():
         if type(field.widget) is forms.Select:
             field.widget.__class__ = FastSelect
-        if isinstance(field, forms.ModelChoiceField) and field.iterator is ModelChoiceIterator:
-            field.iterator = ListedChoices
+        if isinstance(field, forms.ModelChoiceField):
+            field.iterator = _listed(field.iterator)
     return form_class

@@ -154,6 +154,16 @@ def test_the_order_of_the_parameters_does_not_make_a_second_page(client, stored)
     assert len(whole(stored)) == 1
 
 
+def test_a_page_is_kept_once_however_its_query_is_written(client, stored):
+    f.PaperFactory(year=2017)
+    client.get("/papers/")  # learnt
+    for query in ("year=2017", "year=2017&q=", "year=02017", "q=%20%20&year=2017", "year=%202017"):
+        assert client.get(f"/papers/?{query}").status_code == 200
+    assert len(whole(stored)) == 1
+    # The kept one is served; the other spellings are rendered from the cached content.
+    assert "2017" in client.get("/papers/?year=02017").content.decode()
+
+
 def test_each_language_and_time_zone_is_kept_apart(client):
     f.PaperFactory()
     assert '<html lang="en"' in client.get("/papers/").content.decode()
