@@ -6,6 +6,8 @@ values as the list pages), searched by `?search=` and paginated; details are loo
 (deadlines, which have none, by id). Writing is in `community.api.writes`.
 """
 
+import functools
+
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -87,44 +89,39 @@ class CatalogueReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return self.serializer_class
 
     def list(self, request, *args, **kwargs):
-        # The page cache (community.page_cache) keeps list data as it keeps rendered lists: per
-        # catalogue version and validated filter, search, sort and page values (unknown parameters
-        # left out, and a request carrying one never stores), and per host and scheme, which the
-        # `next` and `previous` links are built from. Reads show published items only, the same for
-        # every client. An invalid filter is never looked up: the list below answers it with a 400.
-        key = None
-        if page_cache.enabled() and self._use_cache_query(request):
-            key = page_cache.fragment_key(
-                request, "api-list", request.scheme, request.get_host(), request.accepted_renderer.format
-            )
-        data = page_cache.fetch(key) if key else None
-        if data is not None:
-            return Response(data)
-        response = super().list(request, *args, **kwargs)
-        if key and response.status_code == status.HTTP_200_OK and page_cache.storable(request):
-            page_cache.store(key, _plain(response.data))
-        return response
+        # Kept per validated filter, search, sort and page values (unknown parameters left out, and
+        # a request carrying one never stores). An invalid filter is never looked up: the list
+        # answers it with a 400.
+        if not (page_cache.enabled() and self._use_cache_query(request)):
+            return super().list(request, *args, **kwargs)
+        return self._kept(request, "api-list", functools.partial(super().list, request, *args, **kwargs))
 
     def retrieve(self, request, *args, **kwargs):
-        # Details are kept like lists (per catalogue version, language, host and format), for a
-        # request with no parameter but `lang` and `format`: the list's filters also apply to a detail
-        # (a slug outside them is a 404), and such a request is rare enough to answer afresh.
-        key = None
-        if page_cache.enabled() and set(request.query_params) <= {
-            LANG_PARAM,
-            api_settings.URL_FORMAT_OVERRIDE,
-        }:
-            page_cache.use_query(
-                request, {LANG_PARAM: translation.get_language()}, known=request.query_params
-            )
-            key = page_cache.fragment_key(
-                request, "api-detail", request.scheme, request.get_host(), request.accepted_renderer.format
-            )
+        # Kept for a request with no parameter but `lang` and `format`: the list's filters also
+        # apply to a detail (a slug outside them is a 404), and such a request is rare enough to
+        # answer afresh.
+        answer = functools.partial(super().retrieve, request, *args, **kwargs)
+        if not (
+            page_cache.enabled()
+            and set(request.query_params) <= {LANG_PARAM, api_settings.URL_FORMAT_OVERRIDE}
+        ):
+            return answer()
+        page_cache.use_query(request, {LANG_PARAM: translation.get_language()}, known=request.query_params)
+        return self._kept(request, "api-detail", answer)
+
+    def _kept(self, request, name: str, answer) -> Response:
+        """`answer()`, kept by the page cache (community.page_cache) as it keeps rendered pages, as
+        fragment `name` of this request (its query declared first): per catalogue version and query
+        values, and per host, scheme and format, which the `next` and `previous` links and the body
+        are built from. Reads show published items only, the same for every client."""
+        key = page_cache.fragment_key(
+            request, name, request.scheme, request.get_host(), request.accepted_renderer.format
+        )
         data = page_cache.fetch(key) if key else None
         if data is not None:
             return Response(data)
-        response = super().retrieve(request, *args, **kwargs)
-        if key and response.status_code == status.HTTP_200_OK:
+        response = answer()
+        if key and response.status_code == status.HTTP_200_OK and page_cache.storable(request):
             page_cache.store(key, _plain(response.data))
         return response
 
