@@ -72,6 +72,8 @@ def key(request: HttpRequest) -> str | None:
 
 
 def replay(request: HttpRequest, kept: tuple[bytes, list[tuple[str, str]]]) -> HttpResponse:
+    """The kept page as this reader's response: their own CSRF token in each emptied input (get_token
+    also tells the CSRF middleware to send the cookie it belongs to) and the headers its view set."""
     content, headers = kept
     if _EMPTY_TOKEN in content:
         token = get_token(request).encode()
@@ -83,6 +85,7 @@ def replay(request: HttpRequest, kept: tuple[bytes, list[tuple[str, str]]]) -> H
 
 
 def keepable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether this response may be kept for every reader without a session (module docstring)."""
     return (
         getattr(request, page_cache.WHOLE_PAGE_ATTR, False)
         and page_cache.storable(request)
