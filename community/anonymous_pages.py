@@ -95,6 +95,9 @@ def keepable(request: HttpRequest, response: HttpResponse) -> bool:
         # A message the view queued is shown on this page: this reader's alone.
         and not len(get_messages(request))
         and response.get("Content-Type", "").startswith("text/html")
+        # A view that says its page varies by a request header, or is not to be cached, keeps it so.
+        and not response.has_header("Vary")
+        and not response.has_header("Cache-Control")
     )
 
 

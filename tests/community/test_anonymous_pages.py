@@ -138,6 +138,26 @@ def test_a_page_showing_a_message_the_view_queued_is_not_kept(client, stored, mo
     assert whole(stored) == []  # the message is this reader's (a page may show it, its cookie carries it)
 
 
+@pytest.mark.parametrize(
+    "decorate", ["never_cache", "vary_on_cookie"], ids=["not to be cached", "varies by a header"]
+)
+def test_a_page_whose_view_says_it_varies_or_must_not_be_cached_is_not_kept(
+    client, stored, monkeypatch, decorate
+):
+    from django.views.decorators import cache, vary
+
+    from community.views import search
+
+    decorator = cache.never_cache if decorate == "never_cache" else vary.vary_on_cookie
+    render = search.render
+    monkeypatch.setattr(
+        search, "render", decorator(lambda request, *args, **kwargs: render(request, *args, **kwargs))
+    )
+    for _ in range(3):
+        assert client.get("/search/?q=attention").status_code == 200
+    assert whole(stored) == []
+
+
 def test_a_parameter_the_page_does_not_know_never_stores(client, stored):
     f.PaperFactory()
     for _ in range(3):
