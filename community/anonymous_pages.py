@@ -25,6 +25,7 @@ fragments; PAGE_CACHE_SECONDS bounds the rest (deadlines' "in 3 days" and the li
 """
 
 import re
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -122,7 +123,7 @@ def freeze(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:
 # request (the API, feeds, /healthz, forms) costs no trip to it. Learnt from the pages themselves
 # (a view marks its page by asking for a fragment), so there is no second list of views to keep: a
 # view's first keepable page in a process is not stored, the next ones are.
-_KEEPING_VIEWS: set = set()
+_KEEPING_VIEWS: set[Callable] = set()
 # What process_view leaves on the request for __call__: (the view, the kept page's key or None).
 _LOOKUP_ATTR = "_anonymous_page_lookup"
 

@@ -1,9 +1,11 @@
-"""A select written in Python, for the filter forms on every list page.
+"""The filter forms' selects on every list page: written in Python, their model options read by one
+plain query.
 
 Django renders a select through its form templates, one template per option and one more for each
 option's attributes: the topic, venue and sort selects of the papers list were a third of the list
 page's rendering time (benchmarks/load_mix.py --profile). `FastSelect` writes the same markup
-(`django/forms/widgets/select.html`) from the same widget context.
+(`django/forms/widgets/select.html`) from the same widget context; `ListedChoices` reads a model
+choice field's options without the server-side cursor Django opens for them.
 """
 
 import functools
