@@ -31,16 +31,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.translation import get_language
 
 from community import page_cache
 
 # The hidden input {% csrf_token %} writes; stored with its value empty.
-_TOKEN_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_EMPTY_TOKEN = b'name="csrfmiddlewaretoken" value=""'
+_TOKEN_ATTRS = b'name="csrfmiddlewaretoken" value="'
+_TOKEN_INPUT = re.compile(re.escape(_TOKEN_ATTRS) + rb'[^"]*"')
+_EMPTY_TOKEN = _TOKEN_ATTRS + b'"'
 _MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 
 
@@ -55,21 +54,11 @@ def servable(request: HttpRequest) -> bool:
 
 
 def key(request: HttpRequest) -> str | None:
-    """The kept page's key, or None when this request's page is never kept (`?tz=` naming no zone)."""
-    zone = page_cache.reader_zone(request)
-    if zone is None:
-        return None
+    """The kept page's key, or None when this request's page is never kept (caching off, `?tz=`
+    naming no zone): a fragment's key (version, language, zone, path) with the scheme, the host and
+    the parameters as sent, names sorted. Read before the view runs, so no validated query yet."""
     query = urlencode(sorted(request.GET.lists()), doseq=True)
-    vary = [
-        page_cache.catalogue_version(),
-        get_language(),
-        zone,
-        request.scheme,
-        request.get_host(),
-        request.path,
-        query,
-    ]
-    return make_template_fragment_key("page:whole", vary)
+    return page_cache.fragment_key(request, "whole", request.scheme, request.get_host(), query)
 
 
 def replay(request: HttpRequest, kept: tuple[bytes, list[tuple[str, str]]]) -> HttpResponse:
@@ -78,7 +67,7 @@ def replay(request: HttpRequest, kept: tuple[bytes, list[tuple[str, str]]]) -> H
     content, headers = kept
     if _EMPTY_TOKEN in content:
         token = get_token(request).encode()
-        content = content.replace(_EMPTY_TOKEN, b'name="csrfmiddlewaretoken" value="' + token + b'"')
+        content = content.replace(_EMPTY_TOKEN, _TOKEN_ATTRS + token + b'"')
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
@@ -116,7 +105,7 @@ def first_spelling(request: HttpRequest, name: str) -> bool:
 
 def freeze(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:
     """The response's content with every CSRF token emptied, and the headers its view set."""
-    return _TOKEN_INPUT.sub(rb"\1\2", response.content), list(response.items())
+    return _TOKEN_INPUT.sub(_EMPTY_TOKEN, response.content), list(response.items())
 
 
 # The views whose pages this process keeps: only their requests look in the cache, so every other
