@@ -22,6 +22,7 @@ web process when the cache is (Redis); production turns the page cache on only t
 import contextlib
 import time
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -55,13 +56,43 @@ def shared_cache() -> bool:
     return not backend.endswith(("LocMemCache", "DummyCache"))
 
 
+# The version a reading request (GET, HEAD) has read, for the rest of that request: a list page that
+# misses the page cache asks for it up to five times (the whole page's key, the fragment's, the count's,
+# a filter's choices), each a round trip to Redis. One reading also keeps the request's keys on one
+# version. _UNREAD: inside such a request, nothing read yet; None: outside one (a task, a command, a
+# writing request), where every call reads the cache.
+_UNREAD = object()
+_request_version: ContextVar[Any] = ContextVar("catalogue_version", default=None)
+
+
+class OneVersionPerRequest:
+    """Middleware: a GET or HEAD request reads the catalogue version once (see _request_version)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = _request_version.set(_UNREAD)
+        try:
+            return self.get_response(request)
+        finally:
+            _request_version.reset(token)
+
+
 def catalogue_version() -> int:
+    known = _request_version.get()
+    if known is not None and known is not _UNREAD:
+        return known
     version = cache.get(VERSION_KEY)
     if version is None:
         # Milliseconds since the epoch: a cache that lost the key never goes back to a version whose
         # fragments might still be stored.
         cache.add(VERSION_KEY, int(time.time() * 1000), timeout=None)
         version = cache.get(VERSION_KEY, 0)
+    if known is _UNREAD:
+        _request_version.set(version)
     return version
 
 
@@ -89,6 +120,8 @@ def catalogue_changed(**_signal_kwargs) -> None:
 def _next_version() -> None:
     with contextlib.suppress(ValueError):  # no version yet: the next read starts one
         cache.incr(VERSION_KEY)
+    if _request_version.get() is not None:  # a reading request that wrote reads the new version
+        _request_version.set(_UNREAD)
 
 
 def _canonical(value: Any) -> str:

@@ -11,6 +11,7 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 from config.logs import logging_config
+from config.redis_cache import reusing_clients
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything that builds a page-cache key: a GET reads the catalogue's version once.
+    "community.page_cache.OneVersionPerRequest",
     # Inside the CSRF, messages and header middleware: a kept page goes out through them as a
     # rendered one does.
     "community.anonymous_pages.AnonymousPageMiddleware",
@@ -116,12 +119,15 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------------------------
+# A `rediscache://` URL gets Django's Redis backend with one client per pool (config/redis_cache.py).
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://deepcommons"),
+    "default": reusing_clients(env.cache("CACHE_URL", default="locmemcache://deepcommons")),
     # Limit and throttle counters (sign-up, login, reset, submissions, API throttles). They must never be
     # evicted to make room for cached pages, so in production this names a Redis configured
     # `maxmemory-policy noeviction` (the broker's), apart from the LRU cache of CACHE_URL.
-    "ratelimit": env.cache("RATELIMIT_CACHE_URL", default="locmemcache://deepcommons-ratelimit"),
+    "ratelimit": reusing_clients(
+        env.cache("RATELIMIT_CACHE_URL", default="locmemcache://deepcommons-ratelimit")
+    ),
 }
 # Seconds the rendered content of the home page, the lists and search is kept (community.page_cache);
 # 0 turns it off. Off by default: with the per-process local-memory cache, a write seen by one process

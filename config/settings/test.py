@@ -5,6 +5,9 @@ With DATABASE_URL and CELERY_BROKER_URL set (CI) the suite runs on PostgreSQL an
 
 import os
 
+from config import redis_cache
+from config.redis_cache import reusing_clients
+
 from .base import *  # noqa: F403
 from .base import (
     CACHES,
@@ -25,8 +28,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {
     **CACHES,
-    "default": env.cache("CACHE_URL", default="locmemcache://deepcommons-test"),
-    "ratelimit": env.cache("RATELIMIT_CACHE_URL", default="locmemcache://deepcommons-test-ratelimit"),
+    "default": reusing_clients(env.cache("CACHE_URL", default="locmemcache://deepcommons-test")),
+    "ratelimit": reusing_clients(
+        env.cache("RATELIMIT_CACHE_URL", default="locmemcache://deepcommons-test-ratelimit")
+    ),
 }
 # pytest-xdist runs the suite in several processes (PYTEST_XDIST_WORKER: gw0, gw1, ...). Each has a cache
 # key prefix, a broker folder or Redis key prefix of its own (below), so one process's Celery worker
@@ -37,7 +42,7 @@ CACHES = {
 TEST_PROCESS = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 for _cache in CACHES.values():
     _cache["KEY_PREFIX"] = TEST_PROCESS
-    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    if _cache["BACKEND"] == redis_cache.BACKEND:
         _cache["BACKEND"] = "tests.support.caches.PrefixedRedisCache"
 
 # WhiteNoise indexes every file under STATIC_ROOT when its middleware is built, which is once per test

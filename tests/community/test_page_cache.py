@@ -6,7 +6,8 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
 
 from community import page_cache
 from community.models import ModerationStatus
@@ -298,3 +299,77 @@ def test_a_page_asks_the_cache_for_its_fragment_once_a_request(member_client, mo
     member_client.get(path)  # not stored yet: the view asks, the template tag renders and stores
     member_client.get(path)  # stored
     assert len(fetched) == 2 and fetched[0] == fetched[1]
+
+
+class _CountingCache:
+    """The cache page_cache talks to, counting the reads of the catalogue's version."""
+
+    def __init__(self, real):
+        self.real = real
+        self.version_reads = 0
+
+    def get(self, key, *args, **kwargs):
+        self.version_reads += key == page_cache.VERSION_KEY
+        return self.real.get(key, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+@pytest.fixture
+def counting_cache(monkeypatch):
+    counting = _CountingCache(page_cache.cache)
+    monkeypatch.setattr(page_cache, "cache", counting)
+    return counting
+
+
+@pytest.mark.parametrize("path", ["/papers/", "/papers/?q=attention", "/search/?q=attention", "/projects/"])
+def test_a_page_that_misses_the_cache_reads_the_catalogue_version_once(client, counting_cache, path):
+    # The whole page's key, the fragment's, the list's count and a filter's choices all need it: one
+    # round trip to the cache, not one each.
+    f.PaperFactory(title="Attention is all you need")
+    page_cache.catalogue_version()  # the first read of all starts the version: two round trips
+    counting_cache.version_reads = 0
+    assert client.get(path).status_code == 200
+    assert counting_cache.version_reads == 1
+
+
+def _versions_seen_by(method: str, during) -> list[int]:
+    """The versions a view reads before and after `during()`, inside OneVersionPerRequest."""
+    seen = []
+
+    def view(request):
+        seen.append(page_cache.catalogue_version())
+        during()
+        seen.append(page_cache.catalogue_version())
+        return HttpResponse()
+
+    page_cache.OneVersionPerRequest(view)(getattr(RequestFactory(), method)("/papers/"))
+    return seen
+
+
+def test_a_reading_request_keeps_the_version_it_read_first():
+    # Another process's write moves the version mid-request: this page's keys stay on one version.
+    before, after = _versions_seen_by("get", lambda: page_cache.cache.incr(page_cache.VERSION_KEY))
+    assert before == after
+
+
+def test_a_writing_request_reads_the_version_each_time():
+    before, after = _versions_seen_by("post", lambda: page_cache.cache.incr(page_cache.VERSION_KEY))
+    assert after == before + 1
+
+
+@pytest.mark.commit_moves_version
+def test_a_reading_request_that_writes_reads_the_new_version_after_the_commit(committed):
+    def write():
+        with committed():
+            f.PaperFactory()
+
+    before, after = _versions_seen_by("get", write)
+    assert after != before
+
+
+def test_outside_a_request_every_call_reads_the_cache():
+    before = page_cache.catalogue_version()
+    page_cache.cache.incr(page_cache.VERSION_KEY)
+    assert page_cache.catalogue_version() == before + 1

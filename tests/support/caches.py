@@ -5,7 +5,7 @@ share one database (CACHE_URL, in CI) and each has a KEY_PREFIX of its own, so o
 cache around a test (tests/conftest.py) must not wipe the entries another is reading.
 """
 
-from django.core.cache.backends.redis import RedisCache
+from config.redis_cache import RedisCache
 
 
 class PrefixedRedisCache(RedisCache):
