@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
+from common.api.fields import SlugIdentityLink
 from common.api.patterns import ID_PATTERN
 from community import leaderboard_filters as filters
 from community.metrics import higher_is_better as metric_direction
@@ -36,7 +37,7 @@ def _ref(name: str, view_name: str, **extra) -> type[PublicRef]:
         "slug": serializers.SlugField(read_only=True),
         "name": serializers.CharField(read_only=True),
         **extra,
-        "api_url": serializers.HyperlinkedIdentityField(view_name=view_name, **SLUG_LOOKUP),
+        "api_url": SlugIdentityLink(view_name=view_name, **SLUG_LOOKUP),
         "__module__": __name__,
     }
     return type(name, (PublicRef,), attrs)
@@ -51,6 +52,7 @@ class ImportedSerializer(BlankURLsAsNull, serializers.HyperlinkedModelSerializer
     `sources`: where the item came from (the viewset attaches them)."""
 
     url_field_name = "api_url"
+    serializer_url_field = SlugIdentityLink
     web_url = serializers.SerializerMethodField()
     sources = ProvenanceSerializer(many=True, read_only=True, source="listed_sources")
 

@@ -21,6 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.fields import SlugIdentityLink, SlugLink
 from community.kinds import KIND, REGISTRY
 from community.models import (
     AcceptanceRate,
@@ -50,8 +51,8 @@ class PublicRef(serializers.Serializer):
         return value
 
 
-def _api_url(view_name: str) -> serializers.HyperlinkedIdentityField:
-    return serializers.HyperlinkedIdentityField(view_name=view_name, **SLUG_LOOKUP)
+def _api_url(view_name: str) -> SlugIdentityLink:
+    return SlugIdentityLink(view_name=view_name, **SLUG_LOOKUP)
 
 
 def reference(kind_name: str, **extra: serializers.Field) -> type[PublicRef]:
@@ -90,9 +91,7 @@ class AuthorSerializer(serializers.ModelSerializer):
 
     slug = serializers.SlugField(source="person.slug", read_only=True)
     name = serializers.CharField(source="person.name", read_only=True)
-    api_url = serializers.HyperlinkedRelatedField(
-        source="person", view_name="api:person-detail", read_only=True, **SLUG_LOOKUP
-    )
+    api_url = SlugLink(source="person", view_name="api:person-detail", read_only=True, **SLUG_LOOKUP)
 
     class Meta:
         model = Authorship
@@ -153,6 +152,7 @@ class CatalogueSerializer(BlankURLsAsNull, serializers.HyperlinkedModelSerialize
     model has one, keeps its meaning: the paper's own link, a channel's address.)"""
 
     url_field_name = "api_url"
+    serializer_url_field = SlugIdentityLink
     web_url = serializers.SerializerMethodField()
 
     catalogue_kind = ""  # the registry's name of the model shown (community.kinds)
