@@ -23,16 +23,29 @@ RELATED_LIMIT = 50
 PUBLISHED = ModerationStatus.PUBLISHED
 
 
-def published_topics(lookup: str = "topics") -> Prefetch:
-    return Prefetch(lookup, queryset=Topic.objects.published().order_by("name"))
+# What a link to an item shows (its address and name, `public` checks its status): the columns a
+# list row reads of a related item, where the rest (descriptions and biographies in each language,
+# dates) would be decoded and set on every instance for nothing.
+LINK_COLUMNS = ("slug", "status", "name")
 
 
-def ordered_authorships(lookup: str = "authorships", *, with_affiliation: bool = False) -> Prefetch:
-    """Authorships in author-list order with their person, skipping people not (yet) published."""
+def published_topics(lookup: str = "topics", *, links_only: bool = False) -> Prefetch:
+    """The published topics, by name; `links_only`: only LINK_COLUMNS of each."""
+    queryset = Topic.objects.published().order_by("name")
+    return Prefetch(lookup, queryset=queryset.only(*LINK_COLUMNS) if links_only else queryset)
+
+
+def ordered_authorships(
+    lookup: str = "authorships", *, with_affiliation: bool = False, links_only: bool = False
+) -> Prefetch:
+    """Authorships in author-list order with their person, skipping people not (yet) published;
+    `links_only`: of each person only LINK_COLUMNS (a list row's author links)."""
     related = ("person", "person__affiliation") if with_affiliation else ("person",)
     queryset = (
         Authorship.objects.filter(person__status=PUBLISHED).select_related(*related).order_by("position")
     )
+    if links_only:
+        queryset = queryset.only("paper", "person", *(f"person__{name}" for name in LINK_COLUMNS))
     return Prefetch(lookup, queryset=queryset)
 
 

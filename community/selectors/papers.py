@@ -7,7 +7,14 @@ from django.utils.translation import get_language
 
 from community.models import Guide, ModerationStatus, Paper, Project, SimilarPaper
 
-from ._common import has_rows, item_sources, one_with_relations, ordered_authorships, published_topics
+from ._common import (
+    LINK_COLUMNS,
+    has_rows,
+    item_sources,
+    one_with_relations,
+    ordered_authorships,
+    published_topics,
+)
 from .leaderboards import paper_claimed_results, paper_code
 
 
@@ -17,6 +24,24 @@ def paper_list() -> QuerySet[Paper]:
         Paper.objects.published()
         .select_related("venue", "edition")
         .prefetch_related(ordered_authorships(), published_topics())
+        .order_by("-year", "title", "pk")
+    )
+
+
+# What a paper's row on the papers list shows (community.templatetags.list_rows.paper_row): its
+# title, year and venue link. The abstract is most of a paper's bytes; the other columns (identifiers,
+# dates, the venue's descriptions in each language) cost their decoding on each of the twenty rows.
+ROW_COLUMNS = ("slug", "status", "title", "year", "venue", *(f"venue__{name}" for name in LINK_COLUMNS))
+
+
+def paper_rows() -> QuerySet[Paper]:
+    """Published papers, newest year first, with what a list row shows of them, their venue, their
+    authors in order and their topics (the papers list page)."""
+    return (
+        Paper.objects.published()
+        .select_related("venue")
+        .only(*ROW_COLUMNS)
+        .prefetch_related(ordered_authorships(links_only=True), published_topics(links_only=True))
         .order_by("-year", "title", "pk")
     )
 

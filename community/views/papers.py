@@ -13,9 +13,9 @@ PaperList, PaperDetail = kind_pages("paper", papers, title=_("Papers"))
 
 
 class PaperListView(PaperList):
-    def get_queryset(self):
-        # Only the columns a row shows: the abstract is most of a paper's row and no row shows it.
-        return super().get_queryset().defer("abstract")
+    # Only the columns a row shows (papers.ROW_COLUMNS); the BibTeX export of the same filters
+    # reads everything (papers.paper_list).
+    selector = staticmethod(papers.paper_rows)
 
 
 class PaperDetailView(CachedArticle, PaperDetail):
