@@ -172,13 +172,16 @@ def uses_full_text(queryset: QuerySet, text: str) -> bool:
 MAX_SUBSTRING_WORDS = 8
 
 
-def text_search(queryset: QuerySet, fields: tuple[str, ...], text: str, *, by_rank: bool) -> QuerySet:
+def text_search(
+    queryset: QuerySet, fields: tuple[str, ...], text: str, *, by_rank: bool, candidates: int | None = None
+) -> QuerySet:
     """Rows of `queryset` matching `text` in `fields`.
 
     Full-text (see the module docstring) where `uses_full_text`, with the rank annotated as
     `search_rank` and, if `by_rank`, ordered best first (then by pk); otherwise the substring match,
     ordering untouched. A ranked search ranks RANK_CANDIDATES + 1 matches at most, so it is the last
-    filter applied (the others narrow the candidates). `fields` is the caller's list of fields (a FilterSet's `search_fields`); the
+    filter applied (the others narrow the candidates); `candidates` lowers that bound for a caller
+    that shows a handful of the best (the site search). `fields` is the caller's list of fields (a FilterSet's `search_fields`); the
     full-text vector always covers FULL_TEXT_FIELDS, which is the same list for the indexed kinds.
     """
     if not uses_full_text(queryset, text):
@@ -201,12 +204,12 @@ def text_search(queryset: QuerySet, fields: tuple[str, ...], text: str, *, by_ra
     # Ranked: the first RANK_CANDIDATES + 1 matches the index finds (a frequent word matches one
     # paper in eight: ranking all of them cost 25 ms and more at 100k), best first. The count of a
     # list stops there too (common.paging reads `count_cap`): "more than 1,000 results".
-    candidates = matches.order_by().values("pk")[: RANK_CANDIDATES + 1]
+    bound = min(candidates or RANK_CANDIDATES, RANK_CANDIDATES)
     queryset = (
         queryset.alias(**{column: StoredVector(column)})
-        .filter(pk__in=candidates)
+        .filter(pk__in=matches.order_by().values("pk")[: bound + 1])
         .annotate(**{RANK: SearchRank(F(column), query)})
         .order_by(f"-{RANK}", "pk")
     )
-    queryset.query.count_cap = RANK_CANDIDATES
+    queryset.query.count_cap = bound
     return queryset

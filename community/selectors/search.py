@@ -19,6 +19,11 @@ from community.search import text_search, uses_full_text
 from community.selectors.leaderboards import archive_search
 
 SEARCH_LIMIT = 10
+# Each section ranks at most this many matches of its kind (the first the index yields) where the
+# lists rank community.search.RANK_CANDIDATES: a section shows the best ten and links to the list's
+# full ranking ("More papers matching ..."). A word in one paper in eight made the papers' section
+# alone cost 9-15 ms of PostgreSQL at 100k papers, ranking 1,000; 200 cost 5 (benchmarks/RESULTS.md).
+SECTION_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,9 @@ def search_catalogue(*, text: str, limit: int = SEARCH_LIMIT) -> list[SearchSect
     sections = []
     for kind in _KINDS:
         base = kind.queryset().published()
-        queryset = text_search(base, kind.filterset.search_fields, text, by_rank=True)
+        queryset = text_search(
+            base, kind.filterset.search_fields, text, by_rank=True, candidates=SECTION_CANDIDATES
+        )
         if not uses_full_text(base, text):
             queryset = queryset.order_by(*queryset.model._meta.ordering, "pk")
         # One row more than shown tells whether there are more, without a COUNT query.

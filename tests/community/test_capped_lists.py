@@ -8,6 +8,7 @@ from common import paging
 from community import search
 from community.models import Paper
 from community.search import text_search
+from community.selectors import search as site_search
 from community.selectors.papers import paper_list
 from tests.community import factories as f
 
@@ -80,6 +81,25 @@ def test_a_ranked_search_ranks_a_bounded_set_of_candidates(five_papers, monkeypa
         # The substring fallback (SQLite) is not ranked and keeps the list's own cap.
         assert len(list(found)) == 5
         assert paginator.cap == paging.COUNT_CAP and not paginator.capped
+
+
+def test_the_site_search_ranks_fewer_candidates_per_section_than_a_list(five_papers, monkeypatch):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(site_search, "SECTION_CANDIDATES", 2)
+
+    (papers,) = [s for s in site_search.search_catalogue(text="capped") if s.key == "papers"]
+    listed = text_search(Paper.objects.published(), ("title", "abstract"), "capped", by_rank=True)
+
+    if search.uses_full_text(listed, "capped"):
+        # The section ranks its two candidates and one more; the list four and one more.
+        assert len(papers.items) == 3 and not papers.has_more
+        assert len(list(listed)) == 5
+        # A caller cannot raise the bound past the lists' own.
+        wider = text_search(Paper.objects.published(), ("title",), "capped", by_rank=True, candidates=50)
+        assert wider.query.count_cap == 4
+    else:
+        # The substring fallback (SQLite) ranks nothing: every match, ten shown.
+        assert len(papers.items) == 5
 
 
 def test_a_search_filters_before_it_picks_candidates(client, five_papers, monkeypatch):
