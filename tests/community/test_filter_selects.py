@@ -1,10 +1,13 @@
 """The filter forms' selects (community.widgets): Django's markup, the chosen option marked, and a
-model choice field's options read by one plain query (no server-side cursor on PostgreSQL)."""
+model choice field's options read by one plain query (no server-side cursor on PostgreSQL), kept per
+catalogue version and language in a shared cache."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
+from community import page_cache
 from community.filters import PaperFilter
 from community.models import Paper
 from tests.community import factories as f
@@ -36,3 +39,44 @@ def test_a_selects_options_are_one_plain_query():
     assert len(queries) == 1
     # ModelChoiceIterator's .iterator() declared a cursor (DECLARE, FETCH, CLOSE) on PostgreSQL.
     assert not queries[0]["sql"].lstrip().upper().startswith("DECLARE")
+
+
+@pytest.fixture
+def shared_cache(monkeypatch):
+    """The default cache taken as one every process shares (CI's Redis is): options are kept only
+    there (page_cache.per_version)."""
+    monkeypatch.setattr(page_cache, "shared_cache", lambda: True)
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_options_are_kept_per_catalogue_version_and_language():
+    f.TopicFactory(name="Vision", slug="vision")
+
+    def rendered(data=None):
+        with CaptureQueriesContext(connection) as queries:
+            html = str(PaperFilter(data or {}, queryset=Paper.objects.all()).form["topic"])
+        return html, len(queries)
+
+    first, read = rendered()
+    again, read_again = rendered()
+    assert (read, read_again) == (1, 0) and again == first
+    chosen, read_chosen = rendered({"topic": "vision"})
+    assert read_chosen == 1  # checking the submitted slug, not the options
+    assert '<option value="vision" selected>Vision</option>' in chosen  # the chosen one still marked
+
+    f.TopicFactory(name="Audio", slug="audio")  # a write moves the version (tests/conftest.py)
+    after_write, read_after_write = rendered()
+    assert read_after_write == 1 and '<option value="audio">Audio</option>' in after_write
+
+    with translation.override("zh-hans"):
+        chinese, read_chinese = rendered()
+    assert read_chinese == 1 and "任意主题" in chinese  # each language its own entry
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_submitted_value_is_still_checked_against_the_published_items():
+    f.TopicFactory(name="Vision", slug="vision")
+    f.TopicFactory(name="Hidden", slug="hidden", status="pending")
+    str(PaperFilter({}, queryset=Paper.objects.all()).form["topic"])  # options now kept
+    assert not PaperFilter({"topic": "hidden"}, queryset=Paper.objects.all()).form.is_valid()
+    assert PaperFilter({"topic": "vision"}, queryset=Paper.objects.all()).form.is_valid()
