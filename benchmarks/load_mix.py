@@ -224,6 +224,23 @@ def cpu_seconds(master: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds() -> float:
+    """User + system CPU time so far of this machine's PostgreSQL processes (the server under load
+    is local; its connection processes live as long as the web workers' connections)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        if stat[stat.index("(") + 1 : stat.rindex(")")] == "postgres":
+            fields = stat.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def service_times(variants: list[Variant], mix: Mix, samples: int, kinds: list[str]) -> None:
     """Each kind one request at a time, the same path to every variant in turn (page cache off).
     Besides the wall time (which a busy machine stretches), the web workers' CPU time per request:
@@ -270,9 +287,16 @@ def loops(variant: Variant, mix: Mix, args) -> None:
             f"    {name:28s} {len(values):5d} answered, p50 {ms(values, 50):7.1f} ms, p95 {ms(values, 95):7.1f} ms"
         )
     print(f"  after: {loadavg()}")
+    web, database = cpu_seconds(variant.server.pid), postgres_cpu_seconds()
     lat, err, elapsed = load.closed_loop(mix.endless(), variant.port, args.concurrency, args.closed_seconds)
+    web, database = cpu_seconds(variant.server.pid) - web, postgres_cpu_seconds() - database
     mixed = len(lat) / elapsed
     print("  " + load.summary(f"closed loop, mix, {args.concurrency} connections", lat, err, elapsed))
+    if lat:
+        print(
+            f"    CPU per request: web workers {web / len(lat) * 1000:.1f} ms, "
+            f"PostgreSQL {database / len(lat) * 1000:.1f} ms"
+        )
     lat, err, elapsed = load.closed_loop(
         itertools.repeat("/healthz"), variant.port, args.concurrency, args.closed_seconds
     )

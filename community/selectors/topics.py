@@ -19,7 +19,7 @@ from community.models import (
 )
 from training.selectors import Board, leaderboards_for_topic
 
-from ._common import RELATED_LIMIT
+from ._common import LINK_COLUMNS, RELATED_LIMIT
 
 
 def topic_list() -> QuerySet[Topic]:
@@ -58,11 +58,19 @@ def topic_detail(*, now: datetime | None = None) -> QuerySet[Topic]:
     return (
         Topic.objects.published()
         .select_related("parent")
+        # Of each related item, the columns its line on the page shows (community/related/*.html,
+        # partials/related_list.html): the descriptions in each language, bodies and dates of fifty
+        # jobs and fifty funding calls were most of the page's rows.
         .prefetch_related(
-            Prefetch("children", queryset=Topic.objects.published().order_by("name", "pk")),
+            Prefetch(
+                # `parent`: how the prefetch files each child under its topic.
+                "children",
+                queryset=Topic.objects.published().only("parent", *LINK_COLUMNS).order_by("name", "pk"),
+            ),
             capped(
                 "venues",
                 Venue.objects.published()
+                .only(*LINK_COLUMNS)
                 .annotate(next_deadline=Subquery(next_deadline))
                 .order_by(F("next_deadline").asc(nulls_last=True), "name", "pk"),
             ),
@@ -71,16 +79,20 @@ def topic_detail(*, now: datetime | None = None) -> QuerySet[Topic]:
                 JobPosting.objects.published()
                 .open()
                 .select_related("organization")
+                .only("slug", "status", "title", "organization", "organization__name")
                 .order_by("-posted_on", "pk"),
             ),
             capped(
                 "funding",
                 FundingOpportunity.objects.published()
-                .select_related("funder")
+                .only("slug", "status", "title")
                 .order_by(F("deadline").asc(nulls_last=True), "pk"),
             ),
-            capped("channels", Channel.objects.published().order_by("name", "pk")),
-            capped("guides", Guide.objects.published().defer("body").order_by("order", "title", "pk")),
+            capped("channels", Channel.objects.published().only(*LINK_COLUMNS).order_by("name", "pk")),
+            capped(
+                "guides",
+                Guide.objects.published().only("slug", "status", "title").order_by("order", "title", "pk"),
+            ),
         )
     )
 
@@ -103,13 +115,20 @@ class TopicHub:
 def topic_hub(*, topic: Topic) -> TopicHub:
     """Papers, projects, papers per year and reference results of `topic`. Four queries (three
     without benchmarks); no aggregation over the topic's papers."""
+    # Each is a link on the page (its name, a project's count of papers): only those columns. The
+    # abstracts and descriptions in each language were most of the fifty rows' bytes.
     papers = (
         Paper.objects.published()
         .filter(topics=topic)
-        .select_related("venue")
+        .only("slug", "status", "title", "year")
         .order_by("-year", "title", "pk")[:RELATED_LIMIT]
     )
-    projects = Project.objects.published().filter(topics=topic).order_by("-paper_count", "name", "pk")
+    projects = (
+        Project.objects.published()
+        .filter(topics=topic)
+        .only("slug", "status", "name", "paper_count")
+        .order_by("-paper_count", "name", "pk")
+    )
     return TopicHub(
         papers_per_year=[(year, n) for year, n in topic.papers_per_year],
         boards=leaderboards_for_topic(topic.pk),
