@@ -20,7 +20,7 @@ from community import models as catalogue
 from community import page_cache
 from community.rank_filters import TimeLeftOrdering, rank_filters
 from community.search import text_search
-from community.widgets import speed_up_selects
+from community.widgets import speed_up_widgets
 
 SEARCH_MAX_LENGTH = 200
 
@@ -104,7 +104,7 @@ class SearchFilterSet(filters.FilterSet):
     )
 
     def get_form_class(self):
-        return speed_up_selects(super().get_form_class())
+        return speed_up_widgets(super().get_form_class())
 
     def filter_queryset(self, queryset):
         # `q` last: a ranked full-text search ranks a bounded set of candidates (community.search),

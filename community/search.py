@@ -205,11 +205,13 @@ def text_search(
     # paper in eight: ranking all of them cost 25 ms and more at 100k), best first. The count of a
     # list stops there too (common.paging reads `count_cap`): "more than 1,000 results".
     bound = min(candidates or RANK_CANDIDATES, RANK_CANDIDATES)
-    queryset = (
+    ranked = (
         queryset.alias(**{column: StoredVector(column)})
         .filter(pk__in=matches.order_by().values("pk")[: bound + 1])
         .annotate(**{RANK: SearchRank(F(column), query)})
         .order_by(f"-{RANK}", "pk")
     )
-    queryset.query.count_cap = bound
-    return queryset
+    ranked.query.count_cap = bound
+    # common.paging reads the ranking once, as keys, and a page's rows by key from these rows.
+    ranked.query.ranked_from = queryset
+    return ranked

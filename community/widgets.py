@@ -1,12 +1,14 @@
-"""The filter forms' selects on every list page: written in Python, their model options kept per
-catalogue version.
+"""The filter forms' widgets on every list page: written in Python, a model select's options and
+markup kept per catalogue version.
 
-Django renders a select through its form templates, one template per option and one more for each
-option's attributes: the topic, venue and sort selects of the papers list were a third of the list
-page's rendering time (benchmarks/load_mix.py --profile). `FastSelect` writes the same markup
-(`django/forms/widgets/select.html`) from the same widget context; `ListedChoices` keeps a model
-choice field's options in the shared cache and reads them, when it must, without the server-side
-cursor Django opens for them.
+Django renders a widget through its form templates: an input is two includes (its type's template,
+then `input.html` and `attrs.html`), a select one template per option and one more for each option's
+attributes. The papers list's filter form (search box, year, topic, venue, sort) was a fifth of the
+list page's rendering time (benchmarks/load_mix.py --profile). `FastInput` and `FastSelect` write the
+same markup (`django/forms/widgets/input.html`, `select.html`) from the same widget context;
+`ListedChoices` keeps a model choice field's options in the shared cache and reads them, when it must,
+without the server-side cursor Django opens for them; a select of such options is kept rendered there
+too, per chosen value, so an unfiltered list's selects cost one cache read.
 """
 
 import functools
@@ -30,8 +32,31 @@ def _attrs(attrs: dict) -> str:
     )  # fmt: skip
 
 
+class FastInput:
+    """`input.html` (and the text, search, number and checkbox templates that only include it)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = format_html(' value="{}"', widget["value"]) if widget["value"] is not None else ""
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, _attrs(widget["attrs"])
+        )
+
+
 class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
+        options = self.choices.options_key() if isinstance(self.choices, ListedChoices) else None
+        if options is None:
+            return self._markup(name, value, attrs)
+        # Everything the markup is made of: the options (their query and labels), the field's name,
+        # the chosen value and the attributes (the id among them).
+        made_of = repr((options, name, value, self.attrs, attrs, self.allow_multiple_selected))
+        return page_cache.per_version(
+            f"select:{get_language()}:{hashlib.sha256(made_of.encode()).hexdigest()}",
+            lambda: self._markup(name, value, attrs),
+        )
+
+    def _markup(self, name, value, attrs):
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
         for group_name, options, _index in widget["optgroups"]:
@@ -66,13 +91,23 @@ class ListedChoices(ModelChoiceIterator):
         for value, label in self._options():
             yield ModelChoiceIteratorValue(value, None), label
 
-    def _options(self) -> list[tuple[object, str]]:
-        sql, params = self.queryset.query.sql_with_params()
+    @functools.cached_property
+    def _digest(self) -> str:
         # The query names the table, filters and ordering, so two fields share options only when
-        # they would read the same rows; the label of a translated name depends on the language.
-        digest = hashlib.sha256(f"{sql}|{params!r}|{self.field.to_field_name}".encode()).hexdigest()
+        # they would read the same rows.
+        sql, params = self.queryset.query.sql_with_params()
+        return hashlib.sha256(f"{sql}|{params!r}|{self.field.to_field_name}".encode()).hexdigest()
+
+    def options_key(self) -> str:
+        """What the options shown depend on besides the language and the catalogue: the rows read
+        and the labels added around them (django-filter's iterator adds a "null" option)."""
+        labels = (self.field.empty_label, getattr(self.field, "null_label", None))
+        return f"{type(self).__name__}:{self._digest}:{labels!r}"
+
+    def _options(self) -> list[tuple[object, str]]:
+        # The label of a translated name depends on the language.
         return page_cache.per_version(
-            f"choices:{get_language()}:{digest}",
+            f"choices:{get_language()}:{self._digest}",
             lambda: [self._option(obj) for obj in list(self.queryset)],
         )
 
@@ -92,12 +127,22 @@ def _listed(iterator: type[ModelChoiceIterator]) -> type[ModelChoiceIterator]:
     return type(f"Listed{iterator.__name__}", (iterator, ListedChoices), {})
 
 
-def speed_up_selects(form_class: type[forms.Form]) -> type[forms.Form]:
-    """`form_class` with each plain Select of its fields rendered by FastSelect and each model
-    choice field's options read by ListedChoices (in place)."""
+@functools.cache
+def _fast(widget: type[forms.Widget]) -> type[forms.Widget]:
+    return FastSelect if widget is forms.Select else type(f"Fast{widget.__name__}", (FastInput, widget), {})
+
+
+# Widgets whose template is `input.html` alone (their own templates only include it).
+_INPUTS = (forms.TextInput, forms.NumberInput, forms.CheckboxInput)
+
+
+def speed_up_widgets(form_class: type[forms.Form]) -> type[forms.Form]:
+    """`form_class` with each plain Select of its fields rendered by FastSelect, each plain text,
+    number or checkbox input by FastInput, and each model choice field's options read by
+    ListedChoices (in place)."""
     for field in form_class.base_fields.values():
-        if type(field.widget) is forms.Select:
-            field.widget.__class__ = FastSelect
+        if type(field.widget) is forms.Select or type(field.widget) in _INPUTS:
+            field.widget.__class__ = _fast(type(field.widget))
         if isinstance(field, forms.ModelChoiceField):
             field.iterator = _listed(field.iterator)
     return form_class

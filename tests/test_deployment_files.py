@@ -116,3 +116,22 @@ def test_production_refuses_to_start_with_a_shared_cache_but_no_store_for_the_li
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert out.returncode == 0, out.stderr
+
+
+def test_gunicorn_freezes_what_a_worker_loaded_and_collects_less_often():
+    """gunicorn.conf.py (read from the directory gunicorn starts in: the image's /app, the repo root):
+    after a worker loads the site, its objects leave the collector's walks and young collections
+    start less often (benchmarks/RESULTS.md, issue 18)."""
+    import gc
+    import runpy
+
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    threshold = gc.get_threshold()
+    try:
+        settings["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 10_000  # Django, the apps and every view module
+        assert gc.get_threshold() == (settings["YOUNG_THRESHOLD"], *threshold[1:])
+        assert "community.views.papers" in sys.modules
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

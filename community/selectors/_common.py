@@ -39,13 +39,13 @@ def ordered_authorships(
     lookup: str = "authorships", *, with_affiliation: bool = False, links_only: bool = False
 ) -> Prefetch:
     """Authorships in author-list order with their person, skipping people not (yet) published;
-    `links_only`: of each person only LINK_COLUMNS (a list row's author links)."""
+    `links_only`: of each person only LINK_COLUMNS (a list row's author links, the API's authors)."""
     related = ("person", "person__affiliation") if with_affiliation else ("person",)
     queryset = (
         Authorship.objects.filter(person__status=PUBLISHED).select_related(*related).order_by("position")
     )
     if links_only:
-        queryset = queryset.only("paper", "person", *(f"person__{name}" for name in LINK_COLUMNS))
+        queryset = queryset.only("paper", "person", "position", *(f"person__{name}" for name in LINK_COLUMNS))
     return Prefetch(lookup, queryset=queryset)
 
 

@@ -2,10 +2,12 @@
 key, a ranked search over a bounded set of candidates; on the portal and in the API alike."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from common import paging
-from community import search
+from community import page_cache, search
 from community.models import Paper
 from community.search import text_search
 from community.selectors import search as site_search
@@ -109,3 +111,37 @@ def test_a_search_filters_before_it_picks_candidates(client, five_papers, monkey
     page = client.get(PAPERS, {"q": "capped", "year": 2004})
 
     assert [p.year for p in page.context["page"].object_list] == [2004]
+
+
+@pytest.fixture
+def shared_cache(monkeypatch):
+    """The default cache taken as one every process shares (CI's Redis is): counts and rankings are
+    kept only there (community.views.base.paginate)."""
+    monkeypatch.setattr(page_cache, "shared_cache", lambda: True)
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_ranked_search_is_ranked_once_then_paged_by_key(client, five_papers, monkeypatch):
+    """The first page of a search reads its ranking as keys (and counts them); the next pages read
+    their rows by key, in the ranking's order, without ranking again, until the catalogue changes."""
+    ranked = text_search(Paper.objects.published(), ("title", "abstract"), "capped", by_rank=True)
+    if not search.uses_full_text(ranked, "capped"):
+        pytest.skip("the substring fallback (SQLite) ranks nothing")
+    monkeypatch.setattr("django.conf.settings.PAGE_SIZE", 2)
+
+    def page(number):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(PAPERS, {"q": "capped", "page": number})
+        ranking = [q["sql"] for q in queries if "ts_rank" in q["sql"]]
+        return [p.slug for p in response.context["page"].object_list], ranking, response
+
+    first, ranked_first, response = page(1)
+    assert len(ranked_first) == 1 and "5 results" in response.text  # one ranking, no COUNT besides
+    second, ranked_second, _ = page(2)
+    third, ranked_third, _ = page(3)
+    assert ranked_second == ranked_third == []
+    assert first + second + third == [p.slug for p in ranked]  # the ranking's order, each once
+
+    f.PaperFactory(title="Capped list paper, a late one")  # a write moves the catalogue's version
+    again, ranked_again, response = page(1)
+    assert len(ranked_again) == 1 and "6 results" in response.text

@@ -1,13 +1,16 @@
-"""The filter forms' selects (community.widgets): Django's markup, the chosen option marked, and a
-model choice field's options read by one plain query (no server-side cursor on PostgreSQL), kept per
-catalogue version and language in a shared cache."""
+"""The filter forms' widgets (community.widgets): Django's markup, the chosen option marked, a model
+choice field's options read by one plain query (no server-side cursor on PostgreSQL), options and
+rendered selects kept per catalogue version and language in a shared cache."""
+
+import copy
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from community import page_cache
+from community import page_cache, widgets
 from community.filters import PaperFilter
 from community.models import Paper
 from tests.community import factories as f
@@ -80,3 +83,43 @@ def test_a_submitted_value_is_still_checked_against_the_published_items():
     str(PaperFilter({}, queryset=Paper.objects.all()).form["topic"])  # options now kept
     assert not PaperFilter({"topic": "hidden"}, queryset=Paper.objects.all()).form.is_valid()
     assert PaperFilter({"topic": "vision"}, queryset=Paper.objects.all()).form.is_valid()
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        (forms.TextInput(attrs={"type": "search", "maxlength": 200}), 'graph "neural" <script>'),
+        (forms.TextInput(), None),
+        (forms.NumberInput(attrs={"min": 1900}), 2017),
+        (forms.CheckboxInput(), True),
+        (forms.CheckboxInput(), False),
+    ],
+)
+def test_inputs_are_written_as_djangos_templates_write_them(widget, value):
+    fast = copy.deepcopy(widget)
+    fast.__class__ = widgets._fast(type(widget))
+    attrs = {"id": "id_field"}
+    assert fast.render("field", value, attrs) == widget.render("field", value, attrs)
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_select_is_kept_rendered_per_chosen_value(monkeypatch):
+    f.TopicFactory(name="Vision", slug="vision")
+    f.TopicFactory(name="Audio <sound>", slug="audio")
+    written = []
+    markup = widgets.FastSelect._markup
+    monkeypatch.setattr(
+        widgets.FastSelect, "_markup", lambda self, *args: written.append(args[:2]) or markup(self, *args)
+    )
+
+    def rendered(data):
+        return str(PaperFilter(data, queryset=Paper.objects.all()).form["topic"])
+
+    first = rendered({})
+    assert rendered({}) == first and written == [("topic", None)]  # the second one read back
+    chosen = rendered({"topic": "vision"})
+    assert written[-1] == ("topic", "vision")
+    assert '<option value="vision" selected>Vision</option>' in chosen
+    assert "Audio &lt;sound&gt;" in first and "<sound>" not in first
+    with translation.override("zh-hans"):
+        assert "任意主题" in rendered({})  # each language its own
