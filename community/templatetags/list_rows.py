@@ -11,6 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from community.slug_urls import slug_url
+
 from .community_tags import public
 
 register = template.Library()
@@ -20,43 +22,65 @@ register = template.Library()
 def author_links(authorships, limit=None):
     """Linked author names in order, `limit` of them then "et al." (none: all). `authorships`:
     prefetched, ordered by position, published people only."""
-    rows = list(authorships)
-    shown = rows[:limit] if limit else rows
-    html = format_html_join(
-        ", ", '<a href="{}"><bdi>{}</bdi></a>', ((a.person.get_absolute_url(), a.person.name) for a in shown)
-    )
-    if len(shown) < len(rows):
-        html = format_html("{} {}", html, gettext("et al."))
-    return html
+    return _authors(((a.person.get_absolute_url(), a.person.name) for a in authorships), limit)
 
 
 @register.simple_tag
 def topic_chips(topics):
     """The topics as a list of linked chips; nothing when there are none."""
-    topics = list(topics)
-    if not topics:
-        return mark_safe("")  # noqa: S308 (an empty string)
-    items = format_html_join(
-        "", '<li><a href="{}">{}</a></li>', ((t.get_absolute_url(), t.name) for t in topics)
-    )
-    return format_html('<ul class="chips" aria-label="{}">{}</ul>', gettext("Topics"), items)
+    return _chips((t.get_absolute_url(), t.name) for t in topics)
 
 
 @register.simple_tag
 def paper_rows(papers, show_topics=False):
     """`partials/paper_item.html` for each paper of a list (its title, first six authors, venue and
     year, and with `show_topics` its topic chips), without an include per row: twenty includes were
-    about a fifth of a papers list page's rendering (benchmarks/load_mix.py)."""
-    return mark_safe("".join(paper_row(paper, show_topics) for paper in papers))  # noqa: S308 (format_html rows)
+    about a fifth of a papers list page's rendering (benchmarks/load_mix.py). `papers` carry their
+    links as plain rows (community.selectors.papers.with_row_links)."""
+    person, topic = "community:person-detail", "community:topic-detail"
+    # Six authors are named: a seventh says "et al.", the rest need no address.
+    return mark_safe(  # noqa: S308 (format_html rows)
+        "".join(
+            _row(
+                paper,
+                [(slug_url(person, slug), name) for slug, name in paper.row_authors[:7]],
+                [(slug_url(topic, slug), name) for slug, name in paper.row_topics] if show_topics else None,
+            )
+            for paper in papers
+        )
+    )
 
 
 @register.simple_tag
 def paper_row(paper, show_topics=False):
-    """One paper's <li>: the markup of `partials/paper_item.html`, which calls this."""
-    authorships = list(paper.authorships.all())
-    authors = (
-        format_html('<span class="authors">{}</span> · ', author_links(authorships, 6)) if authorships else ""
-    )
+    """One paper's <li>: the markup of `partials/paper_item.html`, which calls this; its authors and
+    topics prefetched."""
+    authors = [(a.person.get_absolute_url(), a.person.name) for a in paper.authorships.all()]
+    topics = [(t.get_absolute_url(), t.name) for t in paper.topics.all()] if show_topics else None
+    return _row(paper, authors, topics)
+
+
+def _authors(links, limit) -> str:
+    """`links`: (address, name) of each author in order."""
+    links = list(links)
+    shown = links[:limit] if limit else links
+    html = format_html_join(", ", '<a href="{}"><bdi>{}</bdi></a>', shown)
+    if len(shown) < len(links):
+        html = format_html("{} {}", html, gettext("et al."))
+    return html
+
+
+def _chips(links) -> str:
+    """`links`: (address, name) of each topic."""
+    items = format_html_join("", '<li><a href="{}">{}</a></li>', links)
+    if not items:
+        return mark_safe("")  # noqa: S308 (an empty string)
+    return format_html('<ul class="chips" aria-label="{}">{}</ul>', gettext("Topics"), items)
+
+
+def _row(paper, authors: list, topics: list | None) -> str:
+    """A paper's <li> from its authors' and (None: not shown) topics' (address, name) links."""
+    shown_authors = format_html('<span class="authors">{}</span> · ', _authors(authors, 6)) if authors else ""
     venue = public(paper.venue) if paper.venue_id else None
     if venue is not None:
         venue_link = format_html('<a href="{}"><bdi>{}</bdi></a> ', venue.get_absolute_url(), venue.name)
@@ -67,8 +91,8 @@ def paper_row(paper, show_topics=False):
         '  <p class="meta">\n    {}{}{}\n  </p>\n  {}\n</li>\n',
         paper.get_absolute_url(),
         paper.title,
-        authors,
+        shown_authors,
         venue_link,
         paper.year,
-        topic_chips(paper.topics.all()) if show_topics else "",
+        _chips(topics) if topics is not None else "",
     )

@@ -85,6 +85,10 @@ class CatalogueListView(View):
     def get_queryset(self):
         return self.selector()
 
+    def rows(self, items):
+        """The page's items as the template shows them (a subclass may add what its rows link to)."""
+        return items
+
     def get_extra_context(self) -> dict:
         return {}
 
@@ -112,7 +116,7 @@ class CatalogueListView(View):
         context = {
             "filter": filterset,
             "page": page,
-            "items": page.object_list,
+            "items": self.rows(page.object_list),
             "section": self.section,
             "title": self.title,
             "is_filtered": any(

@@ -13,9 +13,10 @@ PaperList, PaperDetail = kind_pages("paper", papers, title=_("Papers"))
 
 
 class PaperListView(PaperList):
-    # Only the columns a row shows (papers.ROW_COLUMNS); the BibTeX export of the same filters
-    # reads everything (papers.paper_list).
+    # Only the columns a row shows (papers.ROW_COLUMNS), its authors and topics as plain rows; the
+    # BibTeX export of the same filters reads everything (papers.paper_list).
     selector = staticmethod(papers.paper_rows)
+    rows = staticmethod(papers.with_row_links)
 
 
 class PaperDetailView(CachedArticle, PaperDetail):
