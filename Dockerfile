@@ -13,4 +13,5 @@ RUN SECRET_KEY=build ALLOWED_HOSTS=localhost python manage.py collectstatic --no
 RUN useradd --create-home app && mkdir -p /app/var && chown -R app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--worker-class", "gthread"]
+# Workers and the garbage collector's settings: gunicorn.conf.py, read from this directory.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]
