@@ -68,7 +68,7 @@ class CappedPaginator(Paginator):
             return min(len(self.object_list), self.cap + 1)
         if self.ranked_keys is not None:
             return len(self.ranked_keys)
-        key = self._count_key("count")
+        key = self._cache_key("count")
         counted = cache.get(key) if key else None
         if counted is None:
             counted = self.object_list.order_by()[: self.cap + 1].count()
@@ -128,7 +128,7 @@ class CappedPaginator(Paginator):
         rows = self.object_list
         if not isinstance(rows, QuerySet) or getattr(rows.query, "ranked_from", None) is None:
             return None
-        key = self._count_key("ranked")
+        key = self._cache_key("ranked")
         keys = cache.get(key) if key else None
         if keys is None:
             keys = list(rows.values_list("pk", flat=True)[: self.cap + 1])
@@ -151,7 +151,8 @@ class CappedPaginator(Paginator):
             return rows[bottom:top]
         return rows.filter(pk__in=rows.values("pk")[bottom:top])
 
-    def _count_key(self, what: str) -> str | None:
+    def _cache_key(self, what: str) -> str | None:
+        """Where a count or a ranking (`what`) of this query is kept under the version."""
         if self.version is None:
             return None
         try:
