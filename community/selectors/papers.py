@@ -23,8 +23,7 @@ from .leaderboards import paper_claimed_results, paper_code
 def paper_list() -> QuerySet[Paper]:
     """Published papers, newest year first, with venue and edition (`paper_base`'s columns of them),
     authors in order and topics (of each, what a link to it shows): the API's list and the BibTeX
-    export. The authors' biographies and the venues' descriptions in each language were most of the
-    bytes an API search page read."""
+    export, which show no more of them (not the authors' biographies or the venues' descriptions)."""
     return (
         paper_base()
         .prefetch_related(ordered_authorships(links_only=True), published_topics(links_only=True))
@@ -49,9 +48,9 @@ def paper_rows() -> QuerySet[Paper]:
 def with_row_links(papers) -> list[Paper]:
     """`papers` (a list page's rows) with `row_authors`, their published authors in order, and
     `row_topics`, their published topics by name in the reader's language, each a list of (slug,
-    name): two queries of plain rows. Read as prefetched model instances, the twenty rows' eighty
-    authorships, people and topics and their related managers were about a third of the list page's
-    CPU (benchmarks/RESULTS.md, issue 18)."""
+    name): two queries of plain rows. Read as prefetched model instances and rendered from them, the
+    twenty rows' authorships, people and topics were about half the list page's CPU
+    (benchmarks/RESULTS.md, issue 18)."""
     papers = list(papers)
     ids = [paper.pk for paper in papers]
     authors, topics = defaultdict(list), defaultdict(list)
