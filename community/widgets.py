@@ -4,7 +4,8 @@ markup kept per catalogue version.
 Django renders a widget through its form templates: an input is two includes (its type's template,
 then `input.html` and `attrs.html`), a select one template per option and one more for each option's
 attributes. The papers list's filter form (search box, year, topic, venue, sort) was a fifth of the
-list page's rendering time (benchmarks/load_mix.py --profile). `FastInput` and `FastSelect` write the
+list page's time under the profiler (benchmarks/load_mix.py --profile), 1-2 ms of its 25-30 ms of
+CPU without one (benchmarks/RESULTS.md, session 11). `FastInput` and `FastSelect` write the
 same markup (`django/forms/widgets/input.html`, `select.html`) from the same widget context;
 `ListedChoices` keeps a model choice field's options in the shared cache and reads them, when it must,
 without the server-side cursor Django opens for them; a select of such options is kept rendered there
