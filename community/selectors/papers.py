@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from community.models import Authorship, Guide, ModerationStatus, Paper, Project, SimilarPaper
+from community.models import Guide, ModerationStatus, Paper, Project, SimilarPaper
 
 from ._common import (
     LINK_COLUMNS,
@@ -54,18 +54,18 @@ def with_row_links(papers) -> list[Paper]:
     papers = list(papers)
     ids = [paper.pk for paper in papers]
     authors, topics = defaultdict(list), defaultdict(list)
+    # The rows a paper's own prefetches read (which people and topics are shown, in which order),
+    # as plain values.
     for paper_id, slug, name in (
-        Authorship.objects.filter(paper_id__in=ids, person__status=ModerationStatus.PUBLISHED)
-        .order_by("paper_id", "position")
+        ordered_authorships()
+        .queryset.filter(paper_id__in=ids)
         .values_list("paper_id", "person__slug", "person__name")
     ):
         authors[paper_id].append((slug, name))
     # A topic's name in the reader's language, else in the next of its fallbacks (as the field reads).
-    names = [f"topic__{build_localized_fieldname('name', code)}" for code in resolution_order(get_language())]
+    names = [build_localized_fieldname("name", code) for code in resolution_order(get_language())]
     for paper_id, slug, *translations in (
-        Paper.topics.through.objects.filter(paper_id__in=ids, topic__status=ModerationStatus.PUBLISHED)
-        .order_by(names[0], "topic_id")
-        .values_list("paper_id", "topic__slug", *names)
+        published_topics().queryset.filter(papers__in=ids).values_list("papers", "slug", *names)
     ):
         topics[paper_id].append((slug, next((name for name in translations if name), "")))
     for paper in papers:

@@ -17,12 +17,15 @@ from .community_tags import public
 
 register = template.Library()
 
+# A paper's row names this many authors, then "et al.".
+NAMED_AUTHORS = 6
+
 
 @register.simple_tag
 def author_links(authorships, limit=None):
     """Linked author names in order, `limit` of them then "et al." (none: all). `authorships`:
     prefetched, ordered by position, published people only."""
-    return _authors(((a.person.get_absolute_url(), a.person.name) for a in authorships), limit)
+    return _authors(_author_links(authorships, limit), limit)
 
 
 @register.simple_tag
@@ -38,12 +41,12 @@ def paper_rows(papers, show_topics=False):
     about a fifth of a papers list page's rendering (benchmarks/load_mix.py). `papers` carry their
     links as plain rows (community.selectors.papers.with_row_links)."""
     person, topic = "community:person-detail", "community:topic-detail"
-    # Six authors are named: a seventh says "et al.", the rest need no address.
+    # One author past the named ones says "et al."; the rest need no address.
     return mark_safe(  # noqa: S308 (format_html rows)
         "".join(
             _row(
                 paper,
-                [(slug_url(person, slug), name) for slug, name in paper.row_authors[:7]],
+                [(slug_url(person, slug), name) for slug, name in paper.row_authors[: NAMED_AUTHORS + 1]],
                 [(slug_url(topic, slug), name) for slug, name in paper.row_topics] if show_topics else None,
             )
             for paper in papers
@@ -55,14 +58,20 @@ def paper_rows(papers, show_topics=False):
 def paper_row(paper, show_topics=False):
     """One paper's <li>: the markup of `partials/paper_item.html`, which calls this; its authors and
     topics prefetched."""
-    authors = [(a.person.get_absolute_url(), a.person.name) for a in paper.authorships.all()]
+    authors = _author_links(paper.authorships.all(), NAMED_AUTHORS)
     topics = [(t.get_absolute_url(), t.name) for t in paper.topics.all()] if show_topics else None
     return _row(paper, authors, topics)
 
 
-def _authors(links, limit) -> str:
-    """`links`: (address, name) of each author in order."""
-    links = list(links)
+def _author_links(authorships, limit) -> list[tuple[str, str]]:
+    """(address, name) of the first `limit` authors and one more, which says there are more (all
+    of them when `limit` is None): the others need no address."""
+    authorships = list(authorships)
+    return [(a.person.get_absolute_url(), a.person.name) for a in authorships[: limit + 1 if limit else None]]
+
+
+def _authors(links: list, limit) -> str:
+    """`links`: (address, name) of each author in order (at least `limit` + 1 when there are more)."""
     shown = links[:limit] if limit else links
     html = format_html_join(", ", '<a href="{}"><bdi>{}</bdi></a>', shown)
     if len(shown) < len(links):
@@ -80,7 +89,9 @@ def _chips(links) -> str:
 
 def _row(paper, authors: list, topics: list | None) -> str:
     """A paper's <li> from its authors' and (None: not shown) topics' (address, name) links."""
-    shown_authors = format_html('<span class="authors">{}</span> · ', _authors(authors, 6)) if authors else ""
+    shown_authors = (
+        format_html('<span class="authors">{}</span> · ', _authors(authors, NAMED_AUTHORS)) if authors else ""
+    )
     venue = public(paper.venue) if paper.venue_id else None
     if venue is not None:
         venue_link = format_html('<a href="{}"><bdi>{}</bdi></a> ', venue.get_absolute_url(), venue.name)
